@@ -1,0 +1,205 @@
+using Roost.Core.Errors;
+using Roost.Core.Sessions;
+using Roost.Core.Storage;
+
+namespace Roost.Core.Accounts;
+
+/// <summary>Registration, log-in and the account's own changes. Every method validates its input and returns an <see cref="Outcome{T}"/>.</summary>
+public sealed class AccountService(IRoostStore store, IPasswordHasher hasher, TimeProvider time)
+{
+    public const int MaxDeviceNameLength = 64;
+    public const int MaxPlatformLength = 32;
+
+    public async Task<Outcome<Account>> RegisterAsync(Registration registration, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        var errors = new FieldErrors();
+        errors.AddIfPresent("username", Username.Validate(registration.Username));
+        errors.AddIfPresent("password", PasswordPolicy.Validate(registration.Password));
+        errors.AddIfPresent("displayName", ProfileRules.ValidateDisplayName(registration.DisplayName));
+        if (errors.Any)
+        {
+            return errors.ToError();
+        }
+
+        var username = registration.Username!;
+        var created = await store.Accounts.CreateAsync(
+            new NewAccount(
+                username,
+                Username.Normalize(username),
+                hasher.Hash(registration.Password!),
+                registration.DisplayName ?? username,
+                time.GetUtcNow()),
+            cancellationToken);
+
+        return created is null
+            ? new RoostError(ErrorKind.Conflict, ErrorCodes.UsernameTaken, "That username is taken.")
+            : created;
+    }
+
+    public async Task<Outcome<SignIn>> LoginAsync(LoginAttempt attempt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        var errors = new FieldErrors();
+        if (string.IsNullOrEmpty(attempt.Username))
+        {
+            errors.Add("username", "A username is required.");
+        }
+
+        if (string.IsNullOrEmpty(attempt.Password))
+        {
+            errors.Add("password", "A password is required.");
+        }
+        else if (attempt.Password.Length > PasswordPolicy.MaxLength * 2)
+        {
+            // Bounds the hashing work an attacker can ask for; no valid password is this long.
+            errors.Add("password", $"A password has at most {PasswordPolicy.MaxLength} characters.");
+        }
+
+        errors.AddIfPresent("deviceName", ValidateLabel(attempt.DeviceName, MaxDeviceNameLength, "A device name"));
+        errors.AddIfPresent("platform", ValidateLabel(attempt.Platform, MaxPlatformLength, "A platform"));
+        if (errors.Any)
+        {
+            return errors.ToError();
+        }
+
+        var account = Username.Validate(attempt.Username) is null
+            ? await store.Accounts.FindByUsernameAsync(Username.Normalize(attempt.Username!), cancellationToken)
+            : null;
+        if (account is null)
+        {
+            // Same cost as a wrong password, so timing does not tell whether the user exists.
+            hasher.VerifyAgainstDummy(attempt.Password!);
+            return RoostError.InvalidCredentials();
+        }
+
+        var verification = hasher.Verify(attempt.Password!, account.PasswordHash);
+        if (verification == PasswordVerification.Failed)
+        {
+            return RoostError.InvalidCredentials();
+        }
+
+        if (verification == PasswordVerification.SuccessRehashNeeded)
+        {
+            await store.Accounts.SetPasswordHashAsync(account.Id, hasher.Hash(attempt.Password!), cancellationToken);
+        }
+
+        var token = SessionToken.Create();
+        var device = await store.Devices.CreateAsync(
+            new NewDevice(
+                account.Id,
+                SessionToken.Hash(token),
+                string.IsNullOrWhiteSpace(attempt.DeviceName) ? "unnamed device" : attempt.DeviceName,
+                string.IsNullOrWhiteSpace(attempt.Platform) ? "unknown" : attempt.Platform,
+                VerificationMethods.Password,
+                time.GetUtcNow(),
+                attempt.ClientIp),
+            cancellationToken);
+        return new SignIn(token, device, account);
+    }
+
+    public async Task<Outcome<Done>> ChangePasswordAsync(
+        AuthenticatedDevice caller, string? currentPassword, string? newPassword, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var errors = new FieldErrors();
+        if (string.IsNullOrEmpty(currentPassword))
+        {
+            errors.Add("currentPassword", "The current password is required.");
+        }
+
+        errors.AddIfPresent("newPassword", PasswordPolicy.Validate(newPassword));
+        if (errors.Any)
+        {
+            return errors.ToError();
+        }
+
+        var account = await store.Accounts.FindByIdAsync(caller.AccountId, cancellationToken);
+        if (account is null)
+        {
+            return RoostError.NotFound("The account");
+        }
+
+        if (hasher.Verify(currentPassword!, account.PasswordHash) == PasswordVerification.Failed)
+        {
+            return WrongPassword();
+        }
+
+        await store.Accounts.ChangePasswordAsync(account.Id, hasher.Hash(newPassword!), caller.DeviceId, cancellationToken);
+        return Done.Value;
+    }
+
+    public async Task<Outcome<Done>> DeleteAsync(AuthenticatedDevice caller, string? password, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (string.IsNullOrEmpty(password))
+        {
+            return RoostError.Validation("password", "The password is required.");
+        }
+
+        var account = await store.Accounts.FindByIdAsync(caller.AccountId, cancellationToken);
+        if (account is null)
+        {
+            return RoostError.NotFound("The account");
+        }
+
+        if (hasher.Verify(password, account.PasswordHash) == PasswordVerification.Failed)
+        {
+            return WrongPassword();
+        }
+
+        await store.Accounts.DeleteAsync(account.Id, cancellationToken);
+        return Done.Value;
+    }
+
+    public async Task<Outcome<Account>> GetAsync(long accountId, CancellationToken cancellationToken) =>
+        await store.Accounts.FindByIdAsync(accountId, cancellationToken) is { } account
+            ? account
+            : RoostError.NotFound("The account");
+
+    public async Task<Outcome<Account>> FindByUsernameAsync(string? username, CancellationToken cancellationToken)
+    {
+        if (Username.Validate(username) is not null)
+        {
+            return RoostError.NotFound("The user");
+        }
+
+        return await store.Accounts.FindByUsernameAsync(Username.Normalize(username!), cancellationToken) is { } account
+            ? account
+            : RoostError.NotFound("The user");
+    }
+
+    public async Task<Outcome<Account>> UpdateProfileAsync(long accountId, ProfileChange change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var errors = new FieldErrors();
+        errors.AddIfPresent("displayName", ProfileRules.ValidateDisplayName(change.DisplayName));
+        errors.AddIfPresent("about", ProfileRules.ValidateAbout(change.About));
+        if (errors.Any)
+        {
+            return errors.ToError();
+        }
+
+        return await store.Accounts.UpdateProfileAsync(accountId, change, cancellationToken) is { } account
+            ? account
+            : RoostError.NotFound("The account");
+    }
+
+    private static RoostError WrongPassword() =>
+        new(ErrorKind.Forbidden, ErrorCodes.InvalidCredentials, "The password is incorrect.");
+
+    private static string? ValidateLabel(string? value, int maxLength, string what)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (value.Length > maxLength)
+        {
+            return $"{what} has at most {maxLength} characters.";
+        }
+
+        return value.Any(char.IsControl) ? $"{what} may not contain control characters." : null;
+    }
+}

@@ -1,0 +1,12 @@
+namespace Roost.Core.Errors;
+
+/// <summary>What kind of client-visible failure an operation ended in. The host maps each kind to a status code in one place.</summary>
+public enum ErrorKind
+{
+    Validation,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    Conflict,
+    RateLimited,
+}

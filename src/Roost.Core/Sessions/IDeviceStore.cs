@@ -1,0 +1,16 @@
+namespace Roost.Core.Sessions;
+
+/// <summary>Durable device (session) records.</summary>
+public interface IDeviceStore
+{
+    Task<Device> CreateAsync(NewDevice device, CancellationToken cancellationToken);
+
+    Task<AuthenticatedDevice?> FindByTokenHashAsync(byte[] tokenHash, CancellationToken cancellationToken);
+
+    Task TouchAsync(long deviceId, DateTimeOffset lastSeenAt, string? lastIp, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Device>> ListAsync(long accountId, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the device only when it belongs to <paramref name="accountId"/>.</summary>
+    Task<bool> DeleteAsync(long accountId, long deviceId, CancellationToken cancellationToken);
+}

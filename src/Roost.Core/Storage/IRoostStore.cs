@@ -1,0 +1,23 @@
+using Roost.Core.Accounts;
+using Roost.Core.Sessions;
+
+namespace Roost.Core.Storage;
+
+/// <summary>
+/// The durable state of an instance. One implementation per engine (SQLite embedded, PostgreSQL
+/// for clusters); all pass the same contract test suite.
+/// </summary>
+public interface IRoostStore : IAsyncDisposable
+{
+    IAccountStore Accounts { get; }
+
+    IDeviceStore Devices { get; }
+
+    /// <summary>Opens the store and applies pending migrations. Throws <see cref="StoreSchemaException"/> for a database this build cannot use.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Whether the store answers and its schema is the one this build expects.</summary>
+    Task<StoreHealth> CheckHealthAsync(CancellationToken cancellationToken);
+}
+
+public sealed record StoreHealth(bool IsHealthy, int SchemaVersion, int ExpectedSchemaVersion, string? Problem);

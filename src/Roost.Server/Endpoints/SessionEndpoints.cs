@@ -1,0 +1,90 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Roost.Core.Accounts;
+using Roost.Core.Errors;
+using Roost.Core.Sessions;
+using Roost.Protocol.Rest;
+using Roost.Server.Auth;
+using Roost.Server.Http;
+using Roost.Server.RateLimiting;
+
+namespace Roost.Server.Endpoints;
+
+/// <summary>Log in and out, and the account's devices (each device is one session).</summary>
+internal static class SessionEndpoints
+{
+    public static void MapSessionEndpoints(this RouteGroupBuilder v1)
+    {
+        v1.MapPost("/sessions", LoginAsync)
+            .RequireRateLimiting(RateLimitingSetup.LoginPolicy)
+            .WithName("Login")
+            .WithSummary("Log in with username and password; returns a bearer token bound to a new device.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        var signedIn = v1.MapGroup("").RequireAuthorization();
+        signedIn.MapDelete("/sessions/current", LogoutAsync)
+            .WithName("Logout")
+            .WithSummary("Revoke the token of this request.");
+        signedIn.MapGet("/devices", ListDevicesAsync)
+            .WithName("ListDevices")
+            .WithSummary("The account's signed-in devices; the caller's own is marked current.");
+        signedIn.MapDelete("/devices/{deviceId:long}", RevokeDeviceAsync)
+            .WithName("RevokeDevice")
+            .WithSummary("Sign a device out: its token stops working at once.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<Results<Ok<LoginResponse>, ProblemHttpResult>> LoginAsync(
+        [FromBody] LoginRequest request,
+        AccountService accounts,
+        LoginFailureLimiter failures,
+        HttpContext context,
+        CancellationToken cancellationToken)
+    {
+        var limitKey = string.IsNullOrEmpty(request.Username) || Username.Validate(request.Username) is not null
+            ? null
+            : Username.Normalize(request.Username);
+        if (limitKey is not null && failures.IsBlocked(limitKey, out var retryAfter))
+        {
+            return RateLimitingSetup.RateLimited(context, retryAfter);
+        }
+
+        var outcome = await accounts.LoginAsync(
+            new LoginAttempt(request.Username, request.Password, request.DeviceName, request.Platform, context.Connection.RemoteIpAddress?.ToString()),
+            cancellationToken);
+        if (!outcome.IsSuccess)
+        {
+            if (limitKey is not null && outcome.Error.Code == ErrorCodes.InvalidCredentials)
+            {
+                failures.RecordFailure(limitKey);
+            }
+
+            return Problems.From(outcome.Error);
+        }
+
+        var signIn = outcome.Value;
+        return TypedResults.Ok(new LoginResponse(signIn.Token, signIn.Account.Id, signIn.Device.Id, signIn.Account.Username));
+    }
+
+    private static async Task<NoContent> LogoutAsync(SessionService sessions, HttpContext context, CancellationToken cancellationToken)
+    {
+        await sessions.LogoutAsync(context.Caller(), cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<DeviceListResponse>> ListDevicesAsync(SessionService sessions, HttpContext context, CancellationToken cancellationToken)
+    {
+        var caller = context.Caller();
+        var devices = await sessions.ListDevicesAsync(caller.AccountId, cancellationToken);
+        return TypedResults.Ok(new DeviceListResponse(devices.Select(d => d.ToResponse(caller.DeviceId)).ToList()));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeDeviceAsync(
+        long deviceId, SessionService sessions, HttpContext context, CancellationToken cancellationToken)
+    {
+        var outcome = await sessions.RevokeDeviceAsync(context.Caller().AccountId, deviceId, cancellationToken);
+        return outcome.IsSuccess ? TypedResults.NoContent() : Problems.From(outcome.Error);
+    }
+}

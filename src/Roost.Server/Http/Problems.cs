@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Roost.Core.Errors;
+
+namespace Roost.Server.Http;
+
+/// <summary>The one place where an error becomes an HTTP status and an RFC 9457 problem+json body.</summary>
+public static class Problems
+{
+    public static int StatusFor(ErrorKind kind) => kind switch
+    {
+        ErrorKind.Validation => StatusCodes.Status400BadRequest,
+        ErrorKind.Unauthorized => StatusCodes.Status401Unauthorized,
+        ErrorKind.Forbidden => StatusCodes.Status403Forbidden,
+        ErrorKind.NotFound => StatusCodes.Status404NotFound,
+        ErrorKind.Conflict => StatusCodes.Status409Conflict,
+        ErrorKind.RateLimited => StatusCodes.Status429TooManyRequests,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
+    /// <summary>The code given to a problem that was raised by the framework (routing, status code pages) rather than by Roost.</summary>
+    public static string CodeForStatus(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => ErrorCodes.MalformedRequest,
+        StatusCodes.Status401Unauthorized => ErrorCodes.Unauthorized,
+        StatusCodes.Status403Forbidden => ErrorCodes.Forbidden,
+        StatusCodes.Status404NotFound => ErrorCodes.NotFound,
+        StatusCodes.Status405MethodNotAllowed => ErrorCodes.MethodNotAllowed,
+        StatusCodes.Status413PayloadTooLarge => ErrorCodes.PayloadTooLarge,
+        StatusCodes.Status415UnsupportedMediaType => ErrorCodes.UnsupportedMediaType,
+        StatusCodes.Status429TooManyRequests => ErrorCodes.RateLimited,
+        StatusCodes.Status503ServiceUnavailable => ErrorCodes.Unavailable,
+        _ => status >= 500 ? ErrorCodes.InternalError : ErrorCodes.MalformedRequest,
+    };
+
+    public static ProblemHttpResult From(RoostError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return TypedResults.Problem(Create(StatusFor(error.Kind), error.Code, error.Message, error.FieldErrors));
+    }
+
+    public static ProblemDetails Create(int status, string code, string title, IReadOnlyDictionary<string, string[]>? fieldErrors = null, string? detail = null)
+    {
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
+        problem.Extensions["code"] = code;
+        if (fieldErrors is not null)
+        {
+            problem.Extensions["errors"] = fieldErrors;
+        }
+
+        return problem;
+    }
+}

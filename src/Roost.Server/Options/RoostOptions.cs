@@ -1,0 +1,68 @@
+using Roost.Storage.Sqlite;
+
+namespace Roost.Server.Options;
+
+/// <summary>
+/// Every setting of a Roost server, bound from the <c>Roost</c> configuration section
+/// (appsettings.json, <c>ROOST__SECTION__KEY</c> environment variables, <c>--Roost:Section:Key=value</c> arguments)
+/// and validated before anything starts.
+/// </summary>
+public sealed record RoostOptions
+{
+    public const string SectionName = "Roost";
+
+    public ServerOptions Server { get; init; } = new();
+
+    public SqliteStoreOptions Storage { get; init; } = new();
+
+    public AccountOptions Accounts { get; init; } = new();
+
+    public RateLimitOptions RateLimits { get; init; } = new();
+}
+
+public sealed record ServerOptions
+{
+    /// <summary>Addresses Kestrel listens on, separated by ';'. Port 0 picks a free port.</summary>
+    public string Urls { get; init; } = "http://127.0.0.1:8080";
+
+    /// <summary>How long a stopping server waits for in-flight requests before it closes the store and exits.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Largest request body accepted by the JSON endpoints.</summary>
+    public long MaxJsonBodyBytes { get; init; } = 64 * 1024;
+}
+
+public sealed record AccountOptions
+{
+    /// <summary>PBKDF2-HMAC-SHA256 iterations for new hashes; older hashes are upgraded at the next log-in.</summary>
+    public int PasswordHashIterations { get; init; } = 600_000;
+
+    /// <summary>
+    /// Lets <see cref="PasswordHashIterations"/> go below 600,000, for test and benchmark instances that create
+    /// thousands of accounts. Refused in the Production environment.
+    /// </summary>
+    public bool AllowWeakPasswordHashing { get; init; }
+}
+
+public sealed record RateLimitOptions
+{
+    /// <summary>Registrations per client IP.</summary>
+    public WindowLimit RegisterPerIp { get; init; } = new() { PermitLimit = 20, Window = TimeSpan.FromHours(1) };
+
+    /// <summary>Log-in attempts per client IP, whatever their outcome.</summary>
+    public WindowLimit LoginPerIp { get; init; } = new() { PermitLimit = 30, Window = TimeSpan.FromMinutes(1) };
+
+    /// <summary>Failed log-ins per account (by username, whether or not it exists), so a password cannot be guessed from many IPs.</summary>
+    public WindowLimit LoginFailuresPerAccount { get; init; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(15) };
+
+    /// <summary>Password checks by a signed-in account (change password, delete account).</summary>
+    public WindowLimit PasswordChecksPerAccount { get; init; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(15) };
+}
+
+/// <summary>At most <see cref="PermitLimit"/> requests per fixed <see cref="Window"/>.</summary>
+public sealed record WindowLimit
+{
+    public int PermitLimit { get; init; }
+
+    public TimeSpan Window { get; init; }
+}

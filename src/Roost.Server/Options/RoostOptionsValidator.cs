@@ -1,0 +1,75 @@
+using Roost.Core.Accounts;
+
+namespace Roost.Server.Options;
+
+/// <summary>Range and consistency rules for <see cref="RoostOptions"/>. Each message names the setting and what it allows.</summary>
+public static class RoostOptionsValidator
+{
+    public static IReadOnlyList<string> Validate(RoostOptions options, string environmentName)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = new List<string>();
+        var server = options.Server;
+        var urls = server.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (urls.Length == 0)
+        {
+            problems.Add("Roost:Server:Urls must name at least one address, for example http://127.0.0.1:8080.");
+        }
+
+        foreach (var url in urls)
+        {
+            if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+                || uri.Scheme is not ("http" or "https"))
+            {
+                problems.Add($"Roost:Server:Urls has '{url}', which is not an http:// or https:// address.");
+            }
+        }
+
+        Range(problems, "Roost:Server:ShutdownTimeout", server.ShutdownTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+        Range(problems, "Roost:Server:MaxJsonBodyBytes", server.MaxJsonBodyBytes, 1024, 16 * 1024 * 1024);
+
+        var storage = options.Storage;
+        if (string.IsNullOrWhiteSpace(storage.DataDirectory))
+        {
+            problems.Add("Roost:Storage:DataDirectory must name a folder.");
+        }
+
+        if (string.IsNullOrWhiteSpace(storage.FileName) || storage.FileName.IndexOfAny(['/', '\\']) >= 0)
+        {
+            problems.Add("Roost:Storage:FileName must be a plain file name, without folders.");
+        }
+
+        Range(problems, "Roost:Storage:MaxWriteBatch", storage.MaxWriteBatch, 1, 10_000);
+        Range(problems, "Roost:Storage:WriteQueueCapacity", storage.WriteQueueCapacity, 1, 1_000_000);
+
+        var accounts = options.Accounts;
+        var minimumIterations = accounts.AllowWeakPasswordHashing ? 1_000 : Pbkdf2PasswordHasher.RecommendedIterations;
+        Range(problems, "Roost:Accounts:PasswordHashIterations", accounts.PasswordHashIterations, minimumIterations, 10_000_000);
+        if (accounts.AllowWeakPasswordHashing && string.Equals(environmentName, "Production", StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add("Roost:Accounts:AllowWeakPasswordHashing must be false in the Production environment.");
+        }
+
+        var limits = options.RateLimits;
+        Window(problems, "Roost:RateLimits:RegisterPerIp", limits.RegisterPerIp);
+        Window(problems, "Roost:RateLimits:LoginPerIp", limits.LoginPerIp);
+        Window(problems, "Roost:RateLimits:LoginFailuresPerAccount", limits.LoginFailuresPerAccount);
+        Window(problems, "Roost:RateLimits:PasswordChecksPerAccount", limits.PasswordChecksPerAccount);
+        return problems;
+    }
+
+    private static void Window(List<string> problems, string path, WindowLimit limit)
+    {
+        Range(problems, path + ":PermitLimit", limit.PermitLimit, 1, 1_000_000);
+        Range(problems, path + ":Window", limit.Window, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+    }
+
+    private static void Range<T>(List<string> problems, string path, T value, T min, T max)
+        where T : IComparable<T>
+    {
+        if (value.CompareTo(min) < 0 || value.CompareTo(max) > 0)
+        {
+            problems.Add($"{path} must be between {min} and {max}; got {value}.");
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.RateLimiting;
+using Roost.Core.Errors;
+using Roost.Server.Http;
+using Roost.Server.Options;
+
+namespace Roost.Server.RateLimiting;
+
+/// <summary>Per-IP and per-account limits on everything that creates accounts or checks a password.</summary>
+public static class RateLimitingSetup
+{
+    public const string RegisterPolicy = "register";
+    public const string LoginPolicy = "login";
+    public const string PasswordCheckPolicy = "password-check";
+
+    public static IServiceCollection AddRoostRateLimiting(this IServiceCollection services, RateLimitOptions limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        services.AddSingleton(new LoginFailureLimiter(limits.LoginFailuresPerAccount));
+        services.AddRateLimiter(options =>
+        {
+            options.AddPolicy(RegisterPolicy, context => PerKey(ClientIp(context), limits.RegisterPerIp));
+            options.AddPolicy(LoginPolicy, context => PerKey(ClientIp(context), limits.LoginPerIp));
+
+            // Runs after authentication, so the partition is the signed-in account.
+            options.AddPolicy(PasswordCheckPolicy, context => PerKey(
+                "account:" + (context.User.Identity?.Name ?? ClientIp(context)), limits.PasswordChecksPerAccount));
+            options.OnRejected = (context, cancellationToken) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : (TimeSpan?)null;
+                return new ValueTask(RateLimited(context.HttpContext, retryAfter).ExecuteAsync(context.HttpContext));
+            };
+        });
+        return services;
+    }
+
+    /// <summary>A 429 problem+json answer; sets Retry-After (whole seconds) on the response.</summary>
+    public static ProblemHttpResult RateLimited(HttpContext context, TimeSpan? retryAfter)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var seconds = Math.Max(1, (int)Math.Ceiling((retryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Problem(Problems.Create(
+            StatusCodes.Status429TooManyRequests,
+            ErrorCodes.RateLimited,
+            "Too many attempts. Try again later.",
+            detail: $"Retry after {seconds} seconds."));
+    }
+
+    private static string ClientIp(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    private static RateLimitPartition<string> PerKey(string key, WindowLimit limit) =>
+        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = limit.PermitLimit,
+            Window = limit.Window,
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        });
+}

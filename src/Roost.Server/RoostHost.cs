@@ -1,0 +1,115 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Roost.Core.Accounts;
+using Roost.Core.Sessions;
+using Roost.Core.Storage;
+using Roost.Server.Auth;
+using Roost.Server.Endpoints;
+using Roost.Server.Health;
+using Roost.Server.Http;
+using Roost.Server.OpenApi;
+using Roost.Server.Options;
+using Roost.Server.RateLimiting;
+using Roost.Storage.Sqlite;
+
+namespace Roost.Server;
+
+/// <summary>
+/// A whole Roost instance: options, services, HTTP pipeline and store. <c>Program</c> runs one; tests start
+/// several in-process on ephemeral loopback ports.
+/// </summary>
+public sealed class RoostHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private RoostHost(WebApplication app, RoostOptions options)
+    {
+        _app = app;
+        Options = options;
+    }
+
+    public RoostOptions Options { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>The addresses Kestrel is listening on (with the real port when 0 was asked for). Valid after start.</summary>
+    public IReadOnlyList<Uri> Addresses =>
+        _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
+
+    /// <summary>Builds an instance from command-line arguments and the usual configuration sources. Throws <see cref="RoostConfigurationException"/> for a bad configuration.</summary>
+    public static RoostHost Create(string[] args, string? environmentName = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            EnvironmentName = environmentName,
+
+            // appsettings.json ships beside the binary; data paths stay relative to the working folder.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        var options = RoostOptionsLoader.Load(builder.Configuration, builder.Environment.EnvironmentName);
+
+        builder.WebHost.UseUrls(options.Server.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.Server.MaxJsonBodyBytes;
+        });
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.Server.ShutdownTimeout);
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(options.Storage);
+        services.AddSingleton<SqliteStore>();
+        services.AddSingleton<IRoostStore>(provider => provider.GetRequiredService<SqliteStore>());
+        services.AddSingleton<IPasswordHasher>(new Pbkdf2PasswordHasher(options.Accounts.PasswordHashIterations));
+        services.AddSingleton<AccountService>();
+        services.AddSingleton<SessionService>();
+
+        services.AddRoostHttp();
+        services.AddAuthentication(BearerTokenHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, configureOptions: null);
+        services.AddAuthorization();
+        services.AddRoostRateLimiting(options.RateLimits);
+        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
+        services.AddOpenApi(openApi => openApi.AddDocumentTransformer<BearerSecurityTransformer>());
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        // After authentication: the per-account password-check policy partitions by the signed-in user.
+        app.UseRateLimiter();
+
+        app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") });
+        app.MapOpenApi();
+        var v1 = app.MapGroup("/v1");
+        v1.MapAccountEndpoints();
+        v1.MapSessionEndpoints();
+        return new RoostHost(app, options);
+    }
+
+    /// <summary>Opens the store (applying migrations) and then starts listening: no request is served before the store is ready.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        await _app.Services.GetRequiredService<IRoostStore>().InitializeAsync(cancellationToken);
+        await _app.StartAsync(cancellationToken);
+    }
+
+    /// <summary>Runs until SIGTERM or Ctrl-C, then stops accepting, lets in-flight requests finish and closes the store.</summary>
+    public async Task RunAsync()
+    {
+        await StartAsync();
+        await _app.WaitForShutdownAsync();
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
+
+    /// <summary>Stops if still running, then disposes the services; the store drains its write queue and closes.</summary>
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+}

@@ -1,0 +1,111 @@
+using Microsoft.Data.Sqlite;
+using Roost.Core.Accounts;
+
+namespace Roost.Storage.Sqlite;
+
+internal sealed class SqliteAccountStore(SqliteStore store) : IAccountStore
+{
+    private const string AccountColumns = "id, username, password_hash, display_name, about, created_at";
+
+    public Task<Account?> CreateAsync(NewAccount account, CancellationToken cancellationToken) =>
+        store.WriteAsync(context =>
+        {
+            var command = context.Command($"""
+                INSERT INTO accounts (username, username_normalized, password_hash, display_name, about, created_at)
+                VALUES ($username, $normalized, $hash, $displayName, '', $createdAt)
+                ON CONFLICT (username_normalized) DO NOTHING
+                RETURNING {AccountColumns}
+                """);
+            command.Parameters.AddWithValue("$username", account.Username);
+            command.Parameters.AddWithValue("$normalized", account.NormalizedUsername);
+            command.Parameters.AddWithValue("$hash", account.PasswordHash);
+            command.Parameters.AddWithValue("$displayName", account.DisplayName);
+            command.Parameters.AddWithValue("$createdAt", SqliteTime.ToColumn(account.CreatedAt));
+            return ReadSingle(command);
+        }, cancellationToken);
+
+    public Task<Account?> FindByIdAsync(long accountId, CancellationToken cancellationToken) =>
+        store.ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {AccountColumns} FROM accounts WHERE id = $id";
+            command.Parameters.AddWithValue("$id", accountId);
+            return ReadSingle(command);
+        }, cancellationToken);
+
+    public Task<Account?> FindByUsernameAsync(string normalizedUsername, CancellationToken cancellationToken) =>
+        store.ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {AccountColumns} FROM accounts WHERE username_normalized = $username";
+            command.Parameters.AddWithValue("$username", normalizedUsername);
+            return ReadSingle(command);
+        }, cancellationToken);
+
+    public Task<bool> SetPasswordHashAsync(long accountId, string passwordHash, CancellationToken cancellationToken) =>
+        store.WriteAsync(context => SetPasswordHash(context, accountId, passwordHash), cancellationToken);
+
+    public Task<bool> ChangePasswordAsync(long accountId, string passwordHash, long keepDeviceId, CancellationToken cancellationToken) =>
+        store.WriteAsync(context =>
+        {
+            if (!SetPasswordHash(context, accountId, passwordHash))
+            {
+                return false;
+            }
+
+            var revoke = context.Command("DELETE FROM devices WHERE account_id = $account AND id <> $keep");
+            revoke.Parameters.AddWithValue("$account", accountId);
+            revoke.Parameters.AddWithValue("$keep", keepDeviceId);
+            revoke.ExecuteNonQuery();
+            return true;
+        }, cancellationToken);
+
+    public Task<Account?> UpdateProfileAsync(long accountId, ProfileChange change, CancellationToken cancellationToken) =>
+        store.WriteAsync(context =>
+        {
+            var command = context.Command($"""
+                UPDATE accounts
+                SET display_name = COALESCE($displayName, display_name), about = COALESCE($about, about)
+                WHERE id = $id
+                RETURNING {AccountColumns}
+                """);
+            command.Parameters.AddWithValue("$id", accountId);
+            command.Parameters.AddWithValue("$displayName", (object?)change.DisplayName ?? DBNull.Value);
+            command.Parameters.AddWithValue("$about", (object?)change.About ?? DBNull.Value);
+            return ReadSingle(command);
+        }, cancellationToken);
+
+    public Task<bool> DeleteAsync(long accountId, CancellationToken cancellationToken) =>
+        store.WriteAsync(context =>
+        {
+            // Devices go with the account through ON DELETE CASCADE.
+            var command = context.Command("DELETE FROM accounts WHERE id = $id");
+            command.Parameters.AddWithValue("$id", accountId);
+            return command.ExecuteNonQuery() == 1;
+        }, cancellationToken);
+
+    private static bool SetPasswordHash(SqliteWriteContext context, long accountId, string passwordHash)
+    {
+        var command = context.Command("UPDATE accounts SET password_hash = $hash WHERE id = $id");
+        command.Parameters.AddWithValue("$id", accountId);
+        command.Parameters.AddWithValue("$hash", passwordHash);
+        return command.ExecuteNonQuery() == 1;
+    }
+
+    private static Account? ReadSingle(SqliteCommand command)
+    {
+        using var reader = command.ExecuteReader();
+        if (!reader.Read())
+        {
+            return null;
+        }
+
+        return new Account(
+            reader.GetInt64(0),
+            reader.GetString(1),
+            reader.GetString(2),
+            reader.GetString(3),
+            reader.GetString(4),
+            SqliteTime.FromColumn(reader.GetInt64(5)));
+    }
+}

@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Reflection;
+using Microsoft.Data.Sqlite;
+using Roost.Core.Storage;
+
+namespace Roost.Storage.Sqlite;
+
+/// <summary>
+/// Numbered SQL scripts embedded in this assembly (<c>Migrations/NNNN_name.sql</c>), applied in order at start-up,
+/// each in its own transaction together with its row in <c>schema_migrations</c>.
+/// </summary>
+internal static class SqliteMigrations
+{
+    private const string ResourcePrefix = "Roost.Storage.Sqlite.Migrations.";
+
+    public static IReadOnlyList<Migration> All { get; } = Load();
+
+    public static int LatestVersion => All[^1].Version;
+
+    /// <summary>Applies the pending migrations and returns how many ran.</summary>
+    public static int Apply(SqliteConnection connection, DateTimeOffset now)
+    {
+        Execute(connection, null, """
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version    INTEGER PRIMARY KEY,
+                name       TEXT    NOT NULL,
+                applied_at INTEGER NOT NULL
+            )
+            """);
+
+        var applied = 0;
+        foreach (var migration in All)
+        {
+            // BEGIN IMMEDIATE takes the write lock first, so two processes starting on one file apply each script once.
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var current = CurrentVersion(connection, transaction);
+            ThrowIfNewer(current);
+            if (migration.Version <= current)
+            {
+                continue;
+            }
+
+            Execute(connection, transaction, migration.Sql);
+            using (var record = connection.CreateCommand())
+            {
+                record.Transaction = transaction;
+                record.CommandText = "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($v, $n, $t)";
+                record.Parameters.AddWithValue("$v", migration.Version);
+                record.Parameters.AddWithValue("$n", migration.Name);
+                record.Parameters.AddWithValue("$t", now.ToUnixTimeMilliseconds());
+                record.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+            applied++;
+        }
+
+        using (var check = connection.BeginTransaction(deferred: true))
+        {
+            ThrowIfNewer(CurrentVersion(connection, check));
+        }
+
+        return applied;
+    }
+
+    public static int CurrentVersion(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
+        return Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    private static void ThrowIfNewer(int current)
+    {
+        if (current > LatestVersion)
+        {
+            throw new StoreSchemaException(
+                $"The database schema is at version {current}, but this build of Roost knows versions up to {LatestVersion}. " +
+                "It was written by a newer Roost: run that version, or restore a backup made by this one.");
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static List<Migration> Load()
+    {
+        var assembly = Assembly.GetExecutingAssembly();
+        var migrations = new List<Migration>();
+        foreach (var resource in assembly.GetManifestResourceNames())
+        {
+            if (!resource.StartsWith(ResourcePrefix, StringComparison.Ordinal) || !resource.EndsWith(".sql", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var fileName = resource[ResourcePrefix.Length..^".sql".Length];
+            var separator = fileName.IndexOf('_', StringComparison.Ordinal);
+            var version = int.Parse(fileName[..separator], NumberStyles.None, CultureInfo.InvariantCulture);
+            using var stream = assembly.GetManifestResourceStream(resource)!;
+            using var reader = new StreamReader(stream);
+            migrations.Add(new Migration(version, fileName[(separator + 1)..], reader.ReadToEnd()));
+        }
+
+        migrations.Sort((a, b) => a.Version.CompareTo(b.Version));
+        for (var i = 0; i < migrations.Count; i++)
+        {
+            if (migrations[i].Version != i + 1)
+            {
+                throw new InvalidOperationException($"SQLite migrations must be numbered 1, 2, 3... without gaps; found {migrations[i].Version} at position {i + 1}.");
+            }
+        }
+
+        return migrations;
+    }
+
+    internal sealed record Migration(int Version, string Name, string Sql);
+}

@@ -1,0 +1,164 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Roost.Core.Accounts;
+using Roost.Core.Sessions;
+using Roost.Core.Storage;
+
+namespace Roost.Storage.Sqlite;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode, one batching writer connection, and pooled reader
+/// connections that never wait for the writer.
+/// </summary>
+public sealed partial class SqliteStore : IRoostStore
+{
+    private readonly SqliteStoreOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly string _writeConnectionString;
+    private readonly string _readConnectionString;
+    private SqliteConnection? _writeConnection;
+    private SqliteWriter? _writer;
+    private int _disposed;
+
+    public SqliteStore(SqliteStoreOptions options, TimeProvider time, ILogger<SqliteStore> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _time = time;
+        _logger = logger;
+        var path = options.DatabasePath;
+        _writeConnectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            ForeignKeys = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        _readConnectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWrite,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        Accounts = new SqliteAccountStore(this);
+        Devices = new SqliteDeviceStore(this);
+    }
+
+    public IAccountStore Accounts { get; }
+
+    public IDeviceStore Devices { get; }
+
+    public Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        if (_writer is not null)
+        {
+            return Task.CompletedTask;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(_options.DatabasePath)!);
+        var connection = new SqliteConnection(_writeConnectionString);
+        try
+        {
+            connection.Open();
+            Pragma(connection, "PRAGMA journal_mode = WAL");
+            Pragma(connection, $"PRAGMA synchronous = {(_options.Synchronous == SqliteSynchronous.Full ? "FULL" : "NORMAL")}");
+            Pragma(connection, "PRAGMA busy_timeout = 30000");
+            var applied = SqliteMigrations.Apply(connection, _time.GetUtcNow());
+            Log.Opened(_logger, _options.DatabasePath, SqliteMigrations.LatestVersion, applied);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+
+        _writeConnection = connection;
+        _writer = new SqliteWriter(connection, _options, _logger);
+        return Task.CompletedTask;
+    }
+
+    public async Task<StoreHealth> CheckHealthAsync(CancellationToken cancellationToken)
+    {
+        var expected = SqliteMigrations.LatestVersion;
+        if (_writer is null || Volatile.Read(ref _disposed) != 0)
+        {
+            return new StoreHealth(false, 0, expected, "The store is not open.");
+        }
+
+        try
+        {
+            var version = await ReadAsync(c => SqliteMigrations.CurrentVersion(c, null), cancellationToken);
+            return version == expected
+                ? new StoreHealth(true, version, expected, null)
+                : new StoreHealth(false, version, expected, $"Schema version {version}, expected {expected}.");
+        }
+        catch (SqliteException exception)
+        {
+            return new StoreHealth(false, 0, expected, exception.Message);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        if (_writer is not null)
+        {
+            await _writer.DisposeAsync();
+        }
+
+        if (_writeConnection is not null)
+        {
+            // Fold the WAL into the main file so a copied data folder is one self-contained file.
+            Pragma(_writeConnection, "PRAGMA wal_checkpoint(TRUNCATE)");
+            SqliteConnection.ClearPool(_writeConnection);
+            await _writeConnection.DisposeAsync();
+        }
+
+        using (var reader = new SqliteConnection(_readConnectionString))
+        {
+            SqliteConnection.ClearPool(reader);
+        }
+
+        Log.Closed(_logger, _options.DatabasePath);
+    }
+
+    internal Task<T> WriteAsync<T>(Func<SqliteWriteContext, T> work, CancellationToken cancellationToken)
+    {
+        var writer = _writer ?? throw new InvalidOperationException("The store has not been initialized.");
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return writer.WriteAsync(work, cancellationToken);
+    }
+
+    /// <summary>Runs a read on a pooled connection. SQLite reads are short and synchronous; WAL lets them run beside the writer.</summary>
+    internal Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        using var connection = new SqliteConnection(_readConnectionString);
+        connection.Open();
+        return Task.FromResult(read(connection));
+    }
+
+    private static void Pragma(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Opened SQLite store {Path} at schema version {Version} ({Applied} migrations applied now)")]
+        public static partial void Opened(ILogger logger, string path, int version, int applied);
+
+        [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Closed SQLite store {Path}")]
+        public static partial void Closed(ILogger logger, string path);
+    }
+}
