@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Configuration;
+using Roost.Server.Options;
+using Roost.Storage.Sqlite;
+
+namespace Roost.Server.Tests.Hosting;
+
+public sealed class ConfigurationTests
+{
+    [Fact]
+    public void No_settings_give_the_documented_defaults()
+    {
+        var options = Load([]);
+
+        Assert.Equal("http://127.0.0.1:8080", options.Server.Urls);
+        Assert.Equal("./data", options.Storage.DataDirectory);
+        Assert.Equal(SqliteSynchronous.Full, options.Storage.Synchronous);
+        Assert.Equal(600_000, options.Accounts.PasswordHashIterations);
+        Assert.Equal(64 * 1024, options.Server.MaxJsonBodyBytes);
+    }
+
+    [Fact]
+    public void Settings_bind_case_insensitively_from_any_source()
+    {
+        var options = Load(new() { ["ROOST:STORAGE:SYNCHRONOUS"] = "normal", ["Roost:Server:ShutdownTimeout"] = "00:00:05" });
+
+        Assert.Equal(SqliteSynchronous.Normal, options.Storage.Synchronous);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.Server.ShutdownTimeout);
+    }
+
+    [Theory]
+    [InlineData("Roost:Storage:Synchronus", "full", "Roost:Storage:Synchronus is not a known setting")]
+    [InlineData("Roost:Storage:Synchronous", "sometimes", "Roost:Storage:Synchronous must be one of Normal, Full; got 'sometimes'")]
+    [InlineData("Roost:Server:MaxJsonBodyBytes", "lots", "Roost:Server:MaxJsonBodyBytes must be a whole number; got 'lots'")]
+    [InlineData("Roost:Server:MaxJsonBodyBytes", "10", "Roost:Server:MaxJsonBodyBytes must be between 1024 and 16777216; got 10")]
+    [InlineData("Roost:Server:ShutdownTimeout", "soon", "Roost:Server:ShutdownTimeout must be a duration")]
+    [InlineData("Roost:Server:Urls", "ftp://example", "Roost:Server:Urls has 'ftp://example'")]
+    [InlineData("Roost:Accounts:PasswordHashIterations", "1000", "Roost:Accounts:PasswordHashIterations must be between 600000")]
+    [InlineData("Roost:Storage:FileName", "../escape.db", "Roost:Storage:FileName must be a plain file name")]
+    public void A_bad_setting_is_refused_with_a_message_naming_it(string key, string value, string expected)
+    {
+        var failure = Assert.Throws<RoostConfigurationException>(() => Load(new() { [key] = value }));
+
+        Assert.Contains(expected, failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Weak_password_hashing_is_refused_in_production_and_allowed_elsewhere()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Roost:Accounts:AllowWeakPasswordHashing"] = "true",
+            ["Roost:Accounts:PasswordHashIterations"] = "1000",
+        };
+
+        var failure = Assert.Throws<RoostConfigurationException>(() => Load(settings, "Production"));
+        Assert.Contains("AllowWeakPasswordHashing must be false", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(1000, Load(settings, "Testing").Accounts.PasswordHashIterations);
+    }
+
+    [Fact]
+    public void Every_problem_is_reported_at_once()
+    {
+        var failure = Assert.Throws<RoostConfigurationException>(() => Load(new()
+        {
+            ["Roost:Storage:MaxWriteBatch"] = "0",
+            ["Roost:RateLimits:LoginPerIp:PermitLimit"] = "0",
+        }));
+
+        Assert.Equal(2, failure.Problems.Count);
+    }
+
+    private static RoostOptions Load(Dictionary<string, string?> settings, string environment = "Production") =>
+        RoostOptionsLoader.Load(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), environment);
+}

@@ -1,0 +1,98 @@
+using Roost.Client;
+using Roost.Server;
+using Roost.Testing;
+
+namespace Roost.Server.Tests.Infrastructure;
+
+/// <summary>
+/// A whole Roost server started in-process on an ephemeral loopback port with its own data folder,
+/// driven over real HTTP. Restartable on the same data.
+/// </summary>
+public sealed class RoostInstance : IAsyncDisposable
+{
+    private readonly TempDirectory _directory;
+    private readonly bool _ownsDirectory;
+    private readonly IReadOnlyDictionary<string, string> _settings;
+    private RoostHost? _host;
+
+    private RoostInstance(TempDirectory directory, bool ownsDirectory, IReadOnlyDictionary<string, string> settings)
+    {
+        _directory = directory;
+        _ownsDirectory = ownsDirectory;
+        _settings = settings;
+    }
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public string DataDirectory => _directory.Path;
+
+    /// <summary>Settings every test instance uses: cheap password hashing and limits no ordinary test reaches.</summary>
+    public static IReadOnlyDictionary<string, string> DefaultSettings { get; } = new Dictionary<string, string>
+    {
+        ["Roost:Server:Urls"] = "http://127.0.0.1:0",
+        ["Roost:Accounts:PasswordHashIterations"] = "1000",
+        ["Roost:Accounts:AllowWeakPasswordHashing"] = "true",
+        ["Roost:RateLimits:RegisterPerIp:PermitLimit"] = "100000",
+        ["Roost:RateLimits:LoginPerIp:PermitLimit"] = "100000",
+        ["Roost:RateLimits:LoginFailuresPerAccount:PermitLimit"] = "100000",
+        ["Roost:RateLimits:PasswordChecksPerAccount:PermitLimit"] = "100000",
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
+
+    public static async Task<RoostInstance> StartAsync(IReadOnlyDictionary<string, string>? overrides = null)
+    {
+        var settings = new Dictionary<string, string>(DefaultSettings);
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+
+        var instance = new RoostInstance(new TempDirectory(), ownsDirectory: true, settings);
+        await instance.StartHostAsync();
+        return instance;
+    }
+
+    /// <summary>Stops this instance and starts a new one on the same data folder.</summary>
+    public async Task RestartAsync()
+    {
+        await StopHostAsync();
+        await StartHostAsync();
+    }
+
+    public RoostClient CreateClient() => new(BaseAddress);
+
+    /// <summary>A plain HTTP client for requests <see cref="RoostClient"/> would never send (malformed bodies and the like).</summary>
+    public HttpClient CreateHttpClient() => new() { BaseAddress = BaseAddress, Timeout = TimeoutExtensions.Limit };
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopHostAsync();
+        if (_ownsDirectory)
+        {
+            _directory.Dispose();
+        }
+    }
+
+    private async Task StartHostAsync()
+    {
+        var args = _settings
+            .Append(new KeyValuePair<string, string>("Roost:Storage:DataDirectory", _directory.Path))
+            .Select(s => $"--{s.Key}={s.Value}")
+            .ToArray();
+        _host = RoostHost.Create(args, environmentName: "Testing");
+        await _host.StartAsync().DefaultTimeout();
+        BaseAddress = _host.Addresses.Single();
+    }
+
+    private async Task StopHostAsync()
+    {
+        if (_host is null)
+        {
+            return;
+        }
+
+        await _host.StopAsync().DefaultTimeout();
+        await _host.DisposeAsync().DefaultTimeout();
+        _host = null;
+    }
+}
