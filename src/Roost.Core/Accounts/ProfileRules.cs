@@ -7,7 +7,9 @@ public static class ProfileRules
     public const int MaxAboutLength = 500;
 
     public static string? ValidateDisplayName(string? displayName) =>
-        Validate(displayName, MaxDisplayNameLength, "A display name", allowNewlines: false);
+        displayName is not null && string.IsNullOrWhiteSpace(displayName)
+            ? "A display name may not be blank."
+            : Validate(displayName, MaxDisplayNameLength, "A display name", allowNewlines: false);
 
     public static string? ValidateAbout(string? about) =>
         Validate(about, MaxAboutLength, "The about text", allowNewlines: true);
