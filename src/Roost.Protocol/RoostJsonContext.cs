@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Roost.Protocol.Events;
+using Roost.Protocol.Realtime;
 using Roost.Protocol.Rest;
 
 namespace Roost.Protocol;
@@ -21,4 +23,30 @@ namespace Roost.Protocol;
 [JsonSerializable(typeof(DeviceListResponse))]
 [JsonSerializable(typeof(ProblemResponse))]
 [JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(CreateDirectRequest))]
+[JsonSerializable(typeof(CreateGroupRequest))]
+[JsonSerializable(typeof(RenameConversationRequest))]
+[JsonSerializable(typeof(AddMembersRequest))]
+[JsonSerializable(typeof(SetRoleRequest))]
+[JsonSerializable(typeof(ConversationResponse))]
+[JsonSerializable(typeof(ConversationListResponse))]
+[JsonSerializable(typeof(SendMessageRequest))]
+[JsonSerializable(typeof(MessageResponse))]
+[JsonSerializable(typeof(MessagePageResponse))]
+[JsonSerializable(typeof(SendAck))]
+[JsonSerializable(typeof(PresenceResponse))]
+[JsonSerializable(typeof(PresenceListResponse))]
+[JsonSerializable(typeof(PresenceSettingsRequest))]
+[JsonSerializable(typeof(RoostEvent))]
+[JsonSerializable(typeof(ClientFrame))]
+[JsonSerializable(typeof(ServerFrame))]
+[JsonSerializable(typeof(HelloFrame))]
+[JsonSerializable(typeof(AckFrame))]
+[JsonSerializable(typeof(OkFrame))]
+[JsonSerializable(typeof(ErrorFrame))]
+[JsonSerializable(typeof(SyncedFrame))]
+[JsonSerializable(typeof(ResyncRequiredFrame))]
+[JsonSerializable(typeof(TypingFrame))]
+[JsonSerializable(typeof(PresenceFrame))]
+[JsonSerializable(typeof(PongFrame))]
 public sealed partial class RoostJsonContext : JsonSerializerContext;

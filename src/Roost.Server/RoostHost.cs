@@ -2,12 +2,18 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Roost.Core.Accounts;
+using Roost.Core.Conversations;
+using Roost.Core.Delivery;
+using Roost.Core.Messaging;
+using Roost.Core.Presence;
 using Roost.Core.Sessions;
 using Roost.Core.Storage;
 using Roost.Server.Auth;
 using Roost.Server.Endpoints;
+using Roost.Server.Gateway;
 using Roost.Server.Health;
 using Roost.Server.Http;
+using Roost.Server.Messaging;
 using Roost.Server.OpenApi;
 using Roost.Server.Options;
 using Roost.Server.RateLimiting;
@@ -38,7 +44,8 @@ public sealed class RoostHost : IAsyncDisposable
         _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
 
     /// <summary>Builds an instance from command-line arguments and the usual configuration sources. Throws <see cref="RoostConfigurationException"/> for a bad configuration.</summary>
-    public static RoostHost Create(string[] args, string? environmentName = null)
+    /// <param name="time">The clock; tests pass a manual one to move time without sleeping.</param>
+    public static RoostHost Create(string[] args, string? environmentName = null, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -60,13 +67,24 @@ public sealed class RoostHost : IAsyncDisposable
 
         var services = builder.Services;
         services.AddSingleton(options);
-        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(time ?? TimeProvider.System);
         services.AddSingleton(options.Storage);
+
+        // Committed events go from the store's writer straight to the router, in commit order.
+        services.AddSingleton<EventRouter>();
+        services.AddSingleton<ICommittedEventListener>(provider => provider.GetRequiredService<EventRouter>());
         services.AddSingleton<SqliteStore>();
         services.AddSingleton<IRoostStore>(provider => provider.GetRequiredService<SqliteStore>());
         services.AddSingleton<IPasswordHasher>(new Pbkdf2PasswordHasher(options.Accounts.PasswordHashIterations));
         services.AddSingleton<AccountService>();
         services.AddSingleton<SessionService>();
+        services.AddSingleton(options.Messaging.ToLimits());
+        services.AddSingleton<ConversationService>();
+        services.AddSingleton<MessagingService>();
+        services.AddSingleton<PresenceService>();
+        services.AddSingleton<GatewayServices>();
+        services.AddSingleton<EventCompactionService>();
+        services.AddHostedService(provider => provider.GetRequiredService<EventCompactionService>());
 
         services.AddRoostHttp();
         services.AddAuthentication(BearerTokenHandler.SchemeName)
@@ -79,6 +97,7 @@ public sealed class RoostHost : IAsyncDisposable
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseWebSockets();
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -91,6 +110,10 @@ public sealed class RoostHost : IAsyncDisposable
         var v1 = app.MapGroup("/v1");
         v1.MapAccountEndpoints();
         v1.MapSessionEndpoints();
+        v1.MapConversationEndpoints();
+        v1.MapMessageEndpoints();
+        v1.MapPresenceEndpoints();
+        v1.MapGateway();
         return new RoostHost(app, options);
     }
 
@@ -98,6 +121,9 @@ public sealed class RoostHost : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         await _app.Services.GetRequiredService<IRoostStore>().InitializeAsync(cancellationToken);
+
+        // Presence listens to the router from the first connection on.
+        _app.Services.GetRequiredService<PresenceService>();
         await _app.StartAsync(cancellationToken);
     }
 

@@ -1,6 +1,10 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Roost.Core.Accounts;
+using Roost.Core.Conversations;
+using Roost.Core.Delivery;
+using Roost.Core.Messaging;
+using Roost.Core.Presence;
 using Roost.Core.Sessions;
 using Roost.Core.Storage;
 
@@ -15,15 +19,17 @@ public sealed partial class SqliteStore : IRoostStore
     private readonly SqliteStoreOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly ICommittedEventListener? _listener;
     private readonly string _writeConnectionString;
     private readonly string _readConnectionString;
     private SqliteConnection? _writeConnection;
     private SqliteWriter? _writer;
     private int _disposed;
 
-    public SqliteStore(SqliteStoreOptions options, TimeProvider time, ILogger<SqliteStore> logger)
+    public SqliteStore(SqliteStoreOptions options, TimeProvider time, ILogger<SqliteStore> logger, ICommittedEventListener? listener = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _listener = listener;
         _options = options;
         _time = time;
         _logger = logger;
@@ -45,11 +51,23 @@ public sealed partial class SqliteStore : IRoostStore
         }.ToString();
         Accounts = new SqliteAccountStore(this);
         Devices = new SqliteDeviceStore(this);
+        Conversations = new SqliteConversationStore(this);
+        Messages = new SqliteMessageStore(this);
+        Events = new SqliteEventStore(this);
+        Presence = new SqlitePresenceStore(this);
     }
 
     public IAccountStore Accounts { get; }
 
     public IDeviceStore Devices { get; }
+
+    public IConversationStore Conversations { get; }
+
+    public IMessageStore Messages { get; }
+
+    public IEventStore Events { get; }
+
+    public IPresenceStore Presence { get; }
 
     public Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -76,7 +94,7 @@ public sealed partial class SqliteStore : IRoostStore
         }
 
         _writeConnection = connection;
-        _writer = new SqliteWriter(connection, _options, _logger);
+        _writer = new SqliteWriter(connection, _options, _listener, _logger);
         return Task.CompletedTask;
     }
 
@@ -145,6 +163,14 @@ public sealed partial class SqliteStore : IRoostStore
         connection.Open();
         return Task.FromResult(read(connection));
     }
+
+    /// <summary>Runs several reads in one snapshot, so they see one committed state.</summary>
+    internal Task<T> ReadSnapshotAsync<T>(Func<ISqliteSession, T> read, CancellationToken cancellationToken) =>
+        ReadAsync(connection =>
+        {
+            using var session = new SqliteReadSession(connection);
+            return read(session);
+        }, cancellationToken);
 
     private static void Pragma(SqliteConnection connection, string sql)
     {

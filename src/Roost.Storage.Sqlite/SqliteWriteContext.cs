@@ -1,4 +1,6 @@
 using Microsoft.Data.Sqlite;
+using Roost.Core.Delivery;
+using Roost.Protocol.Events;
 
 namespace Roost.Storage.Sqlite;
 
@@ -6,9 +8,13 @@ namespace Roost.Storage.Sqlite;
 /// What a write operation sees: the writer's connection inside the current batch transaction.
 /// Commands are cached by SQL text so hot statements stay prepared across batches.
 /// </summary>
-internal sealed class SqliteWriteContext(SqliteConnection connection) : IDisposable
+internal sealed class SqliteWriteContext(SqliteConnection connection) : ISqliteSession, IDisposable
 {
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly List<CommittedEvent> _emitted = [];
+
+    /// <summary>Events written by this batch so far, in cursor order; published after the commit.</summary>
+    public List<CommittedEvent> Emitted => _emitted;
 
     public SqliteTransaction? Transaction { get; set; }
 
@@ -28,6 +34,31 @@ internal sealed class SqliteWriteContext(SqliteConnection connection) : IDisposa
     }
 
     public void Execute(string sql) => Command(sql).ExecuteNonQuery();
+
+    /// <summary>
+    /// Appends an event to the stream of every recipient. The payload is serialized once; its cursor is the row id,
+    /// so cursors increase in commit order. The event is published only if the batch commits.
+    /// </summary>
+    public long Emit(RoostEvent @event, IReadOnlyCollection<long> recipients, DateTimeOffset now)
+    {
+        var payload = EventFrames.SerializePayload(@event);
+        var insert = Command("INSERT INTO events (payload, created_at) VALUES ($payload, $createdAt) RETURNING id");
+        insert.Parameters.AddWithValue("$payload", payload);
+        insert.Parameters.AddWithValue("$createdAt", SqliteTime.ToColumn(now));
+        var cursor = (long)insert.ExecuteScalar()!;
+
+        var recipient = Command("INSERT INTO event_recipients (account_id, event_id) VALUES ($account, $event)");
+        var account = recipient.Parameters.Add("$account", SqliteType.Integer);
+        recipient.Parameters.AddWithValue("$event", cursor);
+        foreach (var accountId in recipients)
+        {
+            account.Value = accountId;
+            recipient.ExecuteNonQuery();
+        }
+
+        _emitted.Add(new CommittedEvent(cursor, [.. recipients], EventFrames.Frame(cursor, payload)));
+        return cursor;
+    }
 
     public void Dispose()
     {

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using Roost.Core.Delivery;
 
 namespace Roost.Storage.Sqlite;
 
@@ -16,11 +17,13 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
     private readonly SqliteWriteContext _context;
     private readonly int _maxBatch;
     private readonly ILogger _logger;
+    private readonly ICommittedEventListener? _listener;
     private readonly Task _loop;
     private int _disposed;
 
-    public SqliteWriter(SqliteConnection connection, SqliteStoreOptions options, ILogger logger)
+    public SqliteWriter(SqliteConnection connection, SqliteStoreOptions options, ICommittedEventListener? listener, ILogger logger)
     {
+        _listener = listener;
         _connection = connection;
         _context = new SqliteWriteContext(connection);
         _maxBatch = options.MaxWriteBatch;
@@ -98,6 +101,7 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
             }
 
             transaction.Commit();
+            Publish();
         }
 #pragma warning disable CA1031 // Any failure of the batch must reach every waiting caller instead of killing the writer.
         catch (Exception exception)
@@ -109,6 +113,7 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
         finally
         {
             _context.Transaction = null;
+            _context.Emitted.Clear();
         }
 
         foreach (var operation in batch)
@@ -119,6 +124,7 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
 
     private void ExecuteInSavepoint(SqliteWriteOperation operation)
     {
+        var emittedBefore = _context.Emitted.Count;
         _context.Execute("SAVEPOINT operation");
         try
         {
@@ -126,26 +132,57 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
         }
         catch (SqliteException exception)
         {
-            // Undo this operation's changes only; the rest of the batch goes on.
-            _context.Execute("ROLLBACK TO operation");
-            _context.Execute("RELEASE operation");
-            operation.Fail(exception);
+            RollBack(operation, exception, emittedBefore);
             return;
         }
         catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or FormatException)
         {
-            _context.Execute("ROLLBACK TO operation");
-            _context.Execute("RELEASE operation");
-            operation.Fail(exception);
+            RollBack(operation, exception, emittedBefore);
             return;
         }
 
         _context.Execute("RELEASE operation");
     }
 
+    /// <summary>
+    /// Hands the batch's events to the listener in commit order, before any caller hears back, so a live connection
+    /// never sees cursor N+1 before N. The data is committed whatever the listener does: a failure here is only logged,
+    /// and clients recover the events by syncing.
+    /// </summary>
+    private void Publish()
+    {
+        if (_listener is null || _context.Emitted.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _listener.OnCommitted([.. _context.Emitted]);
+        }
+#pragma warning disable CA1031 // The commit stands; a listener fault must not be reported to callers as a failed write.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Log.PublishFailed(_logger, exception, _context.Emitted.Count);
+        }
+    }
+
+    private void RollBack(SqliteWriteOperation operation, Exception exception, int emittedBefore)
+    {
+        // Undo this operation's changes only (and forget its events); the rest of the batch goes on.
+        _context.Execute("ROLLBACK TO operation");
+        _context.Execute("RELEASE operation");
+        _context.Emitted.RemoveRange(emittedBefore, _context.Emitted.Count - emittedBefore);
+        operation.Fail(exception);
+    }
+
     private static partial class Log
     {
         [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "A write batch of {Count} operations failed and was rolled back")]
         public static partial void BatchFailed(ILogger logger, Exception exception, int count);
+
+        [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Publishing {Count} committed events failed; clients will recover them by syncing")]
+        public static partial void PublishFailed(ILogger logger, Exception exception, int count);
     }
 }

@@ -1,4 +1,8 @@
 using Roost.Core.Accounts;
+using Roost.Core.Conversations;
+using Roost.Core.Delivery;
+using Roost.Core.Messaging;
+using Roost.Core.Presence;
 using Roost.Core.Sessions;
 
 namespace Roost.Core.Storage;
@@ -12,6 +16,14 @@ public interface IRoostStore : IAsyncDisposable
     IAccountStore Accounts { get; }
 
     IDeviceStore Devices { get; }
+
+    IConversationStore Conversations { get; }
+
+    IMessageStore Messages { get; }
+
+    IEventStore Events { get; }
+
+    IPresenceStore Presence { get; }
 
     /// <summary>Opens the store and applies pending migrations. Throws <see cref="StoreSchemaException"/> for a database this build cannot use.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);

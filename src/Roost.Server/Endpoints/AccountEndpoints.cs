@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Roost.Core.Accounts;
+using Roost.Core.Delivery;
 using Roost.Protocol.Rest;
 using Roost.Server.Auth;
 using Roost.Server.Http;
@@ -71,17 +72,31 @@ internal static class AccountEndpoints
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> ChangePasswordAsync(
-        [FromBody] ChangePasswordRequest request, AccountService accounts, HttpContext context, CancellationToken cancellationToken)
+        [FromBody] ChangePasswordRequest request, AccountService accounts, EventRouter router, HttpContext context, CancellationToken cancellationToken)
     {
-        var outcome = await accounts.ChangePasswordAsync(context.Caller(), request.CurrentPassword, request.NewPassword, cancellationToken);
-        return outcome.IsSuccess ? TypedResults.NoContent() : Problems.From(outcome.Error);
+        var caller = context.Caller();
+        var outcome = await accounts.ChangePasswordAsync(caller, request.CurrentPassword, request.NewPassword, cancellationToken);
+        if (!outcome.IsSuccess)
+        {
+            return Problems.From(outcome.Error);
+        }
+
+        router.Disconnect(caller.AccountId, deviceId: null, exceptDeviceId: caller.DeviceId);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAccountAsync(
-        [FromBody] DeleteAccountRequest request, AccountService accounts, HttpContext context, CancellationToken cancellationToken)
+        [FromBody] DeleteAccountRequest request, AccountService accounts, EventRouter router, HttpContext context, CancellationToken cancellationToken)
     {
-        var outcome = await accounts.DeleteAsync(context.Caller(), request.Password, cancellationToken);
-        return outcome.IsSuccess ? TypedResults.NoContent() : Problems.From(outcome.Error);
+        var caller = context.Caller();
+        var outcome = await accounts.DeleteAsync(caller, request.Password, cancellationToken);
+        if (!outcome.IsSuccess)
+        {
+            return Problems.From(outcome.Error);
+        }
+
+        router.Disconnect(caller.AccountId, deviceId: null);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> GetUserAsync(

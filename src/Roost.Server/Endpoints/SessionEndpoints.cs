@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Roost.Core.Accounts;
+using Roost.Core.Delivery;
 using Roost.Core.Errors;
 using Roost.Core.Sessions;
 using Roost.Protocol.Rest;
@@ -68,9 +69,11 @@ internal static class SessionEndpoints
         return TypedResults.Ok(new LoginResponse(signIn.Token, signIn.Account.Id, signIn.Device.Id, signIn.Account.Username));
     }
 
-    private static async Task<NoContent> LogoutAsync(SessionService sessions, HttpContext context, CancellationToken cancellationToken)
+    private static async Task<NoContent> LogoutAsync(SessionService sessions, EventRouter router, HttpContext context, CancellationToken cancellationToken)
     {
-        await sessions.LogoutAsync(context.Caller(), cancellationToken);
+        var caller = context.Caller();
+        await sessions.LogoutAsync(caller, cancellationToken);
+        router.Disconnect(caller.AccountId, caller.DeviceId);
         return TypedResults.NoContent();
     }
 
@@ -82,9 +85,16 @@ internal static class SessionEndpoints
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeDeviceAsync(
-        long deviceId, SessionService sessions, HttpContext context, CancellationToken cancellationToken)
+        long deviceId, SessionService sessions, EventRouter router, HttpContext context, CancellationToken cancellationToken)
     {
-        var outcome = await sessions.RevokeDeviceAsync(context.Caller().AccountId, deviceId, cancellationToken);
-        return outcome.IsSuccess ? TypedResults.NoContent() : Problems.From(outcome.Error);
+        var accountId = context.Caller().AccountId;
+        var outcome = await sessions.RevokeDeviceAsync(accountId, deviceId, cancellationToken);
+        if (!outcome.IsSuccess)
+        {
+            return Problems.From(outcome.Error);
+        }
+
+        router.Disconnect(accountId, deviceId);
+        return TypedResults.NoContent();
     }
 }

@@ -1,3 +1,4 @@
+using Roost.Core.Messaging;
 using Roost.Storage.Sqlite;
 
 namespace Roost.Server.Options;
@@ -18,6 +19,52 @@ public sealed record RoostOptions
     public AccountOptions Accounts { get; init; } = new();
 
     public RateLimitOptions RateLimits { get; init; } = new();
+
+    public MessagingOptions Messaging { get; init; } = new();
+
+    public GatewayOptions Gateway { get; init; } = new();
+}
+
+public sealed record MessagingOptions
+{
+    /// <summary>Largest message body, in bytes of UTF-8.</summary>
+    public int MaxMessageBytes { get; init; } = 64 * 1024;
+
+    public int MaxGroupMembers { get; init; } = 1024;
+
+    /// <summary>Events older than this may be compacted; a device whose cursor is older must resync.</summary>
+    public TimeSpan EventRetention { get; init; } = TimeSpan.FromDays(30);
+
+    /// <summary>How often expired events are compacted.</summary>
+    public TimeSpan CompactionInterval { get; init; } = TimeSpan.FromHours(1);
+
+    public MessagingLimits ToLimits() => new() { MaxMessageBytes = MaxMessageBytes, MaxGroupMembers = MaxGroupMembers };
+}
+
+public sealed record GatewayOptions
+{
+    /// <summary>Largest WebSocket message a client may send; bigger ones close the connection (1009).</summary>
+    public int MaxFrameBytes { get; init; } = 128 * 1024;
+
+    /// <summary>Frames queued for one connection; a connection that falls this far behind is closed (4008) and resyncs.</summary>
+    public int OutboxCapacity { get; init; } = 1024;
+
+    /// <summary>Sends of one connection waiting for their commit; more wait before being read.</summary>
+    public int MaxInFlightSends { get; init; } = 256;
+
+    /// <summary>Events read from the store per page while syncing.</summary>
+    public int SyncPageSize { get; init; } = 500;
+
+    /// <summary>Ping interval; a peer that does not answer within <see cref="KeepAliveTimeout"/> is dropped.</summary>
+    public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Invalid frames tolerated per connection before it is closed (1008).</summary>
+    public int MaxInvalidFrames { get; init; } = 20;
+
+    /// <summary>Typing indicators per conversation per connection are passed on at most this often.</summary>
+    public TimeSpan TypingInterval { get; init; } = TimeSpan.FromSeconds(2);
 }
 
 public sealed record ServerOptions

@@ -55,6 +55,26 @@ public static class RoostOptionsValidator
         Window(problems, "Roost:RateLimits:LoginPerIp", limits.LoginPerIp);
         Window(problems, "Roost:RateLimits:LoginFailuresPerAccount", limits.LoginFailuresPerAccount);
         Window(problems, "Roost:RateLimits:PasswordChecksPerAccount", limits.PasswordChecksPerAccount);
+        var messaging = options.Messaging;
+        Range(problems, "Roost:Messaging:MaxMessageBytes", messaging.MaxMessageBytes, 1, 1024 * 1024);
+        Range(problems, "Roost:Messaging:MaxGroupMembers", messaging.MaxGroupMembers, 2, 100_000);
+        Range(problems, "Roost:Messaging:EventRetention", messaging.EventRetention, TimeSpan.FromMinutes(1), TimeSpan.FromDays(3650));
+        Range(problems, "Roost:Messaging:CompactionInterval", messaging.CompactionInterval, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+
+        var gateway = options.Gateway;
+        Range(problems, "Roost:Gateway:MaxFrameBytes", gateway.MaxFrameBytes, 1024, 16 * 1024 * 1024);
+        if (gateway.MaxFrameBytes < messaging.MaxMessageBytes + 1024)
+        {
+            problems.Add($"Roost:Gateway:MaxFrameBytes ({gateway.MaxFrameBytes}) must exceed Roost:Messaging:MaxMessageBytes ({messaging.MaxMessageBytes}) by at least 1024, so the largest message fits in a frame.");
+        }
+
+        Range(problems, "Roost:Gateway:OutboxCapacity", gateway.OutboxCapacity, 16, 1_000_000);
+        Range(problems, "Roost:Gateway:MaxInFlightSends", gateway.MaxInFlightSends, 1, 100_000);
+        Range(problems, "Roost:Gateway:SyncPageSize", gateway.SyncPageSize, 1, 10_000);
+        Range(problems, "Roost:Gateway:KeepAliveInterval", gateway.KeepAliveInterval, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+        Range(problems, "Roost:Gateway:KeepAliveTimeout", gateway.KeepAliveTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+        Range(problems, "Roost:Gateway:MaxInvalidFrames", gateway.MaxInvalidFrames, 1, 10_000);
+        Range(problems, "Roost:Gateway:TypingInterval", gateway.TypingInterval, TimeSpan.Zero, TimeSpan.FromMinutes(1));
         return problems;
     }
 

@@ -1,0 +1,28 @@
+namespace Roost.Core.Messaging;
+
+public sealed record Message(
+    long ConversationId,
+    long Seq,
+    long SenderId,
+    string ClientId,
+    string? Body,
+    long? ReplyTo,
+    DateTimeOffset SentAt,
+    DateTimeOffset? EditedAt,
+    DateTimeOffset? DeletedAt,
+    IReadOnlyList<Reaction> Reactions);
+
+public sealed record Reaction(long AccountId, string Emoji);
+
+public sealed record NewMessage(long ConversationId, long SenderId, string ClientId, string Body, long? ReplyTo, DateTimeOffset Now);
+
+/// <summary>The acknowledgement of a send. <see cref="Duplicate"/>: the client id was used before and this is the first send's ack.</summary>
+public sealed record SendResult(long ConversationId, long Seq, string ClientId, DateTimeOffset SentAt, bool Duplicate);
+
+public sealed record MessagePage(IReadOnlyList<Message> Messages, bool HasMore);
+
+public static class ReceiptKinds
+{
+    public const string Delivered = "delivered";
+    public const string Read = "read";
+}

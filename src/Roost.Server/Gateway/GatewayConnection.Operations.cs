@@ -1,0 +1,142 @@
+using Roost.Core.Errors;
+using Roost.Core.Messaging;
+using Roost.Protocol.Realtime;
+
+namespace Roost.Server.Gateway;
+
+internal sealed partial class GatewayConnection
+{
+    private const int TypingExpiresInMs = 6000;
+    private const int MaxTypingEntries = 256;
+    private readonly Dictionary<long, long> _lastTypingAt = [];
+
+    /// <summary>
+    /// Runs an operation without holding up the receive loop, so a client may pipeline many sends. The caller has
+    /// taken a slot of <c>_inFlight</c>; it is released here.
+    /// </summary>
+    private async Task RunOperationAsync(ClientFrame frame, Func<ClientFrame, Task<byte[]>> operation)
+    {
+        byte[] answer;
+        try
+        {
+            answer = await operation(frame);
+        }
+        catch (OperationCanceledException) when (_closing.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (ObjectDisposedException)
+        {
+            return; // The server is stopping.
+        }
+#pragma warning disable CA1031 // A fault in one operation is answered and logged; the connection lives on.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Log.OperationFailed(_logger, exception, frame.Type ?? "", AccountId);
+            answer = GatewayFrames.Error(frame.Ref, ErrorCodes.InternalError, "The server failed to process the frame.");
+        }
+        finally
+        {
+            try
+            {
+                _inFlight.Release();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The connection finished while this ran.
+            }
+        }
+
+        if (answer.Length > 0)
+        {
+            Enqueue(answer);
+        }
+    }
+
+    private async Task<byte[]> SendAsync(ClientFrame frame)
+    {
+        if (frame.ConversationId is not { } conversationId)
+        {
+            return Missing(frame, "conversationId");
+        }
+
+        var outcome = await _services.Messaging.SendAsync(AccountId, conversationId, frame.ClientId, frame.Body, frame.ReplyTo, CancellationToken.None);
+        if (!outcome.IsSuccess)
+        {
+            return GatewayFrames.Error(frame.Ref, outcome.Error);
+        }
+
+        var ack = outcome.Value;
+        return GatewayFrames.Ack(frame.Ref, ack.ClientId, ack.ConversationId, ack.Seq, ack.SentAt, ack.Duplicate);
+    }
+
+    private async Task<byte[]> EditAsync(ClientFrame frame) =>
+        frame.ConversationId is not { } conversationId || frame.Seq is not { } seq
+            ? Missing(frame, "conversationId and seq")
+            : Answer(frame, await _services.Messaging.EditAsync(AccountId, conversationId, seq, frame.Body, CancellationToken.None));
+
+    private async Task<byte[]> DeleteAsync(ClientFrame frame) =>
+        frame.ConversationId is not { } conversationId || frame.Seq is not { } seq
+            ? Missing(frame, "conversationId and seq")
+            : Answer(frame, await _services.Messaging.DeleteAsync(AccountId, conversationId, seq, CancellationToken.None));
+
+    private async Task<byte[]> ReactAsync(ClientFrame frame) =>
+        frame.ConversationId is not { } conversationId || frame.Seq is not { } seq
+            ? Missing(frame, "conversationId and seq")
+            : Answer(frame, await _services.Messaging.ReactAsync(AccountId, conversationId, seq, frame.Emoji, CancellationToken.None));
+
+    private async Task<byte[]> MarkAsync(ClientFrame frame)
+    {
+        if (frame.ConversationId is not { } conversationId || frame.Seq is not { } seq)
+        {
+            return Missing(frame, "conversationId and seq");
+        }
+
+        var kind = frame.Type == ClientFrameTypes.Read ? ReceiptKinds.Read : ReceiptKinds.Delivered;
+        return Answer(frame, await _services.Messaging.MarkAsync(AccountId, conversationId, kind, seq, CancellationToken.None));
+    }
+
+    /// <summary>Typing is ephemeral: never stored, and passed on at most once per interval per conversation (extra frames are coalesced).</summary>
+    private async Task<byte[]> TypingAsync(ClientFrame frame)
+    {
+        if (frame.ConversationId is not { } conversationId)
+        {
+            return Missing(frame, "conversationId");
+        }
+
+        var now = _services.Time.GetTimestamp();
+        lock (_lastTypingAt)
+        {
+            if (_lastTypingAt.TryGetValue(conversationId, out var last) && _services.Time.GetElapsedTime(last, now) < _options.TypingInterval)
+            {
+                return frame.Ref is null ? [] : GatewayFrames.Ok(frame.Ref);
+            }
+
+            if (_lastTypingAt.Count >= MaxTypingEntries)
+            {
+                _lastTypingAt.Clear();
+            }
+
+            _lastTypingAt[conversationId] = now;
+        }
+
+        var members = await Store.Conversations.GetMemberIdsIfMemberAsync(conversationId, AccountId, CancellationToken.None);
+        if (members is null)
+        {
+            return GatewayFrames.Error(frame.Ref, Core.Conversations.ConversationRules.NotAMember());
+        }
+
+        _services.Router.SendEphemeral(members, GatewayFrames.Typing(conversationId, AccountId, TypingExpiresInMs), exceptAccountId: AccountId);
+        return frame.Ref is null ? [] : GatewayFrames.Ok(frame.Ref);
+    }
+
+    private static byte[] Answer(ClientFrame frame, Outcome<Done> outcome) =>
+        outcome.IsSuccess ? GatewayFrames.Ok(frame.Ref) : GatewayFrames.Error(frame.Ref, outcome.Error);
+
+    private byte[] Missing(ClientFrame frame, string fields)
+    {
+        Invalid(frame.Ref, GatewayErrorCodes.MissingField, $"A {frame.Type} frame needs {fields}.");
+        return [];
+    }
+}

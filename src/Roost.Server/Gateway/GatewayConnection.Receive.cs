@@ -1,0 +1,166 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text.Json;
+using Roost.Protocol;
+using Roost.Protocol.Realtime;
+
+namespace Roost.Server.Gateway;
+
+internal sealed partial class GatewayConnection
+{
+    /// <summary>Starts small so an idle connection holds little; grows (pooled) only for a large frame.</summary>
+    private const int InitialReceiveBuffer = 4096;
+
+    private int _invalidFrames;
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    buffer = Grow(buffer, length);
+                }
+
+                var result = await _socket.ReceiveAsync(buffer.AsMemory(length), _abort.Token);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return;
+                }
+
+                length += result.Count;
+                if (length > _options.MaxFrameBytes)
+                {
+                    RequestClose(CloseCodes.FrameTooLarge, $"frames are limited to {_options.MaxFrameBytes} bytes");
+                    return;
+                }
+
+                if (!result.EndOfMessage)
+                {
+                    continue;
+                }
+
+                if (result.MessageType == WebSocketMessageType.Binary)
+                {
+                    Invalid(null, GatewayErrorCodes.BinaryNotSupported, "Frames are JSON text.");
+                }
+                else if (Dispatch(buffer.AsSpan(0, length)) is { } operation)
+                {
+                    // At most MaxInFlightSends operations run at once; beyond that, reading from this client waits.
+                    await _inFlight.WaitAsync(_closing.Token);
+                    _ = RunOperationAsync(operation.Frame, operation.Run);
+                }
+
+                length = 0;
+                if (buffer.Length > InitialReceiveBuffer)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
+                }
+
+                if (Volatile.Read(ref _closeRequested) != 0)
+                {
+                    // Keep reading until the peer answers our close frame; ignore what it still sends.
+                    length = 0;
+                }
+            }
+        }
+        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException)
+        {
+            // The peer vanished, or it did not finish the close handshake in time.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private byte[] Grow(byte[] buffer, int length)
+    {
+        var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, _options.MaxFrameBytes + 1));
+        buffer.AsSpan(0, length).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(buffer);
+        return larger;
+    }
+
+    /// <summary>Parses a frame and handles it, or returns the operation to start for it.</summary>
+    private PendingOperation? Dispatch(ReadOnlySpan<byte> json)
+    {
+        if (Volatile.Read(ref _closeRequested) != 0)
+        {
+            return null;
+        }
+
+        ClientFrame? frame;
+        try
+        {
+            frame = JsonSerializer.Deserialize(json, RoostJsonContext.Default.ClientFrame);
+        }
+        catch (JsonException exception)
+        {
+            Invalid(null, GatewayErrorCodes.MalformedFrame, $"The frame is not a valid JSON object of the protocol (at {exception.Path ?? "$"}).");
+            return null;
+        }
+
+        if (frame is null)
+        {
+            Invalid(null, GatewayErrorCodes.MalformedFrame, "The frame is not a JSON object.");
+            return null;
+        }
+
+        switch (frame.Type)
+        {
+            case ClientFrameTypes.Send:
+                return new PendingOperation(frame, SendAsync);
+            case ClientFrameTypes.Edit:
+                return new PendingOperation(frame, EditAsync);
+            case ClientFrameTypes.Delete:
+                return new PendingOperation(frame, DeleteAsync);
+            case ClientFrameTypes.React:
+                return new PendingOperation(frame, ReactAsync);
+            case ClientFrameTypes.Delivered:
+            case ClientFrameTypes.Read:
+                return new PendingOperation(frame, MarkAsync);
+            case ClientFrameTypes.Typing:
+                return new PendingOperation(frame, TypingAsync);
+            case ClientFrameTypes.Sync:
+                if (frame.Cursor is < 0)
+                {
+                    Invalid(frame.Ref, GatewayErrorCodes.MalformedFrame, "cursor is 0 or more; omit it to start from the head.");
+                    break;
+                }
+
+                RequestSync(frame.Cursor, frame.Ref);
+                break;
+            case ClientFrameTypes.Ping:
+                Enqueue(GatewayFrames.Pong(frame.Ref));
+                break;
+            case null:
+                Invalid(frame.Ref, GatewayErrorCodes.MissingField, "Every frame has a type.");
+                break;
+            default:
+                Invalid(frame.Ref, GatewayErrorCodes.UnknownType, $"Unknown frame type '{Truncate(frame.Type)}'.");
+                break;
+        }
+
+        return null;
+    }
+
+    /// <summary>Answers an invalid frame with an error; a connection that keeps sending them is closed.</summary>
+    private void Invalid(string? reference, string code, string message)
+    {
+        Enqueue(GatewayFrames.Error(reference, code, message));
+        if (Interlocked.Increment(ref _invalidFrames) >= _options.MaxInvalidFrames)
+        {
+            RequestClose(CloseCodes.PolicyViolation, "too many invalid frames");
+        }
+    }
+
+    private sealed record PendingOperation(ClientFrame Frame, Func<ClientFrame, Task<byte[]>> Run);
+
+    private static string Truncate(string value) => value.Length <= 32 ? value : value[..32] + "…";
+}

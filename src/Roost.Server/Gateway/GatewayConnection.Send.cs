@@ -1,0 +1,103 @@
+using System.Net.WebSockets;
+using Roost.Core.Delivery;
+
+namespace Roost.Server.Gateway;
+
+internal sealed partial class GatewayConnection
+{
+    /// <summary>
+    /// The only writer to the socket. Stream events are sent once each, in cursor order: a sync reads the store from
+    /// the client's cursor while live events wait in the outbox, and afterwards every queued event at or below the
+    /// last sent cursor is skipped. Before the first sync no stream event is sent (the sync will cover it).
+    /// </summary>
+    private async Task SendLoopAsync()
+    {
+        long lastSent = 0;
+        var synced = false;
+        var reader = _outbox.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(_closing.Token))
+            {
+                while (Volatile.Read(ref _closeRequested) == 0 && reader.TryRead(out var item))
+                {
+                    if (item.IsSync)
+                    {
+                        lastSent = await SyncAsync(item.SyncCursor, item.SyncReference);
+                        synced = true;
+                        continue;
+                    }
+
+                    var frame = item.Frame;
+                    if (frame.Cursor != 0)
+                    {
+                        if (!synced || frame.Cursor <= lastSent)
+                        {
+                            continue;
+                        }
+
+                        lastSent = frame.Cursor;
+                    }
+
+                    await SendFrameAsync(frame.Bytes);
+                }
+
+                if (Volatile.Read(ref _closeRequested) != 0)
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Closing, or the peer did not take our frames in time.
+        }
+        catch (WebSocketException)
+        {
+            RequestClose(WebSocketCloseStatus.NormalClosure, "");
+        }
+
+        await SendCloseAsync();
+    }
+
+    /// <summary>Sends every stored event after <paramref name="cursor"/> page by page, then <c>synced</c>. Returns the last cursor sent.</summary>
+    private async Task<long> SyncAsync(long? cursor, string? reference)
+    {
+        if (cursor is null)
+        {
+            var head = await Store.Events.GetHeadCursorAsync(_closing.Token);
+            await SendFrameAsync(GatewayFrames.Synced(reference, head));
+            return head;
+        }
+
+        var position = cursor.Value;
+        while (true)
+        {
+            var page = await Store.Events.ReadAfterAsync(AccountId, position, _options.SyncPageSize, _closing.Token);
+            if (page is null)
+            {
+                // Older than the retained events: the client rebuilds over REST and syncs from the head.
+                var head = await Store.Events.GetHeadCursorAsync(_closing.Token);
+                await SendFrameAsync(GatewayFrames.ResyncRequired(reference, head));
+                return head;
+            }
+
+            foreach (var stored in page)
+            {
+                await SendFrameAsync(stored.Frame);
+                position = stored.Cursor;
+            }
+
+            if (page.Count < _options.SyncPageSize)
+            {
+                break;
+            }
+        }
+
+        await SendFrameAsync(GatewayFrames.Synced(reference, position));
+        return position;
+    }
+
+    private ValueTask SendFrameAsync(ReadOnlyMemory<byte> frame) =>
+        _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, _abort.Token);
+}

@@ -1,0 +1,204 @@
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using Roost.Core.Delivery;
+using Roost.Core.Sessions;
+using Roost.Core.Storage;
+using Roost.Server.Options;
+
+namespace Roost.Server.Gateway;
+
+/// <summary>
+/// One device's WebSocket. Two loops: the receive loop parses frames and starts operations (never waiting on fan-out);
+/// the send loop is the only writer to the socket and drains a bounded outbox, running syncs from the store in line
+/// with live events so that the client sees each cursor once, in order. Closing starts once, from either side.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "RunAsync owns the lifetime and disposes its token sources when the connection ends; the semaphore holds no wait handle.")]
+internal sealed partial class GatewayConnection : ISubscriber
+{
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly WebSocket _socket;
+    private readonly AuthenticatedDevice _device;
+    private readonly GatewayServices _services;
+    private readonly GatewayOptions _options;
+    private readonly Channel<OutboxItem> _outbox;
+    private readonly CancellationTokenSource _closing;
+    private readonly CancellationTokenSource _abort;
+    private readonly SemaphoreSlim _inFlight;
+    private readonly ILogger _logger;
+    private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
+    private string _closeDescription = "";
+    private int _closeRequested;
+
+    public GatewayConnection(WebSocket socket, AuthenticatedDevice device, GatewayServices services, CancellationToken serverStopping)
+    {
+        _socket = socket;
+        _device = device;
+        _services = services;
+        _options = services.Options;
+        _logger = services.Logger;
+        _outbox = Channel.CreateBounded<OutboxItem>(new BoundedChannelOptions(_options.OutboxCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _closing = CancellationTokenSource.CreateLinkedTokenSource(serverStopping);
+        _closing.Token.Register(() =>
+        {
+            if (serverStopping.IsCancellationRequested)
+            {
+                RequestClose(CloseCodes.GoingAway, "server stopping");
+            }
+        });
+        _abort = new CancellationTokenSource(Timeout.InfiniteTimeSpan, services.Time);
+        _inFlight = new SemaphoreSlim(_options.MaxInFlightSends, _options.MaxInFlightSends);
+    }
+
+    public long AccountId => _device.AccountId;
+
+    public long DeviceId => _device.DeviceId;
+
+    private IRoostStore Store => _services.Store;
+
+    public async Task RunAsync(long? initialCursor)
+    {
+        _services.Router.Subscribe(this);
+        Log.Connected(_logger, AccountId, DeviceId);
+        try
+        {
+            var head = await Store.Events.GetHeadCursorAsync(_closing.Token);
+            Enqueue(GatewayFrames.Hello(AccountId, DeviceId, head, _options.MaxFrameBytes, _services.Messaging.Limits.MaxMessageBytes));
+            if (initialCursor is not null)
+            {
+                RequestSync(initialCursor, reference: null);
+            }
+
+            var sending = SendLoopAsync();
+            await ReceiveLoopAsync();
+            RequestClose(WebSocketCloseStatus.NormalClosure, "");
+            await sending;
+        }
+        catch (OperationCanceledException) when (_closing.IsCancellationRequested)
+        {
+            // Closing was requested before the loops started.
+        }
+        finally
+        {
+            _services.Router.Unsubscribe(this);
+            await FinishCloseAsync();
+            Log.Disconnected(_logger, AccountId, DeviceId, (int)_closeStatus, _closeDescription);
+            _closing.Dispose();
+            _abort.Dispose();
+        }
+    }
+
+    public bool TryEnqueue(OutboundFrame frame) => _outbox.Writer.TryWrite(new OutboxItem(frame));
+
+    public void Disconnect(DisconnectReason reason)
+    {
+        switch (reason)
+        {
+            case DisconnectReason.Overflow:
+                RequestClose(CloseCodes.Backpressure, "too far behind: reconnect and sync from your cursor");
+                break;
+            case DisconnectReason.SessionRevoked:
+                RequestClose(CloseCodes.SessionRevoked, "session revoked");
+                break;
+            default:
+                RequestClose(CloseCodes.GoingAway, "server stopping");
+                break;
+        }
+    }
+
+    /// <summary>Starts closing with this status; only the first request counts. Safe from any thread, including the store's writer.</summary>
+    private void RequestClose(WebSocketCloseStatus status, string description)
+    {
+        if (Interlocked.CompareExchange(ref _closeRequested, 1, 0) != 0)
+        {
+            return;
+        }
+
+        _closeStatus = status;
+        _closeDescription = description;
+        _outbox.Writer.TryComplete();
+
+        // A peer that does not take our close frame (or reply to it) in time is cut off.
+        try
+        {
+            _abort.CancelAfter(CloseHandshakeTimeout);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already finished.
+        }
+
+        // Cancel off the caller's thread: the router calls this from the store's writer, which must not run our continuations.
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                _closing.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Already finished.
+            }
+        });
+    }
+
+    /// <summary>Queues a control frame; a full outbox means the client is not reading, so the connection closes.</summary>
+    private void Enqueue(ReadOnlyMemory<byte> frame)
+    {
+        if (!_outbox.Writer.TryWrite(new OutboxItem(new OutboundFrame(0, frame))) && Volatile.Read(ref _closeRequested) == 0)
+        {
+            Disconnect(DisconnectReason.Overflow);
+        }
+    }
+
+    private void RequestSync(long? cursor, string? reference)
+    {
+        if (!_outbox.Writer.TryWrite(new OutboxItem(cursor, reference)) && Volatile.Read(ref _closeRequested) == 0)
+        {
+            Disconnect(DisconnectReason.Overflow);
+        }
+    }
+
+    /// <summary>Sends our close frame (once) if the socket still takes one; bounded by the abort token.</summary>
+    private async Task SendCloseAsync()
+    {
+        try
+        {
+            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await _socket.CloseOutputAsync(_closeStatus, _closeDescription, _abort.Token);
+            }
+        }
+        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The peer is gone; nothing more to say to it.
+        }
+    }
+
+    private async Task FinishCloseAsync()
+    {
+        await SendCloseAsync();
+        if (_socket.State != WebSocketState.Closed)
+        {
+            _socket.Abort();
+        }
+    }
+
+    /// <summary>An outbox entry: a frame to send, or a request to sync from a cursor (null: from the head).</summary>
+    private readonly record struct OutboxItem(OutboundFrame Frame, bool IsSync, long? SyncCursor, string? SyncReference)
+    {
+        public OutboxItem(OutboundFrame frame)
+            : this(frame, false, null, null)
+        {
+        }
+
+        public OutboxItem(long? syncCursor, string? reference)
+            : this(default, true, syncCursor, reference)
+        {
+        }
+    }
+}

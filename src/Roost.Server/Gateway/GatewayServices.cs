@@ -1,0 +1,28 @@
+using Roost.Core.Delivery;
+using Roost.Core.Messaging;
+using Roost.Core.Storage;
+using Roost.Server.Options;
+
+namespace Roost.Server.Gateway;
+
+/// <summary>What every connection needs, gathered once so a connection holds one reference instead of seven.</summary>
+internal sealed class GatewayServices(
+    IRoostStore store,
+    MessagingService messaging,
+    EventRouter router,
+    RoostOptions options,
+    TimeProvider time,
+    ILogger<GatewayConnection> logger)
+{
+    public IRoostStore Store => store;
+
+    public MessagingService Messaging => messaging;
+
+    public EventRouter Router => router;
+
+    public GatewayOptions Options => options.Gateway;
+
+    public TimeProvider Time => time;
+
+    public ILogger Logger => logger;
+}

@@ -1,0 +1,252 @@
+using Roost.Core.Conversations;
+using Roost.Core.Delivery;
+using Roost.Core.Errors;
+using Roost.Core.Messaging;
+using Roost.Protocol.Events;
+
+namespace Roost.Storage.Sqlite;
+
+internal sealed class SqliteMessageStore(SqliteStore store) : IMessageStore
+{
+    public Task<Outcome<SendResult>> AppendAsync(NewMessage message, CancellationToken cancellationToken) =>
+        store.WriteAsync<Outcome<SendResult>>(context =>
+        {
+            // Exactly-once: a (sender, client id) seen before answers with the first send's ack.
+            var seen = context.Command("SELECT conversation_id, seq, sent_at FROM messages WHERE sender_id = $sender AND client_id = $clientId");
+            seen.Parameters.AddWithValue("$sender", message.SenderId);
+            seen.Parameters.AddWithValue("$clientId", message.ClientId);
+            using (var reader = seen.ExecuteReader())
+            {
+                if (reader.Read())
+                {
+                    return reader.GetInt64(0) == message.ConversationId
+                        ? new SendResult(message.ConversationId, reader.GetInt64(1), message.ClientId, SqliteTime.FromColumn(reader.GetInt64(2)), Duplicate: true)
+                        : MessageRules.ClientIdReused();
+                }
+            }
+
+            var sender = SqliteQueries.LoadMember(context, message.ConversationId, message.SenderId);
+            if (sender is not { IsCurrent: true })
+            {
+                return ConversationRules.NotAMember();
+            }
+
+            if (message.ReplyTo is { } replyTo && !IsVisibleMessage(context, message.ConversationId, replyTo, sender))
+            {
+                return RoostError.Validation("replyTo", "replyTo must be a message of this conversation that you can see.");
+            }
+
+            var next = context.Command("UPDATE conversations SET last_seq = last_seq + 1 WHERE id = $id RETURNING last_seq");
+            next.Parameters.AddWithValue("$id", message.ConversationId);
+            var seq = (long)next.ExecuteScalar()!;
+
+            var insert = context.Command("""
+                INSERT INTO messages (conversation_id, seq, sender_id, client_id, body, reply_to, sent_at)
+                VALUES ($conversation, $seq, $sender, $clientId, $body, $replyTo, $sentAt)
+                """);
+            insert.Parameters.AddWithValue("$conversation", message.ConversationId);
+            insert.Parameters.AddWithValue("$seq", seq);
+            insert.Parameters.AddWithValue("$sender", message.SenderId);
+            insert.Parameters.AddWithValue("$clientId", message.ClientId);
+            insert.Parameters.AddWithValue("$body", message.Body);
+            insert.Parameters.AddWithValue("$replyTo", (object?)message.ReplyTo ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$sentAt", SqliteTime.ToColumn(message.Now));
+            insert.ExecuteNonQuery();
+
+            var created = new Message(message.ConversationId, seq, message.SenderId, message.ClientId, message.Body, message.ReplyTo, message.Now, null, null, []);
+            context.Emit(new MessageCreatedEvent(created.ToResponse()), SqliteQueries.LoadCurrentMemberIds(context, message.ConversationId), message.Now);
+            return new SendResult(message.ConversationId, seq, message.ClientId, message.Now, Duplicate: false);
+        }, cancellationToken);
+
+    public Task<Outcome<Done>> EditAsync(long conversationId, long seq, long accountId, string body, DateTimeOffset now, CancellationToken cancellationToken) =>
+        store.WriteAsync<Outcome<Done>>(context =>
+        {
+            var (target, error) = LoadTarget(context, conversationId, seq, accountId);
+            if (error is not null)
+            {
+                return error;
+            }
+
+            if (target!.SenderId != accountId)
+            {
+                return new RoostError(ErrorKind.Forbidden, MessagingErrorCodes.NotSender, "Only the sender may edit a message.");
+            }
+
+            var update = context.Command("UPDATE messages SET body = $body, edited_at = $at WHERE conversation_id = $conversation AND seq = $seq");
+            update.Parameters.AddWithValue("$body", body);
+            update.Parameters.AddWithValue("$at", SqliteTime.ToColumn(now));
+            update.Parameters.AddWithValue("$conversation", conversationId);
+            update.Parameters.AddWithValue("$seq", seq);
+            update.ExecuteNonQuery();
+            context.Emit(new MessageEditedEvent(conversationId, seq, body, now), SqliteQueries.LoadCurrentMemberIds(context, conversationId, seq), now);
+            return Done.Value;
+        }, cancellationToken);
+
+    public Task<Outcome<Done>> DeleteAsync(long conversationId, long seq, long accountId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        store.WriteAsync<Outcome<Done>>(context =>
+        {
+            var (target, error) = LoadTarget(context, conversationId, seq, accountId);
+            if (error is not null)
+            {
+                return error;
+            }
+
+            if (target!.SenderId != accountId)
+            {
+                var me = SqliteQueries.LoadMember(context, conversationId, accountId)!;
+                if (MemberRoles.Rank(me.Role) < MemberRoles.Rank(MemberRoles.Admin))
+                {
+                    return new RoostError(ErrorKind.Forbidden, MessagingErrorCodes.NotSender, "Only the sender, or a group's owner or admin, may delete a message.");
+                }
+            }
+
+            var tombstone = context.Command("UPDATE messages SET body = NULL, deleted_at = $at WHERE conversation_id = $conversation AND seq = $seq");
+            tombstone.Parameters.AddWithValue("$at", SqliteTime.ToColumn(now));
+            tombstone.Parameters.AddWithValue("$conversation", conversationId);
+            tombstone.Parameters.AddWithValue("$seq", seq);
+            tombstone.ExecuteNonQuery();
+            var reactions = context.Command("DELETE FROM reactions WHERE conversation_id = $conversation AND seq = $seq");
+            reactions.Parameters.AddWithValue("$conversation", conversationId);
+            reactions.Parameters.AddWithValue("$seq", seq);
+            reactions.ExecuteNonQuery();
+            context.Emit(new MessageDeletedEvent(conversationId, seq, now), SqliteQueries.LoadCurrentMemberIds(context, conversationId, seq), now);
+            return Done.Value;
+        }, cancellationToken);
+
+    public Task<Outcome<Done>> ReactAsync(long conversationId, long seq, long accountId, string? emoji, DateTimeOffset now, CancellationToken cancellationToken) =>
+        store.WriteAsync<Outcome<Done>>(context =>
+        {
+            var (_, error) = LoadTarget(context, conversationId, seq, accountId);
+            if (error is not null)
+            {
+                return error;
+            }
+
+            if (emoji is null)
+            {
+                var remove = context.Command("DELETE FROM reactions WHERE conversation_id = $conversation AND seq = $seq AND account_id = $account");
+                remove.Parameters.AddWithValue("$conversation", conversationId);
+                remove.Parameters.AddWithValue("$seq", seq);
+                remove.Parameters.AddWithValue("$account", accountId);
+                if (remove.ExecuteNonQuery() == 0)
+                {
+                    return Done.Value;
+                }
+            }
+            else
+            {
+                var upsert = context.Command("""
+                    INSERT INTO reactions (conversation_id, seq, account_id, emoji, reacted_at) VALUES ($conversation, $seq, $account, $emoji, $at)
+                    ON CONFLICT (conversation_id, seq, account_id) DO UPDATE SET emoji = excluded.emoji, reacted_at = excluded.reacted_at
+                    WHERE emoji <> excluded.emoji
+                    """);
+                upsert.Parameters.AddWithValue("$conversation", conversationId);
+                upsert.Parameters.AddWithValue("$seq", seq);
+                upsert.Parameters.AddWithValue("$account", accountId);
+                upsert.Parameters.AddWithValue("$emoji", emoji);
+                upsert.Parameters.AddWithValue("$at", SqliteTime.ToColumn(now));
+                if (upsert.ExecuteNonQuery() == 0)
+                {
+                    return Done.Value; // Same reaction again: nothing changed, nothing to tell.
+                }
+            }
+
+            context.Emit(new ReactionEvent(conversationId, seq, accountId, emoji), SqliteQueries.LoadCurrentMemberIds(context, conversationId, seq), now);
+            return Done.Value;
+        }, cancellationToken);
+
+    public Task<Outcome<Done>> MarkAsync(long conversationId, long accountId, string kind, long seq, DateTimeOffset now, CancellationToken cancellationToken) =>
+        store.WriteAsync<Outcome<Done>>(context =>
+        {
+            var me = SqliteQueries.LoadMember(context, conversationId, accountId);
+            var conversation = me is { IsCurrent: true } ? SqliteQueries.LoadConversation(context, conversationId) : null;
+            if (conversation is null)
+            {
+                return ConversationRules.NotAMember();
+            }
+
+            // Never past the newest message, never backwards; reading implies having received.
+            var mark = Math.Min(seq, conversation.LastSeq);
+            var column = kind == ReceiptKinds.Read ? "read_seq" : "delivered_seq";
+            var current = kind == ReceiptKinds.Read ? me!.ReadSeq : me!.DeliveredSeq;
+            if (mark <= current)
+            {
+                return Done.Value;
+            }
+
+            var update = context.Command(kind == ReceiptKinds.Read
+                ? "UPDATE conversation_members SET read_seq = $seq, delivered_seq = MAX(delivered_seq, $seq) WHERE conversation_id = $conversation AND account_id = $account"
+                : $"UPDATE conversation_members SET {column} = $seq WHERE conversation_id = $conversation AND account_id = $account");
+            update.Parameters.AddWithValue("$seq", mark);
+            update.Parameters.AddWithValue("$conversation", conversationId);
+            update.Parameters.AddWithValue("$account", accountId);
+            update.ExecuteNonQuery();
+            context.Emit(new ReceiptEvent(conversationId, accountId, kind, mark), SqliteQueries.LoadCurrentMemberIds(context, conversationId), now);
+            return Done.Value;
+        }, cancellationToken);
+
+    public Task<Outcome<MessagePage>> GetHistoryAsync(long conversationId, long accountId, long? beforeSeq, long? afterSeq, int limit, CancellationToken cancellationToken) =>
+        store.ReadSnapshotAsync<Outcome<MessagePage>>(session =>
+        {
+            var me = SqliteQueries.LoadMember(session, conversationId, accountId);
+            var conversation = me is null ? null : SqliteQueries.LoadConversation(session, conversationId);
+            if (conversation is null)
+            {
+                return ConversationRules.NotAMember();
+            }
+
+            // The window this member may see: (joined_seq, left_seq or newest].
+            var from = me!.JoinedSeq;
+            var through = me.LeftSeq ?? conversation.LastSeq;
+            List<Message> page;
+            bool more;
+            if (afterSeq is { } after)
+            {
+                page = SqliteQueries.LoadMessages(session, conversationId, Math.Max(from, after), through, descending: false, limit + 1);
+                more = page.Count > limit;
+                page = page.Take(limit).ToList();
+            }
+            else
+            {
+                var upTo = beforeSeq is { } before ? Math.Min(through, before - 1) : through;
+                page = SqliteQueries.LoadMessages(session, conversationId, from, upTo, descending: true, limit + 1);
+                more = page.Count > limit;
+                page = page.Skip(more ? 1 : 0).ToList();
+            }
+
+            return new MessagePage(page, more);
+        }, cancellationToken);
+
+    private static bool IsVisibleMessage(SqliteWriteContext context, long conversationId, long seq, Member member)
+    {
+        if (!member.CanSee(seq))
+        {
+            return false;
+        }
+
+        var exists = context.Command("SELECT 1 FROM messages WHERE conversation_id = $conversation AND seq = $seq");
+        exists.Parameters.AddWithValue("$conversation", conversationId);
+        exists.Parameters.AddWithValue("$seq", seq);
+        return exists.ExecuteScalar() is not null;
+    }
+
+    /// <summary>A live message the current member can see, or the error to answer.</summary>
+    private static (Message? Message, RoostError? Error) LoadTarget(SqliteWriteContext context, long conversationId, long seq, long accountId)
+    {
+        var me = SqliteQueries.LoadMember(context, conversationId, accountId);
+        if (me is not { IsCurrent: true })
+        {
+            return (null, ConversationRules.NotAMember());
+        }
+
+        var found = me.CanSee(seq) ? SqliteQueries.LoadMessages(context, conversationId, seq - 1, seq, descending: false, 1) : [];
+        if (found.Count == 0)
+        {
+            return (null, MessageRules.MessageNotFound());
+        }
+
+        return found[0].DeletedAt is null
+            ? (found[0], null)
+            : (null, new RoostError(ErrorKind.Conflict, MessagingErrorCodes.MessageDeleted, "That message was deleted."));
+    }
+}
