@@ -28,6 +28,7 @@ public sealed class RoostConnection : IAsyncDisposable
     private Task _receiving = Task.CompletedTask;
     private long _nextRef;
     private long _cursor;
+    private int _disposed;
 
     private RoostConnection(ClientWebSocket socket, int frameBuffer)
     {
@@ -59,6 +60,9 @@ public sealed class RoostConnection : IAsyncDisposable
 
     /// <summary>Completes when the connection has closed, for whatever reason.</summary>
     public Task Completion => _receiving;
+
+    /// <summary>Raised once when the connection closes, before <see cref="Completion"/> completes.</summary>
+    public event Action<RoostConnection>? Closed;
 
     /// <summary>
     /// Connects with a bearer token. With <paramref name="syncFrom"/>, the server starts syncing from that cursor at once.
@@ -223,6 +227,11 @@ public sealed class RoostConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
         {
             await CloseAsync(timeout.Token);
@@ -263,6 +272,7 @@ public sealed class RoostConnection : IAsyncDisposable
                 var result = await _socket.ReceiveAsync(buffer.AsMemory(length), _stopping.Token);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
+                    await AnswerCloseAsync();
                     break;
                 }
 
@@ -287,12 +297,33 @@ public sealed class RoostConnection : IAsyncDisposable
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            Closed?.Invoke(this);
             _frames.Writer.TryComplete();
             _hello.TrySetException(new WebSocketException("The connection closed before the server said hello: " + _socket.CloseStatus + " " + _socket.CloseStatusDescription));
             foreach (var pending in _pending.Values)
             {
                 pending.TrySetException(new WebSocketException("The connection closed before the answer came."));
             }
+        }
+    }
+
+    /// <summary>Completes the close handshake the server started, so it need not wait for its timeout.</summary>
+    private async Task AnswerCloseAsync()
+    {
+        if (_socket.State != WebSocketState.CloseReceived)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await _sendLock.WaitAsync(timeout.Token);
+        try
+        {
+            await _socket.CloseOutputAsync(_socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, "", timeout.Token);
+        }
+        finally
+        {
+            _sendLock.Release();
         }
     }
 

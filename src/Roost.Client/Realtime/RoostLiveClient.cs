@@ -66,7 +66,7 @@ public sealed class RoostLiveClient : IAsyncDisposable
             {
                 return await connection.SendMessageAsync(conversationId, body, clientId, replyTo, cancellationToken);
             }
-            catch (WebSocketException) when (!_stopping.IsCancellationRequested && EndedWith is null)
+            catch (Exception exception) when (exception is WebSocketException or ObjectDisposedException && !_stopping.IsCancellationRequested && EndedWith is null)
             {
                 // Lost before the ack: resend the same client id on the next connection.
                 await connection.Completion.WaitAsync(cancellationToken);
@@ -84,7 +84,7 @@ public sealed class RoostLiveClient : IAsyncDisposable
             {
                 return await connection.RequestAsync(frame, cancellationToken);
             }
-            catch (WebSocketException) when (!_stopping.IsCancellationRequested && EndedWith is null)
+            catch (Exception exception) when (exception is WebSocketException or ObjectDisposedException && !_stopping.IsCancellationRequested && EndedWith is null)
             {
                 await connection.Completion.WaitAsync(cancellationToken);
             }
@@ -152,16 +152,23 @@ public sealed class RoostLiveClient : IAsyncDisposable
 
                 backoff = TimeSpan.FromMilliseconds(50);
                 _connection = connection;
+
+                // Forget the connection the moment it closes (before its Completion completes), so a sender that
+                // saw it fail waits for the next one instead of retrying on the dead one.
+                connection.Closed += Forget;
                 lock (_gate)
                 {
-                    _connected.TrySetResult(connection);
+                    if (connection.Completion.IsCompleted)
+                    {
+                        Forget(connection);
+                    }
+                    else
+                    {
+                        _connected.TrySetResult(connection);
+                    }
                 }
 
                 await PumpAsync(connection);
-                lock (_gate)
-                {
-                    _connected = new TaskCompletionSource<RoostConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
-                }
 
                 var status = connection.CloseStatus;
                 await connection.DisposeAsync();
@@ -184,6 +191,18 @@ public sealed class RoostLiveClient : IAsyncDisposable
             lock (_gate)
             {
                 _connected.TrySetException(new WebSocketException("The live client has stopped."));
+            }
+        }
+    }
+
+    private void Forget(RoostConnection closed)
+    {
+        lock (_gate)
+        {
+            // Waiters on a pending task keep waiting for the next connection; only a task holding this one is replaced.
+            if (_connected.Task.IsCompletedSuccessfully && ReferenceEquals(_connected.Task.Result, closed))
+            {
+                _connected = new TaskCompletionSource<RoostConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
             }
         }
     }

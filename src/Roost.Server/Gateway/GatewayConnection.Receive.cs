@@ -11,8 +11,19 @@ internal sealed partial class GatewayConnection
     /// <summary>Starts small so an idle connection holds little; grows (pooled) only for a large frame.</summary>
     private const int InitialReceiveBuffer = 4096;
 
+    /// <summary>Client frames are strict: a member the protocol does not define is an error, not silently ignored.</summary>
+    private static readonly RoostJsonContext StrictJson = new(new JsonSerializerOptions(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+    });
+
     private int _invalidFrames;
 
+    /// <summary>
+    /// Reads frames until the peer closes. Once the server has decided to close, it keeps reading and discarding
+    /// until the peer answers the close frame (or the abort timer fires): closing a socket with unread data would
+    /// reset it and lose the close code.
+    /// </summary>
     private async Task ReceiveLoopAsync()
     {
         var buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
@@ -32,11 +43,18 @@ internal sealed partial class GatewayConnection
                     return;
                 }
 
+                if (Volatile.Read(ref _closeRequested) != 0)
+                {
+                    length = 0;
+                    continue;
+                }
+
                 length += result.Count;
                 if (length > _options.MaxFrameBytes)
                 {
                     RequestClose(CloseCodes.FrameTooLarge, $"frames are limited to {_options.MaxFrameBytes} bytes");
-                    return;
+                    length = 0;
+                    continue;
                 }
 
                 if (!result.EndOfMessage)
@@ -60,12 +78,6 @@ internal sealed partial class GatewayConnection
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
-                }
-
-                if (Volatile.Read(ref _closeRequested) != 0)
-                {
-                    // Keep reading until the peer answers our close frame; ignore what it still sends.
-                    length = 0;
                 }
             }
         }
@@ -98,7 +110,7 @@ internal sealed partial class GatewayConnection
         ClientFrame? frame;
         try
         {
-            frame = JsonSerializer.Deserialize(json, RoostJsonContext.Default.ClientFrame);
+            frame = JsonSerializer.Deserialize(json, StrictJson.ClientFrame);
         }
         catch (JsonException exception)
         {

@@ -15,8 +15,6 @@ namespace Roost.Server.Gateway;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "RunAsync owns the lifetime and disposes its token sources when the connection ends; the semaphore holds no wait handle.")]
 internal sealed partial class GatewayConnection : ISubscriber
 {
-    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
-
     private readonly WebSocket _socket;
     private readonly AuthenticatedDevice _device;
     private readonly GatewayServices _services;
@@ -125,7 +123,7 @@ internal sealed partial class GatewayConnection : ISubscriber
         // A peer that does not take our close frame (or reply to it) in time is cut off.
         try
         {
-            _abort.CancelAfter(CloseHandshakeTimeout);
+            _abort.CancelAfter(_options.CloseTimeout);
         }
         catch (ObjectDisposedException)
         {

@@ -4,7 +4,7 @@ using Roost.Server.Options;
 namespace Roost.Server.Messaging;
 
 /// <summary>Deletes events older than the retention window, in bounded batches, every compaction interval.</summary>
-internal sealed partial class EventCompactionService(IRoostStore store, RoostOptions options, TimeProvider time, ILogger<EventCompactionService> logger)
+public sealed partial class EventCompactionService(IRoostStore store, RoostOptions options, TimeProvider time, ILogger<EventCompactionService> logger)
     : BackgroundService
 {
     private const int BatchSize = 10_000;

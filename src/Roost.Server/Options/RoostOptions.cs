@@ -63,6 +63,9 @@ public sealed record GatewayOptions
     /// <summary>Invalid frames tolerated per connection before it is closed (1008).</summary>
     public int MaxInvalidFrames { get; init; } = 20;
 
+    /// <summary>How long a closing connection waits for the peer to take the close frame and answer it before it is cut.</summary>
+    public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Typing indicators per conversation per connection are passed on at most this often.</summary>
     public TimeSpan TypingInterval { get; init; } = TimeSpan.FromSeconds(2);
 }

@@ -69,10 +69,17 @@ public static class RoostOptionsValidator
         }
 
         Range(problems, "Roost:Gateway:OutboxCapacity", gateway.OutboxCapacity, 16, 1_000_000);
+        if (gateway.OutboxCapacity < 2 * options.Storage.MaxWriteBatch)
+        {
+            // One commit can put a whole batch of events into one connection's outbox at once.
+            problems.Add($"Roost:Gateway:OutboxCapacity ({gateway.OutboxCapacity}) must be at least twice Roost:Storage:MaxWriteBatch ({options.Storage.MaxWriteBatch}), or a burst from one commit cuts off healthy connections.");
+        }
+
         Range(problems, "Roost:Gateway:MaxInFlightSends", gateway.MaxInFlightSends, 1, 100_000);
         Range(problems, "Roost:Gateway:SyncPageSize", gateway.SyncPageSize, 1, 10_000);
         Range(problems, "Roost:Gateway:KeepAliveInterval", gateway.KeepAliveInterval, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
         Range(problems, "Roost:Gateway:KeepAliveTimeout", gateway.KeepAliveTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+        Range(problems, "Roost:Gateway:CloseTimeout", gateway.CloseTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5));
         Range(problems, "Roost:Gateway:MaxInvalidFrames", gateway.MaxInvalidFrames, 1, 10_000);
         Range(problems, "Roost:Gateway:TypingInterval", gateway.TypingInterval, TimeSpan.Zero, TimeSpan.FromMinutes(1));
         return problems;

@@ -13,14 +13,19 @@ public sealed class RoostInstance : IAsyncDisposable
     private readonly TempDirectory _directory;
     private readonly bool _ownsDirectory;
     private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly TimeProvider? _time;
     private RoostHost? _host;
 
-    private RoostInstance(TempDirectory directory, bool ownsDirectory, IReadOnlyDictionary<string, string> settings)
+    private RoostInstance(TempDirectory directory, bool ownsDirectory, IReadOnlyDictionary<string, string> settings, TimeProvider? time)
     {
         _directory = directory;
         _ownsDirectory = ownsDirectory;
         _settings = settings;
+        _time = time;
     }
+
+    /// <summary>The running host's services, for the few tests that must reach a background job directly.</summary>
+    public IServiceProvider Services => _host?.Services ?? throw new InvalidOperationException("The instance is not running.");
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -39,7 +44,7 @@ public sealed class RoostInstance : IAsyncDisposable
         ["Logging:LogLevel:Default"] = "Warning",
     };
 
-    public static async Task<RoostInstance> StartAsync(IReadOnlyDictionary<string, string>? overrides = null)
+    public static async Task<RoostInstance> StartAsync(IReadOnlyDictionary<string, string>? overrides = null, TimeProvider? time = null)
     {
         var settings = new Dictionary<string, string>(DefaultSettings);
         foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
@@ -47,7 +52,7 @@ public sealed class RoostInstance : IAsyncDisposable
             settings[key] = value;
         }
 
-        var instance = new RoostInstance(new TempDirectory(), ownsDirectory: true, settings);
+        var instance = new RoostInstance(new TempDirectory(), ownsDirectory: true, settings, time);
         await instance.StartHostAsync();
         return instance;
     }
@@ -79,7 +84,7 @@ public sealed class RoostInstance : IAsyncDisposable
             .Append(new KeyValuePair<string, string>("Roost:Storage:DataDirectory", _directory.Path))
             .Select(s => $"--{s.Key}={s.Value}")
             .ToArray();
-        _host = RoostHost.Create(args, environmentName: "Testing");
+        _host = RoostHost.Create(args, environmentName: "Testing", _time);
         await _host.StartAsync().DefaultTimeout();
         BaseAddress = _host.Addresses.Single();
     }
