@@ -26,7 +26,7 @@ public sealed class DirectChatTests(SharedInstance shared) : IClassFixture<Share
         Assert.Equal(first.Id, again.Id);
         Assert.Equal(first.Id, fromBob.Id);
         Assert.Equal("direct", first.Kind);
-        Assert.Equal([aliceName, bobName], first.Members.Select(m => m.Username).Order());
+        Assert.Equal(new[] { aliceName, bobName }.Order(), first.Members.Select(m => m.Username).Order());
     }
 
     [Fact]
