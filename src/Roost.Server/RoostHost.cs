@@ -97,6 +97,7 @@ public sealed class RoostHost : IAsyncDisposable
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseUtf8Bodies();
         app.UseWebSockets();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -7,9 +7,16 @@ internal sealed class SqliteDeviceStore(SqliteStore store) : IDeviceStore
 {
     private const string DeviceColumns = "id, account_id, name, platform, verified_by, created_at, last_seen_at, last_ip";
 
-    public Task<Device> CreateAsync(NewDevice device, CancellationToken cancellationToken) =>
-        store.WriteAsync(context =>
+    public Task<Device?> CreateAsync(NewDevice device, CancellationToken cancellationToken) =>
+        store.WriteAsync<Device?>(context =>
         {
+            var exists = context.Command("SELECT 1 FROM accounts WHERE id = $account");
+            exists.Parameters.AddWithValue("$account", device.AccountId);
+            if (exists.ExecuteScalar() is null)
+            {
+                return null;
+            }
+
             var command = context.Command($"""
                 INSERT INTO devices (account_id, token_hash, name, platform, verified_by, created_at, last_seen_at, last_ip)
                 VALUES ($account, $tokenHash, $name, $platform, $verifiedBy, $createdAt, $createdAt, $ip)

@@ -87,6 +87,11 @@ public sealed partial class SqliteStore : IRoostStore
             var applied = SqliteMigrations.Apply(connection, _time.GetUtcNow());
             Log.Opened(_logger, _options.DatabasePath, SqliteMigrations.LatestVersion, applied);
         }
+        catch (SqliteException exception)
+        {
+            connection.Dispose();
+            throw new StoreSchemaException($"The database {_options.DatabasePath} cannot be opened: {exception.Message}", exception);
+        }
         catch
         {
             connection.Dispose();
@@ -126,25 +131,52 @@ public sealed partial class SqliteStore : IRoostStore
             return;
         }
 
-        if (_writer is not null)
+        try
         {
-            await _writer.DisposeAsync();
-        }
+            if (_writer is not null)
+            {
+                await _writer.DisposeAsync();
+            }
 
-        if (_writeConnection is not null)
+            if (_writeConnection is not null)
+            {
+                Checkpoint(_writeConnection);
+            }
+        }
+        finally
         {
-            // Fold the WAL into the main file so a copied data folder is one self-contained file.
-            Pragma(_writeConnection, "PRAGMA wal_checkpoint(TRUNCATE)");
-            SqliteConnection.ClearPool(_writeConnection);
-            await _writeConnection.DisposeAsync();
-        }
+            if (_writeConnection is not null)
+            {
+                SqliteConnection.ClearPool(_writeConnection);
+                await _writeConnection.DisposeAsync();
+            }
 
-        using (var reader = new SqliteConnection(_readConnectionString))
+            using (var reader = new SqliteConnection(_readConnectionString))
+            {
+                SqliteConnection.ClearPool(reader);
+            }
+
+            Log.Closed(_logger, _options.DatabasePath);
+        }
+    }
+
+    /// <summary>Folds the WAL into the main file, so a stopped server leaves one self-contained file when no reader holds it.</summary>
+    private void Checkpoint(SqliteConnection connection)
+    {
+        try
         {
-            SqliteConnection.ClearPool(reader);
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+            using var reader = command.ExecuteReader();
+            if (reader.Read() && reader.GetInt64(0) != 0)
+            {
+                Log.CheckpointIncomplete(_logger, _options.DatabasePath);
+            }
         }
-
-        Log.Closed(_logger, _options.DatabasePath);
+        catch (SqliteException exception)
+        {
+            Log.CheckpointFailed(_logger, exception, _options.DatabasePath);
+        }
     }
 
     internal Task<T> WriteAsync<T>(Func<SqliteWriteContext, T> work, CancellationToken cancellationToken)
@@ -186,5 +218,11 @@ public sealed partial class SqliteStore : IRoostStore
 
         [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Closed SQLite store {Path}")]
         public static partial void Closed(ILogger logger, string path);
+
+        [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "The WAL of {Path} could not be fully checkpointed (a reader was busy); it is replayed at the next start")]
+        public static partial void CheckpointIncomplete(ILogger logger, string path);
+
+        [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "Checkpointing the WAL of {Path} failed; it is replayed at the next start")]
+        public static partial void CheckpointFailed(ILogger logger, Exception exception, string path);
     }
 }

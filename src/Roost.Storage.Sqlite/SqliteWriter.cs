@@ -73,15 +73,34 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
     {
         var batch = new List<SqliteWriteOperation>(_maxBatch);
         var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync())
+        try
         {
-            while (batch.Count < _maxBatch && reader.TryRead(out var operation))
+            while (await reader.WaitToReadAsync())
             {
-                batch.Add(operation);
+                while (batch.Count < _maxBatch && reader.TryRead(out var operation))
+                {
+                    batch.Add(operation);
+                }
+
+                CommitBatch(batch);
+                batch.Clear();
+            }
+        }
+#pragma warning disable CA1031 // The writer must never die silently: every waiting caller hears of it.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Log.WriterFailed(_logger, exception);
+            _queue.Writer.TryComplete(exception);
+            foreach (var operation in batch)
+            {
+                operation.Complete(exception);
             }
 
-            CommitBatch(batch);
-            batch.Clear();
+            while (reader.TryRead(out var queued))
+            {
+                queued.Complete(exception);
+            }
         }
     }
 
@@ -130,13 +149,9 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
         {
             operation.Execute(_context);
         }
-        catch (SqliteException exception)
+        catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            RollBack(operation, exception, emittedBefore);
-            return;
-        }
-        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or FormatException)
-        {
+            // Whatever one operation throws is its own failure; if even the rollback fails, the batch fails.
             RollBack(operation, exception, emittedBefore);
             return;
         }
@@ -181,6 +196,9 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
     {
         [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "A write batch of {Count} operations failed and was rolled back")]
         public static partial void BatchFailed(ILogger logger, Exception exception, int count);
+
+        [LoggerMessage(EventId = 1004, Level = LogLevel.Critical, Message = "The store writer stopped; every write fails until restart")]
+        public static partial void WriterFailed(ILogger logger, Exception exception);
 
         [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Publishing {Count} committed events failed; clients will recover them by syncing")]
         public static partial void PublishFailed(ILogger logger, Exception exception, int count);

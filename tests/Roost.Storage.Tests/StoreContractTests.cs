@@ -65,8 +65,8 @@ public abstract class StoreContractTests : IAsyncLifetime
         var alice = await CreateAccountAsync("alice");
         var bob = await CreateAccountAsync("bob");
         var hash = SessionToken.Hash(SessionToken.Create());
-        var device = await Store.Devices.CreateAsync(new NewDevice(alice.Id, hash, "laptop", "linux", VerificationMethods.Password, Now, "10.0.0.1"), None).DefaultTimeout();
-        await Store.Devices.CreateAsync(NewDevice(bob.Id), None).DefaultTimeout();
+        var device = await CreateDeviceAsync(new NewDevice(alice.Id, hash, "laptop", "linux", VerificationMethods.Password, Now, "10.0.0.1"));
+        await CreateDeviceAsync(NewDevice(bob.Id));
 
         var found = await Store.Devices.FindByTokenHashAsync(hash, None).DefaultTimeout();
 
@@ -77,10 +77,19 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_device_for_an_account_that_no_longer_exists_is_not_created()
+    {
+        var gone = await CreateAccountAsync("gone");
+        await Store.Accounts.DeleteAsync(gone.Id, None).DefaultTimeout();
+
+        Assert.Null(await Store.Devices.CreateAsync(NewDevice(gone.Id), None).DefaultTimeout());
+    }
+
+    [Fact]
     public async Task Touching_a_device_records_when_and_where_it_was_last_seen()
     {
         var alice = await CreateAccountAsync("alice");
-        var device = await Store.Devices.CreateAsync(NewDevice(alice.Id), None).DefaultTimeout();
+        var device = await CreateDeviceAsync(NewDevice(alice.Id));
 
         await Store.Devices.TouchAsync(device.Id, Now.AddHours(1), "192.0.2.7", None).DefaultTimeout();
 
@@ -95,7 +104,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         var alice = await CreateAccountAsync("alice");
         var bob = await CreateAccountAsync("bob");
         var hash = SessionToken.Hash(SessionToken.Create());
-        var device = await Store.Devices.CreateAsync(NewDevice(bob.Id, hash), None).DefaultTimeout();
+        var device = await CreateDeviceAsync(NewDevice(bob.Id, hash));
 
         Assert.False(await Store.Devices.DeleteAsync(alice.Id, device.Id, None).DefaultTimeout());
         Assert.NotNull(await Store.Devices.FindByTokenHashAsync(hash, None).DefaultTimeout());
@@ -107,8 +116,8 @@ public abstract class StoreContractTests : IAsyncLifetime
     public async Task Changing_the_password_revokes_every_other_device_in_the_same_commit()
     {
         var alice = await CreateAccountAsync("alice");
-        var keep = await Store.Devices.CreateAsync(NewDevice(alice.Id), None).DefaultTimeout();
-        var other = await Store.Devices.CreateAsync(NewDevice(alice.Id), None).DefaultTimeout();
+        var keep = await CreateDeviceAsync(NewDevice(alice.Id));
+        var other = await CreateDeviceAsync(NewDevice(alice.Id));
 
         Assert.True(await Store.Accounts.ChangePasswordAsync(alice.Id, "new-hash", keep.Id, None).DefaultTimeout());
 
@@ -137,8 +146,8 @@ public abstract class StoreContractTests : IAsyncLifetime
         var bob = await CreateAccountAsync("bob");
         var aliceToken = SessionToken.Hash(SessionToken.Create());
         var bobToken = SessionToken.Hash(SessionToken.Create());
-        await Store.Devices.CreateAsync(NewDevice(alice.Id, aliceToken), None).DefaultTimeout();
-        await Store.Devices.CreateAsync(NewDevice(bob.Id, bobToken), None).DefaultTimeout();
+        await CreateDeviceAsync(NewDevice(alice.Id, aliceToken));
+        await CreateDeviceAsync(NewDevice(bob.Id, bobToken));
 
         Assert.True(await Store.Accounts.DeleteAsync(alice.Id, None).DefaultTimeout());
 
@@ -152,11 +161,11 @@ public abstract class StoreContractTests : IAsyncLifetime
     public async Task Ids_of_deleted_accounts_and_devices_are_never_reused()
     {
         var first = await CreateAccountAsync("first");
-        var device = await Store.Devices.CreateAsync(NewDevice(first.Id), None).DefaultTimeout();
+        var device = await CreateDeviceAsync(NewDevice(first.Id));
         await Store.Accounts.DeleteAsync(first.Id, None).DefaultTimeout();
 
         var second = await CreateAccountAsync("second");
-        var secondDevice = await Store.Devices.CreateAsync(NewDevice(second.Id), None).DefaultTimeout();
+        var secondDevice = await CreateDeviceAsync(NewDevice(second.Id));
 
         Assert.True(second.Id > first.Id);
         Assert.True(secondDevice.Id > device.Id);
@@ -167,7 +176,7 @@ public abstract class StoreContractTests : IAsyncLifetime
     {
         var alice = await CreateAccountAsync("alice");
         var hash = SessionToken.Hash(SessionToken.Create());
-        await Store.Devices.CreateAsync(NewDevice(alice.Id, hash), None).DefaultTimeout();
+        await CreateDeviceAsync(NewDevice(alice.Id, hash));
 
         await Store.DisposeAsync();
         Store = await OpenAsync().DefaultTimeout();
@@ -184,6 +193,9 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.True(health.IsHealthy, health.Problem);
         Assert.Equal(health.ExpectedSchemaVersion, health.SchemaVersion);
     }
+
+    private async Task<Device> CreateDeviceAsync(NewDevice device) =>
+        (await Store.Devices.CreateAsync(device, None).DefaultTimeout())!;
 
     private async Task<Account> CreateAccountAsync(string username) =>
         (await Store.Accounts.CreateAsync(NewAccount(username), None).DefaultTimeout())!;

@@ -95,7 +95,9 @@ public sealed class AccountService(IRoostStore store, IPasswordHasher hasher, Ti
                 time.GetUtcNow(),
                 attempt.ClientIp),
             cancellationToken);
-        return new SignIn(token, device, account);
+
+        // Null when the account was deleted while this log-in ran.
+        return device is null ? RoostError.InvalidCredentials() : new SignIn(token, device, account);
     }
 
     public async Task<Outcome<Done>> ChangePasswordAsync(
@@ -125,8 +127,9 @@ public sealed class AccountService(IRoostStore store, IPasswordHasher hasher, Ti
             return WrongPassword();
         }
 
-        await store.Accounts.ChangePasswordAsync(account.Id, hasher.Hash(newPassword!), caller.DeviceId, cancellationToken);
-        return Done.Value;
+        return await store.Accounts.ChangePasswordAsync(account.Id, hasher.Hash(newPassword!), caller.DeviceId, cancellationToken)
+            ? Done.Value
+            : RoostError.NotFound("The account");
     }
 
     public async Task<Outcome<Done>> DeleteAsync(AuthenticatedDevice caller, string? password, CancellationToken cancellationToken)

@@ -3,7 +3,8 @@ namespace Roost.Core.Sessions;
 /// <summary>Durable device (session) records.</summary>
 public interface IDeviceStore
 {
-    Task<Device> CreateAsync(NewDevice device, CancellationToken cancellationToken);
+    /// <summary>Creates the device, or returns null when its account no longer exists (deleted meanwhile).</summary>
+    Task<Device?> CreateAsync(NewDevice device, CancellationToken cancellationToken);
 
     Task<AuthenticatedDevice?> FindByTokenHashAsync(byte[] tokenHash, CancellationToken cancellationToken);
 

@@ -40,14 +40,14 @@ internal static class SessionEndpoints
     private static async Task<Results<Ok<LoginResponse>, ProblemHttpResult>> LoginAsync(
         [FromBody] LoginRequest request,
         AccountService accounts,
-        LoginFailureLimiter failures,
+        LoginAttemptLimiter attempts,
         HttpContext context,
         CancellationToken cancellationToken)
     {
         var limitKey = string.IsNullOrEmpty(request.Username) || Username.Validate(request.Username) is not null
             ? null
             : Username.Normalize(request.Username);
-        if (limitKey is not null && failures.IsBlocked(limitKey, out var retryAfter))
+        if (limitKey is not null && !attempts.TryAcquire(limitKey, out var retryAfter))
         {
             return RateLimitingSetup.RateLimited(context, retryAfter);
         }
@@ -57,11 +57,6 @@ internal static class SessionEndpoints
             cancellationToken);
         if (!outcome.IsSuccess)
         {
-            if (limitKey is not null && outcome.Error.Code == ErrorCodes.InvalidCredentials)
-            {
-                failures.RecordFailure(limitKey);
-            }
-
             return Problems.From(outcome.Error);
         }
 

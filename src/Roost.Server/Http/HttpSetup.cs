@@ -30,4 +30,31 @@ public static class HttpSetup
         });
         return services;
     }
+
+    /// <summary>
+    /// Refuses a request body declared in a charset other than UTF-8 with 415, before the JSON reader would throw on it.
+    /// </summary>
+    public static IApplicationBuilder UseUtf8Bodies(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.ContentType is { } contentType
+                && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
+                && media.Charset is { Length: > 0 } charset
+                && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
+                && !charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+            {
+                context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+                await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context,
+                    ProblemDetails = Problems.Create(
+                        StatusCodes.Status415UnsupportedMediaType,
+                        Roost.Core.Errors.ErrorCodes.UnsupportedMediaType,
+                        "Request bodies are JSON in UTF-8."),
+                });
+                return;
+            }
+
+            await next();
+        });
 }

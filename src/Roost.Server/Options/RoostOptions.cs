@@ -102,8 +102,8 @@ public sealed record RateLimitOptions
     /// <summary>Log-in attempts per client IP, whatever their outcome.</summary>
     public WindowLimit LoginPerIp { get; init; } = new() { PermitLimit = 30, Window = TimeSpan.FromMinutes(1) };
 
-    /// <summary>Failed log-ins per account (by username, whether or not it exists), so a password cannot be guessed from many IPs.</summary>
-    public WindowLimit LoginFailuresPerAccount { get; init; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(15) };
+    /// <summary>Log-in attempts per account (by username, whether or not it exists), so a password cannot be guessed from many IPs.</summary>
+    public WindowLimit LoginAttemptsPerAccount { get; init; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(15) };
 
     /// <summary>Password checks by a signed-in account (change password, delete account).</summary>
     public WindowLimit PasswordChecksPerAccount { get; init; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(15) };

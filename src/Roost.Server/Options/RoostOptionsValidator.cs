@@ -53,7 +53,7 @@ public static class RoostOptionsValidator
         var limits = options.RateLimits;
         Window(problems, "Roost:RateLimits:RegisterPerIp", limits.RegisterPerIp);
         Window(problems, "Roost:RateLimits:LoginPerIp", limits.LoginPerIp);
-        Window(problems, "Roost:RateLimits:LoginFailuresPerAccount", limits.LoginFailuresPerAccount);
+        Window(problems, "Roost:RateLimits:LoginAttemptsPerAccount", limits.LoginAttemptsPerAccount);
         Window(problems, "Roost:RateLimits:PasswordChecksPerAccount", limits.PasswordChecksPerAccount);
         var messaging = options.Messaging;
         Range(problems, "Roost:Messaging:MaxMessageBytes", messaging.MaxMessageBytes, 1, 1024 * 1024);

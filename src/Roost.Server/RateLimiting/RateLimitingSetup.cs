@@ -18,7 +18,7 @@ public static class RateLimitingSetup
     public static IServiceCollection AddRoostRateLimiting(this IServiceCollection services, RateLimitOptions limits)
     {
         ArgumentNullException.ThrowIfNull(limits);
-        services.AddSingleton(new LoginFailureLimiter(limits.LoginFailuresPerAccount));
+        services.AddSingleton(new LoginAttemptLimiter(limits.LoginAttemptsPerAccount));
         services.AddRateLimiter(options =>
         {
             options.AddPolicy(RegisterPolicy, context => PerKey(ClientIp(context), limits.RegisterPerIp));
@@ -49,7 +49,33 @@ public static class RateLimitingSetup
             detail: $"Retry after {seconds} seconds."));
     }
 
-    private static string ClientIp(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    /// <summary>
+    /// The partition of a client address. An IPv6 client usually holds a whole /64, so limits key on the /64 prefix:
+    /// otherwise one client could rotate addresses and never be limited.
+    /// </summary>
+    public static string ClientIp(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var address = context.Connection.RemoteIpAddress;
+        if (address is null)
+        {
+            return "unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new System.Net.IPAddress(bytes) + "/64";
+    }
 
     private static RateLimitPartition<string> PerKey(string key, WindowLimit limit) =>
         RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions

@@ -37,6 +37,19 @@ public sealed class BadInputTests(SharedInstance shared) : IClassFixture<SharedI
     }
 
     [Fact]
+    public async Task A_body_in_a_charset_other_than_utf8_is_refused_as_unsupported_media()
+    {
+        using var http = Instance.CreateHttpClient();
+        using var content = new StringContent("{}");
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "bogus" };
+
+        using var response = await http.PostAsync(new Uri("/v1/accounts", UriKind.Relative), content).DefaultTimeout();
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("unsupported_media_type", (await ReadProblemAsync(response)).GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task A_body_over_the_limit_is_refused_as_too_large()
     {
         var body = $"{{\"username\": \"big\", \"password\": \"{new string('x', 70 * 1024)}\"}}";

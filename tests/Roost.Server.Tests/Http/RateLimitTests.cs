@@ -29,12 +29,14 @@ public sealed class RateLimitTests
     }
 
     [Fact]
-    public async Task After_the_failure_limit_even_the_right_password_is_refused_for_that_account()
+    public async Task After_the_attempt_limit_even_the_right_password_is_refused_for_that_account()
     {
         await using var instance = await RoostInstance.StartAsync(new Dictionary<string, string>
         {
-            ["Roost:RateLimits:LoginFailuresPerAccount:PermitLimit"] = "5",
+            ["Roost:RateLimits:LoginAttemptsPerAccount:PermitLimit"] = "6",
         });
+
+        // One good log-in and five wrong ones use the six attempts.
         var (client, username, _) = await instance.RegisterAndLoginAsync();
         using var _c = client;
         for (var i = 0; i < 5; i++)
@@ -52,11 +54,39 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public async Task Parallel_guesses_cannot_slip_past_the_limit()
+    {
+        await using var instance = await RoostInstance.StartAsync(new Dictionary<string, string>
+        {
+            ["Roost:RateLimits:LoginAttemptsPerAccount:PermitLimit"] = "3",
+        });
+        using var client = instance.CreateClient();
+        var username = UserHelpers.UniqueUsername();
+        await client.RegisterAsync(username, UserHelpers.Password).DefaultTimeout();
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
+        {
+            try
+            {
+                await instance.LoginAsync(username, "guess " + i);
+                return "ok";
+            }
+            catch (Roost.Client.RoostApiException failure)
+            {
+                return failure.Code;
+            }
+        })).DefaultTimeout();
+
+        Assert.Equal(3, outcomes.Count(o => o == "invalid_credentials"));
+        Assert.Equal(17, outcomes.Count(o => o == "rate_limited"));
+    }
+
+    [Fact]
     public async Task Failed_logins_for_a_username_that_does_not_exist_are_limited_the_same_way()
     {
         await using var instance = await RoostInstance.StartAsync(new Dictionary<string, string>
         {
-            ["Roost:RateLimits:LoginFailuresPerAccount:PermitLimit"] = "2",
+            ["Roost:RateLimits:LoginAttemptsPerAccount:PermitLimit"] = "2",
         });
         for (var i = 0; i < 2; i++)
         {

@@ -39,7 +39,7 @@ public sealed class RoostInstance : IAsyncDisposable
         ["Roost:Accounts:AllowWeakPasswordHashing"] = "true",
         ["Roost:RateLimits:RegisterPerIp:PermitLimit"] = "100000",
         ["Roost:RateLimits:LoginPerIp:PermitLimit"] = "100000",
-        ["Roost:RateLimits:LoginFailuresPerAccount:PermitLimit"] = "100000",
+        ["Roost:RateLimits:LoginAttemptsPerAccount:PermitLimit"] = "100000",
         ["Roost:RateLimits:PasswordChecksPerAccount:PermitLimit"] = "100000",
         ["Logging:LogLevel:Default"] = "Warning",
     };

@@ -35,7 +35,7 @@ public sealed class SqliteStoreContractTests : StoreContractTests
         Store = await OpenAsync().DefaultTimeout();
 
         var versions = Query<long>("SELECT version FROM schema_migrations ORDER BY version");
-        Assert.Equal(Enumerable.Range(1, versions.Count).Select(v => (long)v), versions);
+        Assert.Equal(Enumerable.Range(1, SqliteMigrations.LatestVersion).Select(v => (long)v), versions);
     }
 
     [Fact]
@@ -53,10 +53,18 @@ public sealed class SqliteStoreContractTests : StoreContractTests
     }
 
     [Fact]
-    public void The_database_runs_in_wal_mode_with_foreign_keys_enforced_by_the_writer()
+    public async Task The_database_runs_in_wal_mode_with_foreign_keys_enforced_by_the_writer()
     {
         Assert.Equal(["wal"], Query<string>("PRAGMA journal_mode"));
-        Assert.True(File.Exists(Path.Combine(_directory.Path, "roost.db")));
+        var sqlite = (SqliteStore)Store;
+        var orphan = sqlite.WriteAsync(context =>
+        {
+            var insert = context.Command("INSERT INTO devices (account_id, token_hash, name, platform, verified_by, created_at, last_seen_at) VALUES (424242, x'00', 'n', 'p', 'v', 0, 0)");
+            return insert.ExecuteNonQuery();
+        }, CancellationToken.None);
+
+        var failure = await Assert.ThrowsAsync<SqliteException>(() => orphan).DefaultTimeout();
+        Assert.Contains("FOREIGN KEY", failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]
