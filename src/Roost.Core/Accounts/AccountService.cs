@@ -29,7 +29,7 @@ public sealed class AccountService(IRoostStore store, IPasswordHasher hasher, Ti
                 Username.Normalize(username),
                 hasher.Hash(registration.Password!),
                 registration.DisplayName ?? username,
-                time.GetUtcNow()),
+                time.GetStoredNow()),
             cancellationToken);
 
         return created is null
@@ -92,7 +92,7 @@ public sealed class AccountService(IRoostStore store, IPasswordHasher hasher, Ti
                 string.IsNullOrWhiteSpace(attempt.DeviceName) ? "unnamed device" : attempt.DeviceName,
                 string.IsNullOrWhiteSpace(attempt.Platform) ? "unknown" : attempt.Platform,
                 VerificationMethods.Password,
-                time.GetUtcNow(),
+                time.GetStoredNow(),
                 attempt.ClientIp),
             cancellationToken);
 

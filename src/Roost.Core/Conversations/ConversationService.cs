@@ -18,7 +18,7 @@ public sealed class ConversationService(IRoostStore store, TimeProvider time, Me
 
         return other.Value[0] == callerId
             ? RoostError.Validation("username", "A direct conversation is with someone else.")
-            : await store.Conversations.GetOrCreateDirectAsync(callerId, other.Value[0], time.GetUtcNow(), cancellationToken);
+            : await store.Conversations.GetOrCreateDirectAsync(callerId, other.Value[0], time.GetStoredNow(), cancellationToken);
     }
 
     public async Task<Outcome<ConversationView>> CreateGroupAsync(long callerId, string? title, IReadOnlyList<string>? usernames, CancellationToken cancellationToken)
@@ -42,7 +42,7 @@ public sealed class ConversationService(IRoostStore store, TimeProvider time, Me
         }
 
         var others = members.Value.Where(id => id != callerId).Distinct().ToList();
-        return await store.Conversations.CreateGroupAsync(callerId, title!.Trim(), others, limits.MaxGroupMembers, time.GetUtcNow(), cancellationToken);
+        return await store.Conversations.CreateGroupAsync(callerId, title!.Trim(), others, limits.MaxGroupMembers, time.GetStoredNow(), cancellationToken);
     }
 
     public async Task<Outcome<ConversationView>> AddMembersAsync(long callerId, long conversationId, IReadOnlyList<string>? usernames, CancellationToken cancellationToken)
@@ -59,24 +59,24 @@ public sealed class ConversationService(IRoostStore store, TimeProvider time, Me
 
         var members = await ResolveAsync(usernames, "usernames", cancellationToken);
         return members.IsSuccess
-            ? await store.Conversations.AddMembersAsync(conversationId, callerId, members.Value.Distinct().ToList(), limits.MaxGroupMembers, time.GetUtcNow(), cancellationToken)
+            ? await store.Conversations.AddMembersAsync(conversationId, callerId, members.Value.Distinct().ToList(), limits.MaxGroupMembers, time.GetStoredNow(), cancellationToken)
             : members.Error;
     }
 
     public Task<Outcome<Done>> RemoveMemberAsync(long callerId, long conversationId, long accountId, CancellationToken cancellationToken) =>
-        store.Conversations.RemoveMemberAsync(conversationId, callerId, accountId, time.GetUtcNow(), cancellationToken);
+        store.Conversations.RemoveMemberAsync(conversationId, callerId, accountId, time.GetStoredNow(), cancellationToken);
 
     public Task<Outcome<Done>> LeaveAsync(long callerId, long conversationId, CancellationToken cancellationToken) =>
-        store.Conversations.RemoveMemberAsync(conversationId, callerId, callerId, time.GetUtcNow(), cancellationToken);
+        store.Conversations.RemoveMemberAsync(conversationId, callerId, callerId, time.GetStoredNow(), cancellationToken);
 
     public async Task<Outcome<ConversationView>> RenameAsync(long callerId, long conversationId, string? title, CancellationToken cancellationToken) =>
         ConversationRules.ValidateTitle(title) is { } problem
             ? RoostError.Validation("title", problem)
-            : await store.Conversations.RenameAsync(conversationId, callerId, title!.Trim(), time.GetUtcNow(), cancellationToken);
+            : await store.Conversations.RenameAsync(conversationId, callerId, title!.Trim(), time.GetStoredNow(), cancellationToken);
 
     public async Task<Outcome<ConversationView>> SetRoleAsync(long callerId, long conversationId, long accountId, string? role, CancellationToken cancellationToken) =>
         MemberRoles.IsKnown(role)
-            ? await store.Conversations.SetRoleAsync(conversationId, callerId, accountId, role!, time.GetUtcNow(), cancellationToken)
+            ? await store.Conversations.SetRoleAsync(conversationId, callerId, accountId, role!, time.GetStoredNow(), cancellationToken)
             : RoostError.Validation("role", "A role is owner, admin or member.");
 
     public async Task<Outcome<ConversationView>> GetAsync(long callerId, long conversationId, CancellationToken cancellationToken) =>

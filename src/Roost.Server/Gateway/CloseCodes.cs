@@ -14,8 +14,6 @@ public static class CloseCodes
     /// <summary>A frame larger than the limit in the hello frame.</summary>
     public const WebSocketCloseStatus FrameTooLarge = WebSocketCloseStatus.MessageTooBig;
 
-    public const WebSocketCloseStatus ServerError = WebSocketCloseStatus.InternalServerError;
-
     /// <summary>No valid token at connect: log in again.</summary>
     public const WebSocketCloseStatus Unauthorized = (WebSocketCloseStatus)4001;
 
