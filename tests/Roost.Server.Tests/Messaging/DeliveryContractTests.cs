@@ -15,11 +15,8 @@ public sealed class DeliveryContractTests(SharedInstance shared) : IClassFixture
     [Fact]
     public async Task Messages_from_two_senders_get_one_gap_free_order_that_every_member_sees()
     {
-        var (alice, _, _) = await Instance.RegisterAndLoginAsync();
-        var (bob, bobName, _) = await Instance.RegisterAndLoginAsync();
-        using var _a = alice;
-        using var _b = bob;
-        var conversation = await alice.CreateDirectAsync(bobName).DefaultTimeout();
+        using var chat = await Instance.StartDirectChatAsync();
+        var (alice, bob, conversation) = chat;
         await using var aliceLive = await alice.ConnectLiveAsync();
         await using var bobLive = await bob.ConnectLiveAsync();
 
@@ -39,11 +36,8 @@ public sealed class DeliveryContractTests(SharedInstance shared) : IClassFixture
     [Fact]
     public async Task A_send_repeated_after_a_lost_connection_is_stored_once_and_acked_with_the_first_seq()
     {
-        var (alice, _, _) = await Instance.RegisterAndLoginAsync();
-        var (bob, bobName, _) = await Instance.RegisterAndLoginAsync();
-        using var _a = alice;
-        using var _b = bob;
-        var conversation = await alice.CreateDirectAsync(bobName).DefaultTimeout();
+        using var chat = await Instance.StartDirectChatAsync();
+        var (alice, bob, conversation) = chat;
         await using var bobLive = await bob.ConnectLiveAsync();
 
         // The first connection sends and dies before it can read the ack.
@@ -80,11 +74,8 @@ public sealed class DeliveryContractTests(SharedInstance shared) : IClassFixture
     [Fact]
     public async Task An_offline_user_receives_everything_in_order_when_they_sync()
     {
-        var (alice, _, _) = await Instance.RegisterAndLoginAsync();
-        var (bob, bobName, _) = await Instance.RegisterAndLoginAsync();
-        using var _a = alice;
-        using var _b = bob;
-        var conversation = await alice.CreateDirectAsync(bobName).DefaultTimeout();
+        using var chat = await Instance.StartDirectChatAsync();
+        var (alice, bob, conversation) = chat;
         var start = (await bob.GetConversationsAsync().DefaultTimeout()).Cursor;
         for (var i = 1; i <= 30; i++)
         {
@@ -103,11 +94,8 @@ public sealed class DeliveryContractTests(SharedInstance shared) : IClassFixture
     [Fact]
     public async Task A_reconnecting_device_syncs_what_it_missed_then_continues_live_with_no_gap_or_duplicate()
     {
-        var (alice, _, _) = await Instance.RegisterAndLoginAsync();
-        var (bob, bobName, _) = await Instance.RegisterAndLoginAsync();
-        using var _a = alice;
-        using var _b = bob;
-        var conversation = await alice.CreateDirectAsync(bobName).DefaultTimeout();
+        using var chat = await Instance.StartDirectChatAsync();
+        var (alice, bob, conversation) = chat;
         long cursor;
         await using (var first = await bob.ConnectLiveAsync())
         {
@@ -163,11 +151,8 @@ public sealed class DeliveryContractTests(SharedInstance shared) : IClassFixture
     [Fact]
     public async Task The_live_client_resends_across_a_dropped_connection_and_hands_out_each_event_once()
     {
-        var (alice, _, _) = await Instance.RegisterAndLoginAsync();
-        var (bob, bobName, _) = await Instance.RegisterAndLoginAsync();
-        using var _a = alice;
-        using var _b = bob;
-        var conversation = await alice.CreateDirectAsync(bobName).DefaultTimeout();
+        using var chat = await Instance.StartDirectChatAsync();
+        var (alice, bob, conversation) = chat;
         await using var aliceLive = new RoostLiveClient(Instance.BaseAddress, alice.AccessToken!);
         await using var bobLive = new RoostLiveClient(Instance.BaseAddress, bob.AccessToken!);
         await aliceLive.StartAsync().DefaultTimeout();

@@ -66,11 +66,8 @@ public sealed class DirectChatTests(SharedInstance shared) : IClassFixture<Share
     [Fact]
     public async Task Rest_send_is_idempotent_by_client_id()
     {
-        var (alice, _, _) = await Instance.RegisterAndLoginAsync();
-        var (bob, bobName, _) = await Instance.RegisterAndLoginAsync();
-        using var _a = alice;
-        using var _b = bob;
-        var conversation = await alice.CreateDirectAsync(bobName).DefaultTimeout();
+        using var chat = await Instance.StartDirectChatAsync();
+        var (alice, bob, conversation) = chat;
 
         var first = await alice.SendMessageAsync(conversation.Id, "once", clientId: "rest-1").DefaultTimeout();
         var repeat = await alice.SendMessageAsync(conversation.Id, "once", clientId: "rest-1").DefaultTimeout();

@@ -44,11 +44,8 @@ public sealed class MessageLifecycleTests(SharedInstance shared) : IClassFixture
     [Fact]
     public async Task A_read_mark_never_moves_backwards_or_past_the_newest_message()
     {
-        var (alice, _, _) = await Instance.RegisterAndLoginAsync();
-        var (bob, bobName, _) = await Instance.RegisterAndLoginAsync();
-        using var _a = alice;
-        using var _b = bob;
-        var conversation = await alice.CreateDirectAsync(bobName).DefaultTimeout();
+        using var chat = await Instance.StartDirectChatAsync();
+        var (alice, bob, conversation) = chat;
         await alice.SendMessageAsync(conversation.Id, "one").DefaultTimeout();
         await alice.SendMessageAsync(conversation.Id, "two").DefaultTimeout();
         await using var bobLive = await bob.ConnectLiveAsync();
@@ -110,11 +107,8 @@ public sealed class MessageLifecycleTests(SharedInstance shared) : IClassFixture
     [Fact]
     public async Task A_reaction_must_be_one_emoji_and_can_be_removed()
     {
-        var (alice, _, _) = await Instance.RegisterAndLoginAsync();
-        var (bob, bobName, _) = await Instance.RegisterAndLoginAsync();
-        using var _a = alice;
-        using var _b = bob;
-        var conversation = await alice.CreateDirectAsync(bobName).DefaultTimeout();
+        using var chat = await Instance.StartDirectChatAsync();
+        var (alice, bob, conversation) = chat;
         var ack = await alice.SendMessageAsync(conversation.Id, "react to me").DefaultTimeout();
         await using var bobLive = await bob.ConnectLiveAsync();
 
