@@ -65,6 +65,15 @@ internal sealed class SqliteDeviceStore(SqliteStore store) : IDeviceStore
             return command.ExecuteNonQuery();
         }, cancellationToken);
 
+    public Task<bool> ExistsAsync(long deviceId, CancellationToken cancellationToken) =>
+        store.ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT 1 FROM devices WHERE id = $id";
+            command.Parameters.AddWithValue("$id", deviceId);
+            return command.ExecuteScalar() is not null;
+        }, cancellationToken);
+
     public Task<IReadOnlyList<Device>> ListAsync(long accountId, CancellationToken cancellationToken) =>
         store.ReadAsync<IReadOnlyList<Device>>(connection =>
         {

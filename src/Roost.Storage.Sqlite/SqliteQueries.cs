@@ -159,8 +159,9 @@ internal static class SqliteQueries
             reactions.TryGetValue(r.Seq, out var list) ? list : [])).ToList();
     }
 
+    /// <summary>The newest cursor. Never below the compaction horizon, even when compaction removed every event.</summary>
     public static long HeadCursor(ISqliteSession session) =>
-        (long)session.Command("SELECT COALESCE(MAX(id), 0) FROM events").ExecuteScalar()!;
+        (long)session.Command("SELECT MAX(COALESCE((SELECT MAX(id) FROM events), 0), (SELECT horizon FROM event_log))").ExecuteScalar()!;
 
     private static Dictionary<long, List<Reaction>> LoadReactions(ISqliteSession session, long conversationId, long fromSeq, long toSeq)
     {

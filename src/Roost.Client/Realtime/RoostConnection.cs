@@ -290,7 +290,7 @@ public sealed class RoostConnection : IAsyncDisposable
                 }
             }
         }
-        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or JsonException)
+        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or JsonException or ObjectDisposedException)
         {
             // Closed, aborted, or the server sent something this client cannot read.
         }
@@ -340,13 +340,27 @@ public sealed class RoostConnection : IAsyncDisposable
             if (frame.Type is ServerFrameTypes.Synced or ServerFrameTypes.ResyncRequired && frame.Cursor is { } synced)
             {
                 // Events before this frame were queued ahead of it; once they are read the cursor is here.
-                await _frames.Writer.WriteAsync(new ServerFrame { Type = frame.Type, Ref = frame.Ref, Cursor = synced }, _stopping.Token);
+                Buffer(new ServerFrame { Type = frame.Type, Ref = frame.Ref, Cursor = synced });
             }
 
             waiting.TrySetResult(frame);
             return;
         }
 
-        await _frames.Writer.WriteAsync(frame, _stopping.Token);
+        Buffer(frame);
+        await Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Hands a frame to the reader. A reader that has fallen a whole buffer behind is treated like the server treats a
+    /// slow client: the connection is dropped (pending requests fail) and the reader resyncs from its cursor. Waiting
+    /// instead would also stall the answers the reader may be waiting for.
+    /// </summary>
+    private void Buffer(ServerFrame frame)
+    {
+        if (!_frames.Writer.TryWrite(frame))
+        {
+            _socket.Abort();
+        }
     }
 }

@@ -36,7 +36,10 @@ public sealed class RoostLiveClient : IAsyncDisposable
     /// <summary>Events (each cursor once, in order), typing, presence and resync_required frames. Completes when the client stops.</summary>
     public ChannelReader<ServerFrame> Frames => _frames.Reader;
 
-    /// <summary>The cursor of the last event written to <see cref="Frames"/>; persist it to resume later.</summary>
+    /// <summary>
+    /// The cursor of the last event written to <see cref="Frames"/>. To resume after a crash without losing events,
+    /// persist the cursor of the last frame your code finished processing (each event frame carries it), not this.
+    /// </summary>
     public long Cursor => Interlocked.Read(ref _cursor);
 
     /// <summary>How many times the connection was re-established.</summary>
@@ -190,6 +193,7 @@ public sealed class RoostLiveClient : IAsyncDisposable
                 }
 
                 await PumpAsync(connection);
+                Forget(connection);
 
                 var status = connection.CloseStatus;
                 await connection.DisposeAsync();

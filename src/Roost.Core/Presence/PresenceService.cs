@@ -22,6 +22,8 @@ public sealed partial class PresenceService
     private readonly EventRouter _router;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly Lock _sendGate = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, long> _versions = new();
 
     public PresenceService(IRoostStore store, EventRouter router, TimeProvider time, ILogger<PresenceService> logger)
     {
@@ -49,6 +51,9 @@ public sealed partial class PresenceService
 
     private void PublishInBackground(long accountId) => _ = PublishAsync(accountId);
 
+    /// <summary>Each change gets a version; a publish sends only if no newer change has started, so contacts end on the latest state.</summary>
+    private long NextVersion(long accountId) => _versions.AddOrUpdate(accountId, 1, (_, version) => version + 1);
+
     private PresenceResponse Describe(PresenceRecord record) =>
         record.Hidden
             ? new PresenceResponse(record.AccountId, Hidden, null)
@@ -57,11 +62,12 @@ public sealed partial class PresenceService
                 : new PresenceResponse(record.AccountId, Offline, record.LastSeenAt);
 
     /// <summary>
-    /// Sends the account's presence as it is now (not the transition that triggered this), so two changes in quick
-    /// succession cannot leave contacts with a stale state whichever finishes last.
+    /// Sends the account's presence as it is when sending (not the transition that triggered this), and only if no newer
+    /// change started meanwhile; so two quick changes cannot leave contacts with a stale state.
     /// </summary>
     private async Task PublishAsync(long accountId, bool force = false)
     {
+        var version = NextVersion(accountId);
         try
         {
             await _store.Presence.SetLastSeenAsync(accountId, _time.GetUtcNow(), CancellationToken.None);
@@ -71,23 +77,39 @@ public sealed partial class PresenceService
                 return;
             }
 
-            var presence = Describe(records[0]);
             var contacts = await _store.Conversations.GetContactsAsync(accountId, CancellationToken.None);
             if (contacts.Count == 0)
             {
                 return;
             }
 
-            var frame = JsonSerializer.SerializeToUtf8Bytes(
-                new PresenceFrame(ServerFrameTypes.Presence, presence.AccountId, presence.Status, presence.LastSeenAt),
-                RoostJsonContext.Default.PresenceFrame);
-            _router.SendEphemeral(contacts, frame);
+            lock (_sendGate)
+            {
+                if (_versions.TryGetValue(accountId, out var latest) && latest != version)
+                {
+                    return; // A newer change is publishing the state that is current now.
+                }
+
+                var presence = Describe(records[0]);
+                var frame = JsonSerializer.SerializeToUtf8Bytes(
+                    new PresenceFrame(ServerFrameTypes.Presence, presence.AccountId, presence.Status, presence.LastSeenAt),
+                    RoostJsonContext.Default.PresenceFrame);
+                _router.SendEphemeral(contacts, frame);
+            }
         }
 #pragma warning disable CA1031 // Presence is best effort: a failure is logged and the next change corrects it.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
             Log.PublishFailed(_logger, exception, accountId);
+        }
+        finally
+        {
+            // Forget the version of an account nobody is changing any more, so the table stays as small as the online set.
+            if (!_router.IsOnline(accountId))
+            {
+                _versions.TryRemove(new KeyValuePair<long, long>(accountId, version));
+            }
         }
     }
 

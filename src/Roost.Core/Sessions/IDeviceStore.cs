@@ -10,6 +10,9 @@ public interface IDeviceStore
 
     Task TouchAsync(long deviceId, DateTimeOffset lastSeenAt, string? lastIp, CancellationToken cancellationToken);
 
+    /// <summary>Whether the device (session) still exists, i.e. has not been revoked.</summary>
+    Task<bool> ExistsAsync(long deviceId, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<Device>> ListAsync(long accountId, CancellationToken cancellationToken);
 
     /// <summary>Deletes the device only when it belongs to <paramref name="accountId"/>.</summary>

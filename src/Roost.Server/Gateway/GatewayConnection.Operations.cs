@@ -25,9 +25,9 @@ internal sealed partial class GatewayConnection
         {
             return;
         }
-        catch (ObjectDisposedException)
+        catch (ObjectDisposedException) when (_closing.IsCancellationRequested)
         {
-            return; // The server is stopping.
+            return; // The server is stopping, and so is this connection.
         }
 #pragma warning disable CA1031 // A fault in one operation is answered and logged; the connection lives on.
         catch (Exception exception)
@@ -97,7 +97,10 @@ internal sealed partial class GatewayConnection
         return Answer(frame, await _services.Messaging.MarkAsync(AccountId, conversationId, kind, seq, CancellationToken.None));
     }
 
-    /// <summary>Typing is ephemeral: never stored, and passed on at most once per interval per conversation (extra frames are coalesced).</summary>
+    /// <summary>
+    /// Typing is ephemeral: never stored, and passed on at most once per interval per conversation (extra frames are
+    /// coalesced). Membership is checked before the interval is recorded, so made-up conversation ids cannot fill the table.
+    /// </summary>
     private async Task<byte[]> TypingAsync(ClientFrame frame)
     {
         if (frame.ConversationId is not { } conversationId)
@@ -105,26 +108,44 @@ internal sealed partial class GatewayConnection
             return Missing(frame, "conversationId");
         }
 
-        var now = _services.Time.GetTimestamp();
+        var time = _services.Time;
         lock (_lastTypingAt)
         {
-            if (_lastTypingAt.TryGetValue(conversationId, out var last) && _services.Time.GetElapsedTime(last, now) < _options.TypingInterval)
+            if (_lastTypingAt.TryGetValue(conversationId, out var last) && time.GetElapsedTime(last) < _options.TypingInterval)
             {
                 return frame.Ref is null ? [] : GatewayFrames.Ok(frame.Ref);
             }
-
-            if (_lastTypingAt.Count >= MaxTypingEntries)
-            {
-                _lastTypingAt.Clear();
-            }
-
-            _lastTypingAt[conversationId] = now;
         }
 
         var members = await Store.Conversations.GetMemberIdsIfMemberAsync(conversationId, AccountId, CancellationToken.None);
         if (members is null)
         {
             return GatewayFrames.Error(frame.Ref, Core.Conversations.ConversationRules.NotAMember());
+        }
+
+        lock (_lastTypingAt)
+        {
+            var now = time.GetTimestamp();
+            if (_lastTypingAt.TryGetValue(conversationId, out var last) && time.GetElapsedTime(last, now) < _options.TypingInterval)
+            {
+                return frame.Ref is null ? [] : GatewayFrames.Ok(frame.Ref);
+            }
+
+            if (_lastTypingAt.Count >= MaxTypingEntries)
+            {
+                foreach (var expired in _lastTypingAt.Where(e => time.GetElapsedTime(e.Value, now) >= _options.TypingInterval).Select(e => e.Key).ToList())
+                {
+                    _lastTypingAt.Remove(expired);
+                }
+
+                if (_lastTypingAt.Count >= MaxTypingEntries)
+                {
+                    // Typing in this many conversations at once: coalesce until some expire.
+                    return frame.Ref is null ? [] : GatewayFrames.Ok(frame.Ref);
+                }
+            }
+
+            _lastTypingAt[conversationId] = now;
         }
 
         _services.Router.SendEphemeral(members, GatewayFrames.Typing(conversationId, AccountId, TypingExpiresInMs), exceptAccountId: AccountId);

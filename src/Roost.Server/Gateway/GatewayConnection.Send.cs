@@ -71,6 +71,14 @@ internal sealed partial class GatewayConnection
         }
 
         var position = cursor.Value;
+        var headNow = await Store.Events.GetHeadCursorAsync(_closing.Token);
+        if (position > headNow)
+        {
+            // A cursor this server never issued (a restored backup, a client bug): skipping to it would hide events.
+            await SendFrameAsync(GatewayFrames.ResyncRequired(reference, headNow));
+            return headNow;
+        }
+
         while (true)
         {
             var page = await Store.Events.ReadAfterAsync(AccountId, position, _options.SyncPageSize, _closing.Token);

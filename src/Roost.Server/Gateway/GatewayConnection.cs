@@ -24,6 +24,7 @@ internal sealed partial class GatewayConnection : ISubscriber
     private readonly CancellationTokenSource _abort;
     private readonly SemaphoreSlim _inFlight;
     private readonly ILogger _logger;
+    private readonly Lock _closeGate = new();
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeDescription = "";
     private int _closeRequested;
@@ -40,6 +41,10 @@ internal sealed partial class GatewayConnection : ISubscriber
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
+        _abort = new CancellationTokenSource(Timeout.InfiniteTimeSpan, services.Time);
+        _inFlight = new SemaphoreSlim(_options.MaxInFlightSends, _options.MaxInFlightSends);
+
+        // Last: the callback may run at once (server already stopping) and needs every field above.
         _closing = CancellationTokenSource.CreateLinkedTokenSource(serverStopping);
         _closing.Token.Register(() =>
         {
@@ -48,8 +53,6 @@ internal sealed partial class GatewayConnection : ISubscriber
                 RequestClose(CloseCodes.GoingAway, "server stopping");
             }
         });
-        _abort = new CancellationTokenSource(Timeout.InfiniteTimeSpan, services.Time);
-        _inFlight = new SemaphoreSlim(_options.MaxInFlightSends, _options.MaxInFlightSends);
     }
 
     public long AccountId => _device.AccountId;
@@ -64,6 +67,13 @@ internal sealed partial class GatewayConnection : ISubscriber
         Log.Connected(_logger, AccountId, DeviceId);
         try
         {
+            // The token was checked before the upgrade; a revocation in between found nothing to close. Check again
+            // now that revocations reach this connection.
+            if (!await Store.Devices.ExistsAsync(DeviceId, _closing.Token))
+            {
+                Disconnect(DisconnectReason.SessionRevoked);
+            }
+
             var head = await Store.Events.GetHeadCursorAsync(_closing.Token);
             Enqueue(GatewayFrames.Hello(AccountId, DeviceId, head, _options.MaxFrameBytes, _services.Messaging.Limits.MaxMessageBytes));
             if (initialCursor is not null)
@@ -111,13 +121,19 @@ internal sealed partial class GatewayConnection : ISubscriber
     /// <summary>Starts closing with this status; only the first request counts. Safe from any thread, including the store's writer.</summary>
     private void RequestClose(WebSocketCloseStatus status, string description)
     {
-        if (Interlocked.CompareExchange(ref _closeRequested, 1, 0) != 0)
+        lock (_closeGate)
         {
-            return;
+            if (_closeRequested != 0)
+            {
+                return;
+            }
+
+            // Status first, then the flag: a loop that sees the flag also sees the status.
+            _closeStatus = status;
+            _closeDescription = description;
+            Volatile.Write(ref _closeRequested, 1);
         }
 
-        _closeStatus = status;
-        _closeDescription = description;
         _outbox.Writer.TryComplete();
 
         // A peer that does not take our close frame (or reply to it) in time is cut off.

@@ -32,7 +32,7 @@ public sealed class BackpressureAndRetentionTests
         await using var aliceLive = await alice.ConnectLiveAsync();
         await using var carolLive = await carol.ConnectLiveAsync();
 
-        // Bob's socket has a tiny receive window and his client holds one frame: he stops reading almost at once.
+        // Bob's socket has a tiny receive window and nothing reads it until the sends are done.
         using var tinyWindow = new SocketsHttpHandler
         {
             ConnectCallback = async (context, cancellationToken) =>
@@ -43,7 +43,10 @@ public sealed class BackpressureAndRetentionTests
             },
         };
         using var invoker = new HttpMessageInvoker(tinyWindow);
-        await using var slowBob = await RoostConnection.ConnectAsync(instance.BaseAddress, bob.AccessToken!, syncFrom: 0, frameBuffer: 1, invoker: invoker).DefaultTimeout();
+        using var slowBob = new ClientWebSocket();
+        slowBob.Options.SetRequestHeader("Authorization", "Bearer " + bob.AccessToken);
+        var uri = new UriBuilder(new Uri(instance.BaseAddress, "v1/ws")) { Scheme = "ws", Query = "cursor=0" }.Uri;
+        await slowBob.ConnectAsync(uri, invoker, CancellationToken.None).DefaultTimeout();
 
         // About 10 MB for Bob: more than his outbox and both socket buffers hold. Alice pipelines 32 at a time.
         const int Count = 38 * 32;
@@ -57,17 +60,34 @@ public sealed class BackpressureAndRetentionTests
         Assert.Equal(Enumerable.Range(1, Count).Select(i => (long)i), (await carolLive.ReadMessagesAsync(Count)).Select(m => m.Event.Message.Seq));
 
         var seen = new List<long>();
-        while (await slowBob.ReadAsync(new CancellationTokenSource(TimeoutExtensions.Limit).Token) is { } frame)
+        long cursor = 0;
+        var buffer = new byte[64 * 1024];
+        while (true)
         {
+            var length = 0;
+            WebSocketReceiveResult result;
+            do
+            {
+                result = await slowBob.ReceiveAsync(new ArraySegment<byte>(buffer, length, buffer.Length - length), CancellationToken.None).DefaultTimeout();
+                length += result.Count;
+            }
+            while (!result.EndOfMessage);
+
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                break;
+            }
+
+            var frame = System.Text.Json.JsonSerializer.Deserialize(buffer.AsSpan(0, length), Roost.Protocol.RoostJsonContext.Default.ServerFrame)!;
             if (frame.Event is MessageCreatedEvent created)
             {
                 seen.Add(created.Message.Seq);
+                cursor = frame.Cursor!.Value;
             }
         }
 
         Assert.Equal((WebSocketCloseStatus)4008, slowBob.CloseStatus);
         Assert.True(seen.Count < Count, "the slow consumer should have been cut off before the end");
-        var cursor = slowBob.Cursor;
 
         await using var resumed = await bob.ConnectAsync(syncFrom: cursor).DefaultTimeout();
         var rest = await resumed.ReadMessagesAsync(Count - seen.Count);
@@ -109,5 +129,55 @@ public sealed class BackpressureAndRetentionTests
         Assert.True(resync.Cursor >= rebuilt.Cursor - 1);
         Assert.Equal(["old 0", "old 1", "old 2", "fresh"], history.Messages.Select(m => m.Body));
         Assert.Equal((ServerFrameTypes.Synced, rebuilt.Cursor), (synced.Type, synced.Cursor!.Value));
+    }
+
+    [Fact]
+    public async Task When_every_event_was_compacted_the_head_cursor_still_syncs_without_resync()
+    {
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        await using var instance = await RoostInstance.StartAsync(new Dictionary<string, string> { ["Roost:Messaging:EventRetention"] = "1.00:00:00" }, clock);
+        using var chat = await instance.StartDirectChatAsync();
+        var (alice, bob, conversation) = chat;
+        await alice.SendMessageAsync(conversation.Id, "long ago").DefaultTimeout();
+        clock.Advance(TimeSpan.FromDays(2));
+        await instance.Services.GetRequiredService<EventCompactionService>().CompactOnceAsync(CancellationToken.None).DefaultTimeout();
+
+        var list = await bob.GetConversationsAsync().DefaultTimeout();
+        await using var live = await bob.ConnectAsync().DefaultTimeout();
+        var synced = await live.SyncAsync(list.Cursor).DefaultTimeout();
+
+        Assert.True(list.Cursor > 0);
+        Assert.Equal(list.Cursor, live.HeadCursor);
+        Assert.Equal((ServerFrameTypes.Synced, list.Cursor), (synced.Type, synced.Cursor!.Value));
+    }
+
+    [Fact]
+    public async Task A_cursor_ahead_of_the_server_gets_resync_required_rather_than_a_silent_skip()
+    {
+        await using var instance = await RoostInstance.StartAsync();
+        using var chat = await instance.StartDirectChatAsync();
+        await using var live = await chat.Bob.ConnectAsync().DefaultTimeout();
+
+        var answer = await live.SyncAsync(live.HeadCursor + 1000).DefaultTimeout();
+        await chat.Alice.SendMessageAsync(chat.Conversation.Id, "still delivered").DefaultTimeout();
+
+        Assert.Equal((ServerFrameTypes.ResyncRequired, live.HeadCursor), (answer.Type, answer.Cursor!.Value));
+        Assert.Equal("still delivered", (await live.NextEventAsync<MessageCreatedEvent>()).Message.Body);
+    }
+
+    [Fact]
+    public async Task A_client_reader_that_falls_a_whole_buffer_behind_drops_the_connection_instead_of_stalling_answers()
+    {
+        await using var instance = await RoostInstance.StartAsync();
+        using var chat = await instance.StartDirectChatAsync();
+        await using var live = await RoostConnection.ConnectAsync(instance.BaseAddress, chat.Bob.AccessToken!, syncFrom: 0, frameBuffer: 2).DefaultTimeout();
+
+        for (var i = 0; i < 5; i++)
+        {
+            await chat.Alice.SendMessageAsync(chat.Conversation.Id, $"unread {i}").DefaultTimeout();
+        }
+
+        await live.Completion.DefaultTimeout();
+        await Assert.ThrowsAnyAsync<Exception>(() => live.PingAsync()).DefaultTimeout();
     }
 }
