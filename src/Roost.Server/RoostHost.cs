@@ -13,6 +13,7 @@ using Roost.Server.Endpoints;
 using Roost.Server.Gateway;
 using Roost.Server.Health;
 using Roost.Server.Http;
+using Roost.Server.Identity;
 using Roost.Server.Messaging;
 using Roost.Server.OpenApi;
 using Roost.Server.Options;
@@ -77,6 +78,7 @@ public sealed class RoostHost : IAsyncDisposable
         services.AddSingleton<IRoostStore>(provider => provider.GetRequiredService<SqliteStore>());
         services.AddSingleton<IPasswordHasher>(new Pbkdf2PasswordHasher(options.Accounts.PasswordHashIterations));
         services.AddSingleton<AccountService>();
+        services.AddRoostIdentity(options);
         services.AddSingleton<SessionService>();
         services.AddSingleton(options.Messaging.ToLimits());
         services.AddSingleton<ConversationService>();
@@ -114,6 +116,7 @@ public sealed class RoostHost : IAsyncDisposable
         v1.MapConversationEndpoints();
         v1.MapMessageEndpoints();
         v1.MapPresenceEndpoints();
+        v1.MapIdentityEndpoints();
         v1.MapGateway();
         return new RoostHost(app, options);
     }

@@ -5,7 +5,7 @@ namespace Roost.Storage.Sqlite;
 
 internal sealed class SqliteAccountStore(SqliteStore store) : IAccountStore
 {
-    private const string AccountColumns = "id, username, password_hash, display_name, about, created_at";
+    internal const string AccountColumns = "id, username, password_hash, display_name, about, created_at, phone";
 
     public Task<Account?> CreateAsync(NewAccount account, CancellationToken cancellationToken) =>
         store.WriteAsync(context =>
@@ -92,7 +92,7 @@ internal sealed class SqliteAccountStore(SqliteStore store) : IAccountStore
         return command.ExecuteNonQuery() == 1;
     }
 
-    private static Account? ReadSingle(SqliteCommand command)
+    internal static Account? ReadSingle(SqliteCommand command)
     {
         using var reader = command.ExecuteReader();
         if (!reader.Read())
@@ -106,6 +106,7 @@ internal sealed class SqliteAccountStore(SqliteStore store) : IAccountStore
             reader.GetString(2),
             reader.GetString(3),
             reader.GetString(4),
-            SqliteTime.FromColumn(reader.GetInt64(5)));
+            SqliteTime.FromColumn(reader.GetInt64(5)),
+            reader.IsDBNull(6) ? null : reader.GetString(6));
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Roost.Core.Accounts;
 using Roost.Core.Conversations;
 using Roost.Core.Delivery;
+using Roost.Core.Identity;
 using Roost.Core.Messaging;
 using Roost.Core.Presence;
 using Roost.Core.Sessions;
@@ -55,6 +56,7 @@ public sealed partial class SqliteStore : IRoostStore
         Messages = new SqliteMessageStore(this);
         Events = new SqliteEventStore(this);
         Presence = new SqlitePresenceStore(this);
+        Identity = new SqliteIdentityStore(this);
     }
 
     public IAccountStore Accounts { get; }
@@ -68,6 +70,8 @@ public sealed partial class SqliteStore : IRoostStore
     public IEventStore Events { get; }
 
     public IPresenceStore Presence { get; }
+
+    public IIdentityStore Identity { get; }
 
     public Task InitializeAsync(CancellationToken cancellationToken)
     {

@@ -1,4 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Roost.Core.Accounts;
+using Roost.Core.Identity;
+using Roost.Core.Sessions;
 using Roost.Storage.Sqlite;
 using Roost.Testing;
 
@@ -17,6 +20,8 @@ internal sealed class SqliteScope : IAsyncDisposable
 
     public ManualTimeProvider Time { get; }
 
+    public RecordingSmsChannel Sms { get; } = new();
+
     public SqliteStore Store { get; }
 
     public static async Task<SqliteScope> OpenAsync()
@@ -24,6 +29,17 @@ internal sealed class SqliteScope : IAsyncDisposable
         var scope = new SqliteScope(new ManualTimeProvider());
         await scope.Store.InitializeAsync(CancellationToken.None).DefaultTimeout();
         return scope;
+    }
+
+    /// <summary>The account use cases wired as the server wires them, with <paramref name="hasher"/> for passwords.</summary>
+    public AccountService Accounts(IPasswordHasher hasher) => new(Store, hasher, TwoFactor(hasher), Time);
+
+    public TwoFactorService TwoFactor(IPasswordHasher hasher)
+    {
+        var protector = new SecretProtector(new byte[32]);
+        var limits = new IdentityLimits();
+        var codes = new OneTimeCodeService(Store, Sms, protector, limits, Time);
+        return new TwoFactorService(Store, hasher, protector, codes, new DeviceIssuer(Store, Time), limits, Time);
     }
 
     public async ValueTask DisposeAsync()

@@ -6,7 +6,12 @@ public sealed record Account(
     string PasswordHash,
     string DisplayName,
     string About,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    string? Phone = null)
+{
+    /// <summary>Accounts created by phone sign-up have no password until they set one.</summary>
+    public bool HasPassword => PasswordHash.Length > 0;
+}
 
 public sealed record NewAccount(
     string Username,

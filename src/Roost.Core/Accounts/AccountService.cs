@@ -1,11 +1,12 @@
 using Roost.Core.Errors;
+using Roost.Core.Identity;
 using Roost.Core.Sessions;
 using Roost.Core.Storage;
 
 namespace Roost.Core.Accounts;
 
 /// <summary>Registration, log-in and the account's own changes. Every method validates its input and returns an <see cref="Outcome{T}"/>.</summary>
-public sealed class AccountService(IRoostStore store, IPasswordHasher hasher, TimeProvider time)
+public sealed class AccountService(IRoostStore store, IPasswordHasher hasher, TwoFactorService twoFactor, TimeProvider time)
 {
     public const int MaxDeviceNameLength = 64;
     public const int MaxPlatformLength = 32;
@@ -73,6 +74,13 @@ public sealed class AccountService(IRoostStore store, IPasswordHasher hasher, Ti
             return RoostError.InvalidCredentials();
         }
 
+        if (!account.HasPassword)
+        {
+            // Signed up by phone and never set a password: same cost and answer as a wrong one.
+            hasher.VerifyAgainstDummy(attempt.Password!);
+            return RoostError.InvalidCredentials();
+        }
+
         var verification = hasher.Verify(attempt.Password!, account.PasswordHash);
         if (verification == PasswordVerification.Failed)
         {
@@ -84,36 +92,33 @@ public sealed class AccountService(IRoostStore store, IPasswordHasher hasher, Ti
             await store.Accounts.SetPasswordHashAsync(account.Id, hasher.Hash(attempt.Password!), cancellationToken);
         }
 
-        var token = SessionToken.Create();
-        var device = await store.Devices.CreateAsync(
-            new NewDevice(
-                account.Id,
-                SessionToken.Hash(token),
-                string.IsNullOrWhiteSpace(attempt.DeviceName) ? "unnamed device" : attempt.DeviceName,
-                string.IsNullOrWhiteSpace(attempt.Platform) ? "unknown" : attempt.Platform,
-                VerificationMethods.Password,
-                time.GetStoredNow(),
-                attempt.ClientIp),
-            cancellationToken);
+        // With two-factor authentication this yields a challenge instead of a session.
+        return await twoFactor.ContinueLoginAsync(account, VerificationMethods.Password, attempt.DeviceName, attempt.Platform, attempt.ClientIp, cancellationToken);
+    }
 
-        // Null when the account was deleted while this log-in ran.
-        return device is null ? RoostError.InvalidCredentials() : new SignIn(token, device, account);
+    /// <summary>Picks a new username (phone sign-ups start with a generated one).</summary>
+    public async Task<Outcome<Account>> SetUsernameAsync(long accountId, string? username, CancellationToken cancellationToken)
+    {
+        if (Username.Validate(username) is { } problem)
+        {
+            return RoostError.Validation("username", problem);
+        }
+
+        if (!await store.Identity.SetUsernameAsync(accountId, username!, Username.Normalize(username!), cancellationToken))
+        {
+            return new RoostError(ErrorKind.Conflict, ErrorCodes.UsernameTaken, "That username is taken.");
+        }
+
+        return await GetAsync(accountId, cancellationToken);
     }
 
     public async Task<Outcome<Done>> ChangePasswordAsync(
         AuthenticatedDevice caller, string? currentPassword, string? newPassword, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        var errors = new FieldErrors();
-        if (string.IsNullOrEmpty(currentPassword))
+        if (PasswordPolicy.Validate(newPassword) is { } problem)
         {
-            errors.Add("currentPassword", "The current password is required.");
-        }
-
-        errors.AddIfPresent("newPassword", PasswordPolicy.Validate(newPassword));
-        if (errors.Any)
-        {
-            return errors.ToError();
+            return RoostError.Validation("newPassword", problem);
         }
 
         var account = await store.Accounts.FindByIdAsync(caller.AccountId, cancellationToken);
@@ -122,9 +127,18 @@ public sealed class AccountService(IRoostStore store, IPasswordHasher hasher, Ti
             return RoostError.NotFound("The account");
         }
 
-        if (hasher.Verify(currentPassword!, account.PasswordHash) == PasswordVerification.Failed)
+        // An account made by phone sign-up has no password yet: its first one needs none.
+        if (account.HasPassword)
         {
-            return WrongPassword();
+            if (string.IsNullOrEmpty(currentPassword))
+            {
+                return RoostError.Validation("currentPassword", "The current password is required.");
+            }
+
+            if (currentPassword.Length > PasswordPolicy.MaxLength * 2 || hasher.Verify(currentPassword, account.PasswordHash) == PasswordVerification.Failed)
+            {
+                return WrongPassword();
+            }
         }
 
         return await store.Accounts.ChangePasswordAsync(account.Id, hasher.Hash(newPassword!), caller.DeviceId, cancellationToken)
@@ -146,7 +160,7 @@ public sealed class AccountService(IRoostStore store, IPasswordHasher hasher, Ti
             return RoostError.NotFound("The account");
         }
 
-        if (hasher.Verify(password, account.PasswordHash) == PasswordVerification.Failed)
+        if (password.Length > PasswordPolicy.MaxLength * 2 || hasher.Verify(password, account.PasswordHash) == PasswordVerification.Failed)
         {
             return WrongPassword();
         }

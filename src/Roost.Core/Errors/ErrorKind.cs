@@ -9,4 +9,7 @@ public enum ErrorKind
     NotFound,
     Conflict,
     RateLimited,
+
+    /// <summary>A dependency (the SMS provider, say) cannot serve now; retry later.</summary>
+    Unavailable,
 }

@@ -5,8 +5,12 @@ public sealed record RoostError(
     ErrorKind Kind,
     string Code,
     string Message,
-    IReadOnlyDictionary<string, string[]>? FieldErrors = null)
+    IReadOnlyDictionary<string, string[]>? FieldErrors = null,
+    TimeSpan? RetryAfter = null)
 {
+    public static RoostError RateLimited(TimeSpan retryAfter, string message = "Too many attempts. Try again later.") =>
+        new(ErrorKind.RateLimited, ErrorCodes.RateLimited, message, RetryAfter: retryAfter);
+
     public static RoostError Validation(IReadOnlyDictionary<string, string[]> fieldErrors) =>
         new(ErrorKind.Validation, ErrorCodes.ValidationFailed, "One or more fields are invalid.", fieldErrors);
 

@@ -32,4 +32,10 @@ public sealed record AuthenticatedDevice(
 public static class VerificationMethods
 {
     public const string Password = "password";
+    public const string Sms = "sms";
+    public const string Totp = "totp";
+    public const string RecoveryCode = "recovery_code";
+
+    /// <summary>How a session with a second factor was verified, for example <c>password+totp</c>.</summary>
+    public static string Combine(string first, string second) => first + "+" + second;
 }

@@ -1,6 +1,7 @@
 using Roost.Core.Accounts;
 using Roost.Core.Conversations;
 using Roost.Core.Delivery;
+using Roost.Core.Identity;
 using Roost.Core.Messaging;
 using Roost.Core.Presence;
 using Roost.Core.Sessions;
@@ -24,6 +25,8 @@ public interface IRoostStore : IAsyncDisposable
     IEventStore Events { get; }
 
     IPresenceStore Presence { get; }
+
+    IIdentityStore Identity { get; }
 
     /// <summary>Opens the store and applies pending migrations. Throws <see cref="StoreSchemaException"/> for a database this build cannot use.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);

@@ -10,7 +10,8 @@ public sealed record AccountResponse(
     string DisplayName,
     string About,
     string? AvatarUrl,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    string? Phone = null);
 
 /// <summary>PATCH /v1/account/profile: a null or missing member is left unchanged; an empty string clears it.</summary>
 public sealed record UpdateProfileRequest(string? DisplayName = null, string? About = null);

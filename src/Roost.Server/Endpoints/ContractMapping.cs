@@ -8,7 +8,16 @@ namespace Roost.Server.Endpoints;
 internal static class ContractMapping
 {
     public static AccountResponse ToResponse(this Account account) =>
-        new(account.Id, account.Username, account.DisplayName, account.About, AvatarUrl: null, account.CreatedAt);
+        new(account.Id, account.Username, account.DisplayName, account.About, AvatarUrl: null, account.CreatedAt, account.Phone);
+
+    public static LoginResponse ToResponse(this SignIn signIn) =>
+        new(
+            signIn.Token,
+            signIn.Account.Id,
+            signIn.Device?.Id,
+            signIn.Account.Username,
+            signIn.Challenge is { } challenge ? new SecondFactorResponse(challenge.Token, challenge.Methods, challenge.ExpiresAt) : null,
+            signIn.UsernameRequired);
 
     public static UserResponse ToUserResponse(this Account account) =>
         new(account.Id, account.Username, account.DisplayName, account.About, AvatarUrl: null);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Roost.Core.Accounts;
 using Roost.Core.Delivery;
+using Roost.Core.Identity;
 using Roost.Core.Errors;
 using Roost.Core.Sessions;
 using Roost.Protocol.Rest;
@@ -22,6 +23,18 @@ internal static class SessionEndpoints
             .WithSummary("Log in with username and password; returns a bearer token bound to a new device.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        v1.MapPost("/sessions/second-factor", CompleteSecondFactorAsync)
+            .RequireRateLimiting(RateLimitingSetup.LoginPolicy)
+            .WithName("CompleteSecondFactor")
+            .WithSummary("Complete a log-in challenge with a TOTP, SMS or recovery code; at most five attempts per challenge.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        v1.MapPost("/sessions/second-factor/sms", SendChallengeCodeAsync)
+            .RequireRateLimiting(RateLimitingSetup.LoginPolicy)
+            .WithName("SendSecondFactorSms")
+            .WithSummary("Send the SMS code for a log-in challenge that offers the sms method.")
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         var signedIn = v1.MapGroup("").RequireAuthorization();
@@ -60,8 +73,21 @@ internal static class SessionEndpoints
             return Problems.From(outcome.Error);
         }
 
-        var signIn = outcome.Value;
-        return TypedResults.Ok(new LoginResponse(signIn.Token, signIn.Account.Id, signIn.Device.Id, signIn.Account.Username));
+        return TypedResults.Ok(outcome.Value.ToResponse());
+    }
+
+    private static async Task<Results<Ok<LoginResponse>, ProblemHttpResult>> CompleteSecondFactorAsync(
+        [FromBody] SecondFactorRequest request, TwoFactorService twoFactor, CancellationToken cancellationToken)
+    {
+        var outcome = await twoFactor.CompleteChallengeAsync(request.Challenge, request.Method, request.Code, cancellationToken);
+        return outcome.IsSuccess ? TypedResults.Ok(outcome.Value.ToResponse()) : Problems.From(outcome.Error);
+    }
+
+    private static async Task<Results<Accepted<CodeSentResponse>, ProblemHttpResult>> SendChallengeCodeAsync(
+        [FromBody] ChallengeRequest request, TwoFactorService twoFactor, HttpContext context, CancellationToken cancellationToken)
+    {
+        var outcome = await twoFactor.SendChallengeCodeAsync(request.Challenge, RateLimitingSetup.ClientIp(context), cancellationToken);
+        return outcome.IsSuccess ? TypedResults.Accepted((string?)null, new CodeSentResponse(outcome.Value)) : Problems.From(outcome.Error);
     }
 
     private static async Task<NoContent> LogoutAsync(SessionService sessions, EventRouter router, HttpContext context, CancellationToken cancellationToken)

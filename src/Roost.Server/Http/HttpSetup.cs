@@ -27,6 +27,10 @@ public static class HttpSetup
             var status = problem.Status ?? context.HttpContext.Response.StatusCode;
             problem.Extensions.TryAdd("code", Problems.CodeForStatus(status));
             problem.Extensions.TryAdd("traceId", Activity.Current?.Id ?? context.HttpContext.TraceIdentifier);
+            if (problem.Extensions.TryGetValue(Problems.RetryAfterExtension, out var seconds) && seconds is int wait)
+            {
+                context.HttpContext.Response.Headers.RetryAfter = wait.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
         });
         return services;
     }

@@ -7,6 +7,9 @@ namespace Roost.Server.Http;
 /// <summary>The one place where an error becomes an HTTP status and an RFC 9457 problem+json body.</summary>
 public static class Problems
 {
+    /// <summary>Seconds to wait, in a problem's extensions; also sent as the Retry-After header.</summary>
+    public const string RetryAfterExtension = "retryAfter";
+
     public static int StatusFor(ErrorKind kind) => kind switch
     {
         ErrorKind.Validation => StatusCodes.Status400BadRequest,
@@ -15,6 +18,7 @@ public static class Problems
         ErrorKind.NotFound => StatusCodes.Status404NotFound,
         ErrorKind.Conflict => StatusCodes.Status409Conflict,
         ErrorKind.RateLimited => StatusCodes.Status429TooManyRequests,
+        ErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
     };
 
@@ -36,7 +40,14 @@ public static class Problems
     public static ProblemHttpResult From(RoostError error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        return TypedResults.Problem(Create(StatusFor(error.Kind), error.Code, error.Message, error.FieldErrors));
+        var problem = Create(StatusFor(error.Kind), error.Code, error.Message, error.FieldErrors);
+        if (error.RetryAfter is { } retryAfter)
+        {
+            // HttpSetup turns this into the Retry-After header.
+            problem.Extensions[RetryAfterExtension] = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        }
+
+        return TypedResults.Problem(problem);
     }
 
     public static ProblemDetails Create(int status, string code, string title, IReadOnlyDictionary<string, string[]>? fieldErrors = null, string? detail = null)

@@ -23,6 +23,100 @@ public sealed record RoostOptions
     public MessagingOptions Messaging { get; init; } = new();
 
     public GatewayOptions Gateway { get; init; } = new();
+
+    public IdentityOptions Identity { get; init; } = new();
+
+    public SmsOptions Sms { get; init; } = new();
+}
+
+public sealed record IdentityOptions
+{
+    /// <summary>
+    /// Base64 of 32 random bytes: encrypts TOTP secrets and keys one-time-code hashes. Required in Production; elsewhere,
+    /// when empty, a key is generated once into the data folder (identity.key).
+    /// </summary>
+    public string EncryptionKey { get; init; } = "";
+
+    public TimeSpan CodeLifetime { get; init; } = TimeSpan.FromMinutes(5);
+
+    public int CodeMaxAttempts { get; init; } = 5;
+
+    /// <summary>Codes sent to one number; past the limit each further send in a day waits twice as long (starting at Backoff).</summary>
+    public SendLimit SendsPerNumber { get; init; } = new() { PermitLimit = 3, Window = TimeSpan.FromMinutes(10), Backoff = TimeSpan.FromMinutes(10) };
+
+    public SendLimit SendsPerIp { get; init; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(10), Backoff = TimeSpan.FromMinutes(10) };
+
+    public TimeSpan ChallengeLifetime { get; init; } = TimeSpan.FromMinutes(5);
+
+    public int ChallengeMaxAttempts { get; init; } = 5;
+
+    /// <summary>The issuer authenticator apps show next to the account.</summary>
+    public string TotpIssuer { get; init; } = "Roost";
+}
+
+public sealed record SendLimit
+{
+    public int PermitLimit { get; init; }
+
+    public TimeSpan Window { get; init; }
+
+    public TimeSpan Backoff { get; init; }
+}
+
+public enum SmsProvider
+{
+    /// <summary>Writes codes to the log. For development; refused in Production unless allowed.</summary>
+    Development,
+
+    /// <summary>Twilio: the Messages API, or the Verify API when a Verify service SID is set.</summary>
+    Twilio,
+}
+
+public sealed record SmsOptions
+{
+    public SmsProvider Provider { get; init; } = SmsProvider.Development;
+
+    /// <summary>Lets the development provider run in Production (for example, a staging box with no SMS contract).</summary>
+    public bool AllowDevelopmentProviderInProduction { get; init; }
+
+    public TwilioOptions Twilio { get; init; } = new();
+}
+
+public sealed record TwilioOptions
+{
+    public string AccountSid { get; init; } = "";
+
+    public string AuthToken { get; init; } = "";
+
+    /// <summary>Sender number (E.164) for the Messages API; or set <see cref="MessagingServiceSid"/>.</summary>
+    public string FromNumber { get; init; } = "";
+
+    public string MessagingServiceSid { get; init; } = "";
+
+    /// <summary>When set, codes go through the Verify API (Twilio makes and checks them) instead of the Messages API.</summary>
+    public string VerifyServiceSid { get; init; } = "";
+
+    public string ApiBaseUrl { get; init; } = "https://api.twilio.com";
+
+    public string VerifyBaseUrl { get; init; } = "https://verify.twilio.com";
+
+    /// <summary>Per attempt.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public int MaxRetries { get; init; } = 3;
+
+    /// <summary>First retry delay; doubled each retry, with jitter. A 429's Retry-After is honoured when longer.</summary>
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The circuit opens when this share of at least <see cref="BreakerMinimumCalls"/> calls within <see cref="BreakerSamplingWindow"/> fail.</summary>
+    public double BreakerFailureRatio { get; init; } = 0.5;
+
+    public int BreakerMinimumCalls { get; init; } = 4;
+
+    public TimeSpan BreakerSamplingWindow { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long an open circuit refuses calls before one probe may try again.</summary>
+    public TimeSpan BreakerBreakDuration { get; init; } = TimeSpan.FromSeconds(30);
 }
 
 public sealed record MessagingOptions

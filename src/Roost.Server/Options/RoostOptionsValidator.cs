@@ -45,7 +45,7 @@ public static class RoostOptionsValidator
         var accounts = options.Accounts;
         var minimumIterations = accounts.AllowWeakPasswordHashing ? 1_000 : Pbkdf2PasswordHasher.RecommendedIterations;
         Range(problems, "Roost:Accounts:PasswordHashIterations", accounts.PasswordHashIterations, minimumIterations, 10_000_000);
-        if (accounts.AllowWeakPasswordHashing && string.Equals(environmentName, "Production", StringComparison.OrdinalIgnoreCase))
+        if (accounts.AllowWeakPasswordHashing && IsProduction(environmentName))
         {
             problems.Add("Roost:Accounts:AllowWeakPasswordHashing must be false in the Production environment.");
         }
@@ -82,7 +82,80 @@ public static class RoostOptionsValidator
         Range(problems, "Roost:Gateway:CloseTimeout", gateway.CloseTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5));
         Range(problems, "Roost:Gateway:MaxInvalidFrames", gateway.MaxInvalidFrames, 1, 10_000);
         Range(problems, "Roost:Gateway:TypingInterval", gateway.TypingInterval, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+        var identity = options.Identity;
+        if (identity.EncryptionKey.Length > 0 && !IsBase64Key(identity.EncryptionKey))
+        {
+            problems.Add("Roost:Identity:EncryptionKey must be base64 of exactly 32 bytes (for example: openssl rand -base64 32).");
+        }
+
+        if (identity.EncryptionKey.Length == 0 && IsProduction(environmentName))
+        {
+            problems.Add("Roost:Identity:EncryptionKey is required in the Production environment (base64 of 32 random bytes: openssl rand -base64 32).");
+        }
+
+        Range(problems, "Roost:Identity:CodeLifetime", identity.CodeLifetime, TimeSpan.FromSeconds(30), TimeSpan.FromHours(1));
+        Range(problems, "Roost:Identity:CodeMaxAttempts", identity.CodeMaxAttempts, 1, 20);
+        Range(problems, "Roost:Identity:ChallengeLifetime", identity.ChallengeLifetime, TimeSpan.FromSeconds(30), TimeSpan.FromHours(1));
+        Range(problems, "Roost:Identity:ChallengeMaxAttempts", identity.ChallengeMaxAttempts, 1, 20);
+        SendLimit(problems, "Roost:Identity:SendsPerNumber", identity.SendsPerNumber);
+        SendLimit(problems, "Roost:Identity:SendsPerIp", identity.SendsPerIp);
+        if (string.IsNullOrWhiteSpace(identity.TotpIssuer) || identity.TotpIssuer.Contains(':', StringComparison.Ordinal))
+        {
+            problems.Add("Roost:Identity:TotpIssuer must be a name without ':'.");
+        }
+
+        var sms = options.Sms;
+        if (sms.Provider == SmsProvider.Development && IsProduction(environmentName) && !sms.AllowDevelopmentProviderInProduction)
+        {
+            problems.Add("Roost:Sms:Provider is Development, which only writes codes to the log: configure Twilio (Roost:Sms:Provider=Twilio and Roost:Sms:Twilio:*), or set Roost:Sms:AllowDevelopmentProviderInProduction=true on purpose.");
+        }
+
+        if (sms.Provider == SmsProvider.Twilio)
+        {
+            var twilio = sms.Twilio;
+            if (string.IsNullOrWhiteSpace(twilio.AccountSid) || string.IsNullOrWhiteSpace(twilio.AuthToken))
+            {
+                problems.Add("Roost:Sms:Twilio:AccountSid and Roost:Sms:Twilio:AuthToken are required with the Twilio provider.");
+            }
+
+            if (twilio.VerifyServiceSid.Length == 0 && twilio.FromNumber.Length == 0 && twilio.MessagingServiceSid.Length == 0)
+            {
+                problems.Add("Roost:Sms:Twilio needs FromNumber or MessagingServiceSid (Messages API), or VerifyServiceSid (Verify API).");
+            }
+
+            foreach (var (name, url) in new[] { ("ApiBaseUrl", twilio.ApiBaseUrl), ("VerifyBaseUrl", twilio.VerifyBaseUrl) })
+            {
+                if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+                {
+                    problems.Add($"Roost:Sms:Twilio:{name} must be an http(s) URL; got '{url}'.");
+                }
+            }
+
+            Range(problems, "Roost:Sms:Twilio:Timeout", twilio.Timeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(2));
+            Range(problems, "Roost:Sms:Twilio:MaxRetries", twilio.MaxRetries, 0, 10);
+            Range(problems, "Roost:Sms:Twilio:RetryBaseDelay", twilio.RetryBaseDelay, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+            Range(problems, "Roost:Sms:Twilio:BreakerFailureRatio", twilio.BreakerFailureRatio, 0.01, 1.0);
+            Range(problems, "Roost:Sms:Twilio:BreakerMinimumCalls", twilio.BreakerMinimumCalls, 2, 1000);
+            Range(problems, "Roost:Sms:Twilio:BreakerSamplingWindow", twilio.BreakerSamplingWindow, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+            Range(problems, "Roost:Sms:Twilio:BreakerBreakDuration", twilio.BreakerBreakDuration, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        }
+
         return problems;
+    }
+
+    private static bool IsProduction(string environmentName) => string.Equals(environmentName, "Production", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsBase64Key(string value)
+    {
+        Span<byte> bytes = stackalloc byte[48];
+        return Convert.TryFromBase64String(value, bytes, out var length) && length == 32;
+    }
+
+    private static void SendLimit(List<string> problems, string path, SendLimit limit)
+    {
+        Range(problems, path + ":PermitLimit", limit.PermitLimit, 1, 1_000_000);
+        Range(problems, path + ":Window", limit.Window, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        Range(problems, path + ":Backoff", limit.Backoff, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
     }
 
     private static void Window(List<string> problems, string path, WindowLimit limit)

@@ -13,7 +13,7 @@ public sealed class AccountServiceTests
     public async Task Registration_reports_every_invalid_field_at_once()
     {
         await using var scope = await SqliteScope.OpenAsync();
-        var service = new AccountService(scope.Store, new Pbkdf2PasswordHasher(1_000), scope.Time);
+        var service = scope.Accounts(new Pbkdf2PasswordHasher(1_000));
 
         var outcome = await service.RegisterAsync(new Registration("a!", "short", new string('x', 65)), None).DefaultTimeout();
 
@@ -27,7 +27,7 @@ public sealed class AccountServiceTests
     {
         await using var scope = await SqliteScope.OpenAsync();
         var hasher = new CountingHasher(1_000);
-        var service = new AccountService(scope.Store, hasher, scope.Time);
+        var service = scope.Accounts(hasher);
         Assert.True((await service.RegisterAsync(new Registration("alice", "correct horse", null), None)).IsSuccess);
 
         hasher.Derivations = 0;
@@ -46,11 +46,11 @@ public sealed class AccountServiceTests
     public async Task A_login_upgrades_a_hash_made_with_fewer_iterations()
     {
         await using var scope = await SqliteScope.OpenAsync();
-        var weak = new AccountService(scope.Store, new Pbkdf2PasswordHasher(1_000), scope.Time);
+        var weak = scope.Accounts(new Pbkdf2PasswordHasher(1_000));
         var account = (await weak.RegisterAsync(new Registration("alice", "correct horse", null), None)).Value;
         Assert.StartsWith("pbkdf2-sha256$1000$", account.PasswordHash, StringComparison.Ordinal);
 
-        var strong = new AccountService(scope.Store, new Pbkdf2PasswordHasher(2_000), scope.Time);
+        var strong = scope.Accounts(new Pbkdf2PasswordHasher(2_000));
         Assert.True((await strong.LoginAsync(new LoginAttempt("alice", "correct horse", "phone", "ios", "127.0.0.1"), None)).IsSuccess);
 
         var stored = await scope.Store.Accounts.FindByIdAsync(account.Id, None);
@@ -62,7 +62,7 @@ public sealed class AccountServiceTests
     public async Task A_login_creates_a_device_verified_by_password_whose_token_authenticates()
     {
         await using var scope = await SqliteScope.OpenAsync();
-        var accounts = new AccountService(scope.Store, new Pbkdf2PasswordHasher(1_000), scope.Time);
+        var accounts = scope.Accounts(new Pbkdf2PasswordHasher(1_000));
         var sessions = new SessionService(scope.Store, scope.Time);
         await accounts.RegisterAsync(new Registration("alice", "correct horse", "Alice"), None);
 
@@ -70,9 +70,9 @@ public sealed class AccountServiceTests
         var device = await sessions.AuthenticateAsync(signIn.Token, "10.0.0.1", None);
 
         Assert.NotNull(device);
-        Assert.Equal(signIn.Device.Id, device.DeviceId);
-        Assert.Equal(VerificationMethods.Password, signIn.Device.VerifiedBy);
-        Assert.Equal("Pixel", signIn.Device.Name);
+        Assert.Equal(signIn.Device!.Id, device.DeviceId);
+        Assert.Equal(VerificationMethods.Password, signIn.Device!.VerifiedBy);
+        Assert.Equal("Pixel", signIn.Device!.Name);
         Assert.Null(await sessions.AuthenticateAsync(SessionToken.Create(), null, None));
     }
 }

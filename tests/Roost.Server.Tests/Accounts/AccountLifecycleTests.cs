@@ -19,7 +19,7 @@ public sealed class AccountLifecycleTests(SharedInstance shared) : IClassFixture
         await phone.ChangePasswordAsync(UserHelpers.Password, "a brand new passphrase").DefaultTimeout();
 
         var devices = await phone.GetDevicesAsync().DefaultTimeout();
-        Assert.Equal([phoneLogin.DeviceId], devices.Select(d => d.Id));
+        Assert.Equal([phoneLogin.DeviceId!.Value], devices.Select(d => d.Id));
         await laptop.GetDevicesAsync().ShouldFailAsync("unauthorized");
         await Instance.LoginAsync(username).ShouldFailAsync("invalid_credentials");
         await Instance.LoginAsync(username, "a brand new passphrase").DefaultTimeout();

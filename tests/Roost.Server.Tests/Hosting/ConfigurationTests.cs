@@ -53,7 +53,7 @@ public sealed class ConfigurationTests
         };
 
         var failure = Assert.Throws<RoostConfigurationException>(() => Load(settings, "Production"));
-        Assert.Contains("AllowWeakPasswordHashing must be false", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("AllowWeakPasswordHashing must be false in the Production environment", failure.Message, StringComparison.Ordinal);
         Assert.Equal(1000, Load(settings, "Testing").Accounts.PasswordHashIterations);
     }
 
@@ -69,6 +69,37 @@ public sealed class ConfigurationTests
         Assert.Equal(2, failure.Problems.Count);
     }
 
-    private static RoostOptions Load(Dictionary<string, string?> settings, string environment = "Production") =>
+    [Fact]
+    public void Production_needs_an_encryption_key_and_a_real_sms_provider()
+    {
+        var failure = Assert.Throws<RoostConfigurationException>(() => Load([], "Production"));
+
+        Assert.Contains("Roost:Identity:EncryptionKey is required in the Production environment", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Roost:Sms:Provider is Development", failure.Message, StringComparison.Ordinal);
+        var production = Load(
+            new()
+            {
+                ["Roost:Identity:EncryptionKey"] = Convert.ToBase64String(new byte[32]),
+                ["Roost:Sms:Provider"] = "Twilio",
+                ["Roost:Sms:Twilio:AccountSid"] = "AC123",
+                ["Roost:Sms:Twilio:AuthToken"] = "secret",
+                ["Roost:Sms:Twilio:FromNumber"] = "+15005550006",
+            },
+            "Production");
+        Assert.Equal(SmsProvider.Twilio, production.Sms.Provider);
+        Assert.Equal(SmsProvider.Development, Load(new() { ["Roost:Identity:EncryptionKey"] = Convert.ToBase64String(new byte[32]), ["Roost:Sms:AllowDevelopmentProviderInProduction"] = "true" }, "Production").Sms.Provider);
+    }
+
+    [Theory]
+    [InlineData("not base64!")]
+    [InlineData("AAAA")]
+    public void An_encryption_key_that_is_not_32_bytes_of_base64_is_refused(string key)
+    {
+        var failure = Assert.Throws<RoostConfigurationException>(() => Load(new() { ["Roost:Identity:EncryptionKey"] = key }));
+
+        Assert.Contains("Roost:Identity:EncryptionKey must be base64 of exactly 32 bytes", failure.Message, StringComparison.Ordinal);
+    }
+
+    private static RoostOptions Load(Dictionary<string, string?> settings, string environment = "Testing") =>
         RoostOptionsLoader.Load(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), environment);
 }

@@ -22,7 +22,7 @@ public sealed class PersistenceTests
         var account = await after.GetAccountAsync().DefaultTimeout();
         var device = Assert.Single(await after.GetDevicesAsync().DefaultTimeout());
         Assert.Equal((username, "Still Here"), (account.Username, account.DisplayName));
-        Assert.Equal((login.DeviceId, "survivor"), (device.Id, device.Name));
+        Assert.Equal((login.DeviceId!.Value, "survivor"), (device.Id, device.Name));
         await instance.LoginAsync(username).DefaultTimeout();
     }
 

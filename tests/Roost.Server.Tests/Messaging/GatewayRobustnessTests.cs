@@ -134,7 +134,7 @@ public sealed class GatewayRobustnessTests(SharedInstance shared) : IClassFixtur
         await using var phoneLive = await phone.ConnectLiveAsync();
         await using var laptopLive = await laptop.ConnectLiveAsync();
 
-        await phone.RevokeDeviceAsync(laptopLogin.DeviceId).DefaultTimeout();
+        await phone.RevokeDeviceAsync(laptopLogin.DeviceId!.Value).DefaultTimeout();
         await laptopLive.Completion.DefaultTimeout();
         await phone.LogoutAsync().DefaultTimeout();
         await phoneLive.Completion.DefaultTimeout();

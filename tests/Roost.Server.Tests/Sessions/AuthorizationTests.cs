@@ -18,8 +18,8 @@ public sealed class AuthorizationTests(SharedInstance shared) : IClassFixture<Sh
 
         var aliceDevices = await alice.GetDevicesAsync().DefaultTimeout();
 
-        Assert.Equal([aliceLogin.DeviceId], aliceDevices.Select(d => d.Id));
-        Assert.DoesNotContain(bobLogin.DeviceId, aliceDevices.Select(d => d.Id));
+        Assert.Equal([aliceLogin.DeviceId!.Value], aliceDevices.Select(d => d.Id));
+        Assert.DoesNotContain(bobLogin.DeviceId!.Value, aliceDevices.Select(d => d.Id));
     }
 
     [Fact]
@@ -31,7 +31,7 @@ public sealed class AuthorizationTests(SharedInstance shared) : IClassFixture<Sh
         using var _b = bob;
 
         // Not found rather than forbidden: the answer does not confirm that the device exists.
-        await alice.RevokeDeviceAsync(bobLogin.DeviceId).ShouldFailAsync("not_found");
+        await alice.RevokeDeviceAsync(bobLogin.DeviceId!.Value).ShouldFailAsync("not_found");
 
         Assert.Single(await bob.GetDevicesAsync().DefaultTimeout());
     }

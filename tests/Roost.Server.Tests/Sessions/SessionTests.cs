@@ -18,7 +18,7 @@ public sealed class SessionTests(SharedInstance shared) : IClassFixture<SharedIn
         var devices = await client.GetDevicesAsync().DefaultTimeout();
 
         var device = Assert.Single(devices);
-        Assert.Equal(login.DeviceId, device.Id);
+        Assert.Equal(login.DeviceId!.Value, device.Id);
         Assert.Equal(("Ada's laptop", "tests", "password", "127.0.0.1", true), (device.Name, device.Platform, device.VerifiedBy, device.LastIp, device.Current));
         Assert.Equal(username, login.Username);
         Assert.StartsWith("roost_", login.Token, StringComparison.Ordinal);
@@ -74,11 +74,11 @@ public sealed class SessionTests(SharedInstance shared) : IClassFixture<SharedIn
         using var _l = laptop;
         Assert.Equal(2, (await phone.GetDevicesAsync().DefaultTimeout()).Count);
 
-        await phone.RevokeDeviceAsync(laptopLogin.DeviceId).DefaultTimeout();
+        await phone.RevokeDeviceAsync(laptopLogin.DeviceId!.Value).DefaultTimeout();
 
         await laptop.GetAccountAsync().ShouldFailAsync("unauthorized");
-        Assert.DoesNotContain(laptopLogin.DeviceId, (await phone.GetDevicesAsync().DefaultTimeout()).Select(d => d.Id));
-        await phone.RevokeDeviceAsync(laptopLogin.DeviceId).ShouldFailAsync("not_found");
+        Assert.DoesNotContain(laptopLogin.DeviceId!.Value, (await phone.GetDevicesAsync().DefaultTimeout()).Select(d => d.Id));
+        await phone.RevokeDeviceAsync(laptopLogin.DeviceId!.Value).ShouldFailAsync("not_found");
     }
 
     [Theory]

@@ -1,0 +1,99 @@
+using System.Security.Cryptography;
+using Roost.Core.Accounts;
+using Roost.Core.Errors;
+using Roost.Core.Sessions;
+using Roost.Core.Storage;
+
+namespace Roost.Core.Identity;
+
+/// <summary>
+/// Phone numbers: verifying one for an account, and signing up or in with a number and an SMS code. Answers never
+/// say whether a number is registered before the code has proved the caller holds it.
+/// </summary>
+public sealed class PhoneAuthService(IRoostStore store, OneTimeCodeService codes, TwoFactorService twoFactor, TimeProvider time)
+{
+    private const string SignInPurpose = "phone_signin";
+
+    /// <summary>Sends a sign-in code. The same answer whether or not the number has an account.</summary>
+    public async Task<Outcome<DateTimeOffset>> SendSignInCodeAsync(string? phone, string clientIp, CancellationToken cancellationToken) =>
+        PhoneNumber.TryNormalize(phone, out var normalized)
+            ? await codes.SendAsync(SignInPurpose, normalized, clientIp, cancellationToken)
+            : InvalidNumber();
+
+    /// <summary>
+    /// Signs in with a number and its code: the account holding the number, or a new one (with a generated username
+    /// to replace, <see cref="SignIn.UsernameRequired"/>). An account with TOTP still needs its second factor.
+    /// </summary>
+    public async Task<Outcome<SignIn>> SignInAsync(string? phone, string? code, string? deviceName, string? platform, string? clientIp, CancellationToken cancellationToken)
+    {
+        if (!PhoneNumber.TryNormalize(phone, out var normalized))
+        {
+            return InvalidNumber();
+        }
+
+        if (!await codes.VerifyAsync(SignInPurpose, normalized, code, cancellationToken))
+        {
+            return InvalidCode();
+        }
+
+        var account = await store.Identity.FindByPhoneAsync(normalized, cancellationToken);
+        var created = false;
+        if (account is null)
+        {
+            var username = "user_" + Base32.Encode(RandomNumberGenerator.GetBytes(10)).ToLowerInvariant();
+            account = await store.Identity.CreatePhoneAccountAsync(
+                new NewAccount(username, username, "", username, time.GetStoredNow()), normalized, cancellationToken);
+            if (account is null)
+            {
+                // Another sign-up took the number between our look-up and insert: that account is the one.
+                account = await store.Identity.FindByPhoneAsync(normalized, cancellationToken);
+                if (account is null)
+                {
+                    return InvalidCode();
+                }
+            }
+            else
+            {
+                created = true;
+            }
+        }
+
+        var signIn = await twoFactor.ContinueLoginAsync(account, VerificationMethods.Sms, deviceName, platform, clientIp, cancellationToken);
+        return signIn.IsSuccess && created ? signIn.Value with { UsernameRequired = true } : signIn;
+    }
+
+    /// <summary>Sends a code to a number the caller wants to add to their account.</summary>
+    public async Task<Outcome<DateTimeOffset>> SendVerificationCodeAsync(long accountId, string? phone, string clientIp, CancellationToken cancellationToken) =>
+        PhoneNumber.TryNormalize(phone, out var normalized)
+            ? await codes.SendAsync(AddPurpose(accountId), normalized, clientIp, cancellationToken)
+            : InvalidNumber();
+
+    /// <summary>Adds the number once its code is right. A number verified by another account is refused (after the code proved possession).</summary>
+    public async Task<Outcome<Account>> ConfirmPhoneAsync(long accountId, string? phone, string? code, CancellationToken cancellationToken)
+    {
+        if (!PhoneNumber.TryNormalize(phone, out var normalized))
+        {
+            return InvalidNumber();
+        }
+
+        if (!await codes.VerifyAsync(AddPurpose(accountId), normalized, code, cancellationToken))
+        {
+            return InvalidCode();
+        }
+
+        if (!await store.Identity.SetPhoneAsync(accountId, normalized, cancellationToken))
+        {
+            return new RoostError(ErrorKind.Conflict, IdentityErrorCodes.PhoneInUse, "That number is verified by another account.");
+        }
+
+        return await store.Accounts.FindByIdAsync(accountId, cancellationToken) is { } account ? account : RoostError.NotFound("The account");
+    }
+
+    private static string AddPurpose(long accountId) => "phone_add:" + accountId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static RoostError InvalidNumber() =>
+        RoostError.Validation("phone", "A phone number in international form, such as +14155552671.");
+
+    private static RoostError InvalidCode() =>
+        new(ErrorKind.Forbidden, IdentityErrorCodes.InvalidCode, "The code is wrong, expired, already used, or out of attempts.");
+}

@@ -1,0 +1,316 @@
+using Microsoft.Data.Sqlite;
+using Roost.Core.Accounts;
+using Roost.Core.Identity;
+
+namespace Roost.Storage.Sqlite;
+
+internal sealed class SqliteIdentityStore(SqliteStore store) : IIdentityStore
+{
+    private const int SqliteConstraintUnique = 2067;
+
+    public Task<Account?> FindByPhoneAsync(string phone, CancellationToken cancellationToken) =>
+        store.ReadAsync(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {SqliteAccountStore.AccountColumns} FROM accounts WHERE phone = $phone";
+            command.Parameters.AddWithValue("$phone", phone);
+            return SqliteAccountStore.ReadSingle(command);
+        }, cancellationToken);
+
+    public Task<bool> SetPhoneAsync(long accountId, string phone, CancellationToken cancellationToken) =>
+        store.WriteAsync(context =>
+        {
+            var holder = context.Command("SELECT id FROM accounts WHERE phone = $phone");
+            holder.Parameters.AddWithValue("$phone", phone);
+            if (holder.ExecuteScalar() is long other && other != accountId)
+            {
+                return false;
+            }
+
+            var update = context.Command("UPDATE accounts SET phone = $phone WHERE id = $id");
+            update.Parameters.AddWithValue("$phone", phone);
+            update.Parameters.AddWithValue("$id", accountId);
+            return update.ExecuteNonQuery() == 1;
+        }, cancellationToken);
+
+    public Task<Account?> CreatePhoneAccountAsync(NewAccount account, string phone, CancellationToken cancellationToken) =>
+        store.WriteAsync(context =>
+        {
+            var command = context.Command($"""
+                INSERT INTO accounts (username, username_normalized, password_hash, display_name, about, created_at, phone)
+                VALUES ($username, $normalized, '', $displayName, '', $createdAt, $phone)
+                ON CONFLICT DO NOTHING
+                RETURNING {SqliteAccountStore.AccountColumns}
+                """);
+            command.Parameters.AddWithValue("$username", account.Username);
+            command.Parameters.AddWithValue("$normalized", account.NormalizedUsername);
+            command.Parameters.AddWithValue("$displayName", account.DisplayName);
+            command.Parameters.AddWithValue("$createdAt", SqliteTime.ToColumn(account.CreatedAt));
+            command.Parameters.AddWithValue("$phone", phone);
+            return SqliteAccountStore.ReadSingle(command);
+        }, cancellationToken);
+
+    public Task<bool> SetUsernameAsync(long accountId, string username, string normalizedUsername, CancellationToken cancellationToken) =>
+        store.WriteAsync(context =>
+        {
+            var command = context.Command("UPDATE accounts SET username = $username, username_normalized = $normalized WHERE id = $id");
+            command.Parameters.AddWithValue("$username", username);
+            command.Parameters.AddWithValue("$normalized", normalizedUsername);
+            command.Parameters.AddWithValue("$id", accountId);
+            try
+            {
+                return command.ExecuteNonQuery() == 1;
+            }
+            catch (SqliteException exception) when (exception.SqliteExtendedErrorCode == SqliteConstraintUnique)
+            {
+                return false;
+            }
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<DateTimeOffset>> GetSendsToAsync(string target, DateTimeOffset since, CancellationToken cancellationToken) =>
+        ReadSendsAsync("SELECT sent_at FROM code_sends WHERE target = $key AND sent_at >= $since", target, since, cancellationToken);
+
+    public Task<IReadOnlyList<DateTimeOffset>> GetSendsFromAsync(string ip, DateTimeOffset since, CancellationToken cancellationToken) =>
+        ReadSendsAsync("SELECT sent_at FROM code_sends WHERE ip = $key AND sent_at >= $since", ip, since, cancellationToken);
+
+    public Task CreateCodeAsync(string purpose, string target, byte[] codeHash, string ip, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken) =>
+        store.WriteAsync(context =>
+        {
+            var retire = context.Command("UPDATE one_time_codes SET used = 1 WHERE purpose = $purpose AND target = $target AND used = 0");
+            retire.Parameters.AddWithValue("$purpose", purpose);
+            retire.Parameters.AddWithValue("$target", target);
+            retire.ExecuteNonQuery();
+
+            var insert = context.Command("""
+                INSERT INTO one_time_codes (purpose, target, code_hash, expires_at, created_at) VALUES ($purpose, $target, $hash, $expires, $now)
+                """);
+            insert.Parameters.AddWithValue("$purpose", purpose);
+            insert.Parameters.AddWithValue("$target", target);
+            insert.Parameters.AddWithValue("$hash", codeHash);
+            insert.Parameters.AddWithValue("$expires", SqliteTime.ToColumn(expiresAt));
+            insert.Parameters.AddWithValue("$now", SqliteTime.ToColumn(now));
+            insert.ExecuteNonQuery();
+
+            var send = context.Command("INSERT INTO code_sends (target, ip, sent_at) VALUES ($target, $ip, $now)");
+            send.Parameters.AddWithValue("$target", target);
+            send.Parameters.AddWithValue("$ip", ip);
+            send.Parameters.AddWithValue("$now", SqliteTime.ToColumn(now));
+            send.ExecuteNonQuery();
+
+            // Old bookkeeping goes as new arrives: nothing here outlives a day.
+            var prune = context.Command("DELETE FROM code_sends WHERE sent_at < $dayAgo");
+            prune.Parameters.AddWithValue("$dayAgo", SqliteTime.ToColumn(now - SendThrottle.Memory));
+            prune.ExecuteNonQuery();
+            var pruneCodes = context.Command("DELETE FROM one_time_codes WHERE expires_at < $dayAgo");
+            pruneCodes.Parameters.AddWithValue("$dayAgo", SqliteTime.ToColumn(now - SendThrottle.Memory));
+            pruneCodes.ExecuteNonQuery();
+            return 0;
+        }, cancellationToken);
+
+    public Task<CodeAttempt?> CountCodeAttemptAsync(string purpose, string target, int maxAttempts, DateTimeOffset now, CancellationToken cancellationToken) =>
+        store.WriteAsync(context =>
+        {
+            // The attempt is counted whatever the code turns out to be: the sixth try fails even when right.
+            var command = context.Command("""
+                UPDATE one_time_codes SET attempts = attempts + 1
+                WHERE id = (SELECT id FROM one_time_codes WHERE purpose = $purpose AND target = $target AND used = 0 ORDER BY id DESC LIMIT 1)
+                  AND attempts < $max AND expires_at > $now
+                RETURNING id, code_hash
+                """);
+            command.Parameters.AddWithValue("$purpose", purpose);
+            command.Parameters.AddWithValue("$target", target);
+            command.Parameters.AddWithValue("$max", maxAttempts);
+            command.Parameters.AddWithValue("$now", SqliteTime.ToColumn(now));
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? new CodeAttempt(reader.GetInt64(0), (byte[])reader.GetValue(1)) : null;
+        }, cancellationToken);
+
+    public Task MarkCodeUsedAsync(long codeId, CancellationToken cancellationToken) =>
+        store.WriteAsync(context =>
+        {
+            var command = context.Command("UPDATE one_time_codes SET used = 1 WHERE id = $id");
+            command.Parameters.AddWithValue("$id", codeId);
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
+
+    public Task<TwoFactorState> GetTwoFactorAsync(long accountId, CancellationToken cancellationToken) =>
+        store.ReadSnapshotAsync(session =>
+        {
+            var command = session.Command("SELECT totp_secret, totp_confirmed, totp_last_step, sms_enabled FROM two_factor WHERE account_id = $account");
+            command.Parameters.AddWithValue("$account", accountId);
+            var left = session.Command("SELECT COUNT(*) FROM recovery_codes WHERE account_id = $account AND used_at IS NULL");
+            left.Parameters.AddWithValue("$account", accountId);
+            var codesLeft = (int)(long)left.ExecuteScalar()!;
+            using var reader = command.ExecuteReader();
+            return reader.Read()
+                ? new TwoFactorState(
+                    reader.IsDBNull(0) ? null : (byte[])reader.GetValue(0),
+                    reader.GetInt64(1) != 0,
+                    reader.GetInt64(2),
+                    reader.GetInt64(3) != 0,
+                    codesLeft)
+                : TwoFactorState.None with { RecoveryCodesLeft = codesLeft };
+        }, cancellationToken);
+
+    public Task<bool> SetPendingTotpAsync(long accountId, byte[] protectedSecret, CancellationToken cancellationToken) =>
+        store.WriteAsync(context =>
+        {
+            var command = context.Command("""
+                INSERT INTO two_factor (account_id, totp_secret, totp_confirmed) VALUES ($account, $secret, 0)
+                ON CONFLICT (account_id) DO UPDATE SET totp_secret = excluded.totp_secret WHERE totp_confirmed = 0
+                """);
+            command.Parameters.AddWithValue("$account", accountId);
+            command.Parameters.AddWithValue("$secret", protectedSecret);
+            return command.ExecuteNonQuery() == 1;
+        }, cancellationToken);
+
+    public Task ConfirmTotpAsync(long accountId, long timeStep, CancellationToken cancellationToken) =>
+        store.WriteAsync(context =>
+        {
+            var command = context.Command("UPDATE two_factor SET totp_confirmed = 1, totp_last_step = $step WHERE account_id = $account");
+            command.Parameters.AddWithValue("$account", accountId);
+            command.Parameters.AddWithValue("$step", timeStep);
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
+
+    public Task<bool> UseTotpStepAsync(long accountId, long timeStep, CancellationToken cancellationToken) =>
+        store.WriteAsync(context =>
+        {
+            var command = context.Command("UPDATE two_factor SET totp_last_step = $step WHERE account_id = $account AND totp_last_step < $step");
+            command.Parameters.AddWithValue("$account", accountId);
+            command.Parameters.AddWithValue("$step", timeStep);
+            return command.ExecuteNonQuery() == 1;
+        }, cancellationToken);
+
+    public Task SetSmsFactorAsync(long accountId, bool enabled, CancellationToken cancellationToken) =>
+        store.WriteAsync(context =>
+        {
+            var command = context.Command("""
+                INSERT INTO two_factor (account_id, sms_enabled) VALUES ($account, $enabled)
+                ON CONFLICT (account_id) DO UPDATE SET sms_enabled = excluded.sms_enabled
+                """);
+            command.Parameters.AddWithValue("$account", accountId);
+            command.Parameters.AddWithValue("$enabled", enabled ? 1 : 0);
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
+
+    public Task ReplaceRecoveryCodesAsync(long accountId, IReadOnlyList<byte[]> codeHashes, CancellationToken cancellationToken) =>
+        store.WriteAsync(context =>
+        {
+            var clear = context.Command("DELETE FROM recovery_codes WHERE account_id = $account");
+            clear.Parameters.AddWithValue("$account", accountId);
+            clear.ExecuteNonQuery();
+            var insert = context.Command("INSERT INTO recovery_codes (account_id, code_hash) VALUES ($account, $hash)");
+            insert.Parameters.AddWithValue("$account", accountId);
+            var hash = insert.Parameters.Add("$hash", SqliteType.Blob);
+            foreach (var codeHash in codeHashes)
+            {
+                hash.Value = codeHash;
+                insert.ExecuteNonQuery();
+            }
+
+            return codeHashes.Count;
+        }, cancellationToken);
+
+    public Task<bool> UseRecoveryCodeAsync(long accountId, byte[] codeHash, DateTimeOffset now, CancellationToken cancellationToken) =>
+        store.WriteAsync(context =>
+        {
+            var command = context.Command("UPDATE recovery_codes SET used_at = $now WHERE account_id = $account AND code_hash = $hash AND used_at IS NULL");
+            command.Parameters.AddWithValue("$account", accountId);
+            command.Parameters.AddWithValue("$hash", codeHash);
+            command.Parameters.AddWithValue("$now", SqliteTime.ToColumn(now));
+            return command.ExecuteNonQuery() == 1;
+        }, cancellationToken);
+
+    public Task DisableTwoFactorAsync(long accountId, CancellationToken cancellationToken) =>
+        store.WriteAsync(context =>
+        {
+            var factors = context.Command("DELETE FROM two_factor WHERE account_id = $account");
+            factors.Parameters.AddWithValue("$account", accountId);
+            factors.ExecuteNonQuery();
+            var codes = context.Command("DELETE FROM recovery_codes WHERE account_id = $account");
+            codes.Parameters.AddWithValue("$account", accountId);
+            return codes.ExecuteNonQuery();
+        }, cancellationToken);
+
+    public Task CreateChallengeAsync(byte[] tokenHash, LoginChallenge challenge, CancellationToken cancellationToken) =>
+        store.WriteAsync(context =>
+        {
+            var command = context.Command("""
+                INSERT INTO login_challenges (token_hash, account_id, first_factor, device_name, platform, ip, expires_at)
+                VALUES ($hash, $account, $factor, $name, $platform, $ip, $expires)
+                """);
+            command.Parameters.AddWithValue("$hash", tokenHash);
+            command.Parameters.AddWithValue("$account", challenge.AccountId);
+            command.Parameters.AddWithValue("$factor", challenge.FirstFactor);
+            command.Parameters.AddWithValue("$name", challenge.DeviceName);
+            command.Parameters.AddWithValue("$platform", challenge.Platform);
+            command.Parameters.AddWithValue("$ip", (object?)challenge.Ip ?? DBNull.Value);
+            command.Parameters.AddWithValue("$expires", SqliteTime.ToColumn(challenge.ExpiresAt));
+            command.ExecuteNonQuery();
+            var prune = context.Command("DELETE FROM login_challenges WHERE expires_at < $now");
+            prune.Parameters.AddWithValue("$now", SqliteTime.ToColumn(challenge.ExpiresAt - TimeSpan.FromDays(1)));
+            return prune.ExecuteNonQuery();
+        }, cancellationToken);
+
+    public Task<LoginChallenge?> CountChallengeAttemptAsync(byte[] tokenHash, int maxAttempts, DateTimeOffset now, CancellationToken cancellationToken) =>
+        store.WriteAsync(context =>
+        {
+            var command = context.Command("""
+                UPDATE login_challenges SET attempts = attempts + 1
+                WHERE token_hash = $hash AND attempts < $max AND expires_at > $now
+                RETURNING account_id, first_factor, device_name, platform, ip, expires_at
+                """);
+            command.Parameters.AddWithValue("$hash", tokenHash);
+            command.Parameters.AddWithValue("$max", maxAttempts);
+            command.Parameters.AddWithValue("$now", SqliteTime.ToColumn(now));
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? ReadChallenge(reader) : null;
+        }, cancellationToken);
+
+    public Task<LoginChallenge?> FindChallengeAsync(byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken) =>
+        store.ReadSnapshotAsync(session =>
+        {
+            var command = session.Command("""
+                SELECT account_id, first_factor, device_name, platform, ip, expires_at FROM login_challenges
+                WHERE token_hash = $hash AND expires_at > $now
+                """);
+            command.Parameters.AddWithValue("$hash", tokenHash);
+            command.Parameters.AddWithValue("$now", SqliteTime.ToColumn(now));
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? ReadChallenge(reader) : null;
+        }, cancellationToken);
+
+    public Task DeleteChallengeAsync(byte[] tokenHash, CancellationToken cancellationToken) =>
+        store.WriteAsync(context =>
+        {
+            var command = context.Command("DELETE FROM login_challenges WHERE token_hash = $hash");
+            command.Parameters.AddWithValue("$hash", tokenHash);
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
+
+    private static LoginChallenge ReadChallenge(SqliteDataReader reader) =>
+        new(
+            reader.GetInt64(0),
+            reader.GetString(1),
+            reader.GetString(2),
+            reader.GetString(3),
+            reader.IsDBNull(4) ? null : reader.GetString(4),
+            SqliteTime.FromColumn(reader.GetInt64(5)));
+
+    private Task<IReadOnlyList<DateTimeOffset>> ReadSendsAsync(string sql, string key, DateTimeOffset since, CancellationToken cancellationToken) =>
+        store.ReadSnapshotAsync<IReadOnlyList<DateTimeOffset>>(session =>
+        {
+            var command = session.Command(sql);
+            command.Parameters.AddWithValue("$key", key);
+            command.Parameters.AddWithValue("$since", SqliteTime.ToColumn(since));
+            using var reader = command.ExecuteReader();
+            var sends = new List<DateTimeOffset>();
+            while (reader.Read())
+            {
+                sends.Add(SqliteTime.FromColumn(reader.GetInt64(0)));
+            }
+
+            return sends;
+        }, cancellationToken);
+}
