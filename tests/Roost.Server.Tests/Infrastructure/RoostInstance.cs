@@ -41,8 +41,34 @@ public sealed class RoostInstance : IAsyncDisposable
         ["Roost:RateLimits:LoginPerIp:PermitLimit"] = "100000",
         ["Roost:RateLimits:LoginAttemptsPerAccount:PermitLimit"] = "100000",
         ["Roost:RateLimits:PasswordChecksPerAccount:PermitLimit"] = "100000",
+        ["Roost:Identity:SendsPerNumber:PermitLimit"] = "100000",
+        ["Roost:Identity:SendsPerIp:PermitLimit"] = "100000",
         ["Logging:LogLevel:Default"] = "Warning",
+        ["Logging:LogLevel:Roost.Server.Sms"] = "Error",
+        ["Logging:LogLevel:Roost.Server.Identity"] = "Error",
     };
+
+    /// <summary>Settings that send SMS through Twilio's API at <paramref name="twilio"/> (a local fake).</summary>
+    public static Dictionary<string, string> TwilioSettings(FakeTwilio twilio, bool verifyApi = false)
+    {
+        ArgumentNullException.ThrowIfNull(twilio);
+        var settings = new Dictionary<string, string>
+        {
+            ["Roost:Sms:Provider"] = "Twilio",
+            ["Roost:Sms:Twilio:AccountSid"] = FakeTwilio.AccountSid,
+            ["Roost:Sms:Twilio:AuthToken"] = FakeTwilio.AuthToken,
+            ["Roost:Sms:Twilio:FromNumber"] = "+15005550006",
+            ["Roost:Sms:Twilio:ApiBaseUrl"] = twilio.BaseAddress.ToString(),
+            ["Roost:Sms:Twilio:VerifyBaseUrl"] = twilio.BaseAddress.ToString(),
+            ["Roost:Sms:Twilio:RetryBaseDelay"] = "00:00:00",
+        };
+        if (verifyApi)
+        {
+            settings["Roost:Sms:Twilio:VerifyServiceSid"] = FakeTwilio.VerifyServiceSid;
+        }
+
+        return settings;
+    }
 
     public static async Task<RoostInstance> StartAsync(IReadOnlyDictionary<string, string>? overrides = null, TimeProvider? time = null)
     {
