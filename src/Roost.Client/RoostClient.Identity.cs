@@ -31,8 +31,8 @@ public sealed partial class RoostClient
     public Task<CodeSentResponse> SendPhoneVerificationCodeAsync(string phone, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, "v1/account/phone/codes", new PhoneCodeRequest(phone), RoostJsonContext.Default.PhoneCodeRequest, RoostJsonContext.Default.CodeSentResponse, cancellationToken);
 
-    public Task<AccountResponse> ConfirmPhoneAsync(string phone, string code, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Put, "v1/account/phone", new ConfirmPhoneRequest(phone, code), RoostJsonContext.Default.ConfirmPhoneRequest, RoostJsonContext.Default.AccountResponse, cancellationToken);
+    public Task<AccountResponse> ConfirmPhoneAsync(string phone, string code, string? password, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Put, "v1/account/phone", new ConfirmPhoneRequest(phone, code, password), RoostJsonContext.Default.ConfirmPhoneRequest, RoostJsonContext.Default.AccountResponse, cancellationToken);
 
     public Task<AccountResponse> SetUsernameAsync(string username, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Put, "v1/account/username", new SetUsernameRequest(username), RoostJsonContext.Default.SetUsernameRequest, RoostJsonContext.Default.AccountResponse, cancellationToken);

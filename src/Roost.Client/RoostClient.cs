@@ -35,6 +35,9 @@ public sealed partial class RoostClient : IDisposable
     /// <summary>The bearer token sent with each request; set by <see cref="LoginAsync"/>, cleared by <see cref="LogoutAsync"/>.</summary>
     public string? AccessToken { get; set; }
 
+    /// <summary>The operator token for the admin API (sent as X-Admin-Token), when set.</summary>
+    public string? AdminToken { get; set; }
+
     public Task<AccountResponse> RegisterAsync(string username, string password, string? displayName = null, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, "v1/accounts", new RegisterRequest(username, password, displayName), RoostJsonContext.Default.RegisterRequest, RoostJsonContext.Default.AccountResponse, cancellationToken);
 
@@ -134,6 +137,11 @@ public sealed partial class RoostClient : IDisposable
         if (AccessToken is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AccessToken);
+        }
+
+        if (AdminToken is not null)
+        {
+            request.Headers.Add("X-Admin-Token", AdminToken);
         }
 
         return request;

@@ -62,4 +62,8 @@ namespace Roost.Protocol;
 [JsonSerializable(typeof(RecoveryCodesResponse))]
 [JsonSerializable(typeof(DisableTwoFactorRequest))]
 [JsonSerializable(typeof(TwoFactorStatusResponse))]
+[JsonSerializable(typeof(AdminUserResponse))]
+[JsonSerializable(typeof(AdminUserListResponse))]
+[JsonSerializable(typeof(AdminStatsResponse))]
+[JsonSerializable(typeof(RevokedSessionsResponse))]
 public sealed partial class RoostJsonContext : JsonSerializerContext;

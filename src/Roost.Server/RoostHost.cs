@@ -117,6 +117,7 @@ public sealed class RoostHost : IAsyncDisposable
         v1.MapMessageEndpoints();
         v1.MapPresenceEndpoints();
         v1.MapIdentityEndpoints();
+        v1.MapAdminEndpoints(options);
         v1.MapGateway();
         return new RoostHost(app, options);
     }

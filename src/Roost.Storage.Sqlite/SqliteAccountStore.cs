@@ -5,7 +5,7 @@ namespace Roost.Storage.Sqlite;
 
 internal sealed class SqliteAccountStore(SqliteStore store) : IAccountStore
 {
-    internal const string AccountColumns = "id, username, password_hash, display_name, about, created_at, phone";
+    internal const string AccountColumns = "id, username, password_hash, display_name, about, created_at, phone, disabled_at";
 
     public Task<Account?> CreateAsync(NewAccount account, CancellationToken cancellationToken) =>
         store.WriteAsync(context =>
@@ -107,6 +107,7 @@ internal sealed class SqliteAccountStore(SqliteStore store) : IAccountStore
             reader.GetString(3),
             reader.GetString(4),
             SqliteTime.FromColumn(reader.GetInt64(5)),
-            reader.IsDBNull(6) ? null : reader.GetString(6));
+            reader.IsDBNull(6) ? null : reader.GetString(6),
+            reader.IsDBNull(7) ? null : SqliteTime.FromColumn(reader.GetInt64(7)));
     }
 }

@@ -41,7 +41,7 @@ internal sealed class SqliteDeviceStore(SqliteStore store) : IDeviceStore
             command.CommandText = """
                 SELECT d.account_id, d.id, a.username, d.last_seen_at, d.last_ip
                 FROM devices d JOIN accounts a ON a.id = d.account_id
-                WHERE d.token_hash = $tokenHash
+                WHERE d.token_hash = $tokenHash AND a.disabled_at IS NULL
                 """;
             command.Parameters.AddWithValue("$tokenHash", tokenHash);
             using var reader = command.ExecuteReader();

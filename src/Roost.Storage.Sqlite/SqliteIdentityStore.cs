@@ -67,44 +67,60 @@ internal sealed class SqliteIdentityStore(SqliteStore store) : IIdentityStore
             }
         }, cancellationToken);
 
-    public Task<IReadOnlyList<DateTimeOffset>> GetSendsToAsync(string target, DateTimeOffset since, CancellationToken cancellationToken) =>
-        ReadSendsAsync("SELECT sent_at FROM code_sends WHERE target = $key AND sent_at >= $since", target, since, cancellationToken);
-
-    public Task<IReadOnlyList<DateTimeOffset>> GetSendsFromAsync(string ip, DateTimeOffset since, CancellationToken cancellationToken) =>
-        ReadSendsAsync("SELECT sent_at FROM code_sends WHERE ip = $key AND sent_at >= $since", ip, since, cancellationToken);
-
-    public Task CreateCodeAsync(string purpose, string target, byte[] codeHash, string ip, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken) =>
-        store.WriteAsync(context =>
+    public Task<TimeSpan?> CreateCodeAsync(NewCode code, SendThrottle perBudget, SendThrottle perIp, CancellationToken cancellationToken) =>
+        store.WriteAsync<TimeSpan?>(context =>
         {
-            var retire = context.Command("UPDATE one_time_codes SET used = 1 WHERE purpose = $purpose AND target = $target AND used = 0");
-            retire.Parameters.AddWithValue("$purpose", purpose);
-            retire.Parameters.AddWithValue("$target", target);
+            // Checked and recorded in the writer's transaction: parallel requests cannot slip past the limits.
+            var since = code.Now - SendThrottle.Memory;
+            var wait = Longest(
+                perBudget.RetryAfter(ReadSends(context, "SELECT sent_at FROM code_sends WHERE target = $key AND sent_at >= $since", code.Budget, since), code.Now),
+                perIp.RetryAfter(ReadSends(context, "SELECT sent_at FROM code_sends WHERE ip = $key AND sent_at >= $since", code.Ip, since), code.Now));
+            if (wait is not null)
+            {
+                return wait;
+            }
+
+            var inherited = 0L;
+            if (code.RetireAllPurposes)
+            {
+                var live = context.Command("SELECT COALESCE(MAX(attempts), 0) FROM one_time_codes WHERE target = $target AND used = 0 AND expires_at > $now");
+                live.Parameters.AddWithValue("$target", code.Target);
+                live.Parameters.AddWithValue("$now", SqliteTime.ToColumn(code.Now));
+                inherited = (long)live.ExecuteScalar()!;
+            }
+
+            var retire = context.Command(code.RetireAllPurposes
+                ? "UPDATE one_time_codes SET used = 1 WHERE target = $target AND used = 0"
+                : "UPDATE one_time_codes SET used = 1 WHERE purpose = $purpose AND target = $target AND used = 0");
+            retire.Parameters.AddWithValue("$purpose", code.Purpose);
+            retire.Parameters.AddWithValue("$target", code.Target);
             retire.ExecuteNonQuery();
 
             var insert = context.Command("""
-                INSERT INTO one_time_codes (purpose, target, code_hash, expires_at, created_at) VALUES ($purpose, $target, $hash, $expires, $now)
+                INSERT INTO one_time_codes (purpose, target, code_hash, attempts, expires_at, created_at) VALUES ($purpose, $target, $hash, $attempts, $expires, $now)
                 """);
-            insert.Parameters.AddWithValue("$purpose", purpose);
-            insert.Parameters.AddWithValue("$target", target);
-            insert.Parameters.AddWithValue("$hash", codeHash);
-            insert.Parameters.AddWithValue("$expires", SqliteTime.ToColumn(expiresAt));
-            insert.Parameters.AddWithValue("$now", SqliteTime.ToColumn(now));
+            insert.Parameters.AddWithValue("$purpose", code.Purpose);
+            insert.Parameters.AddWithValue("$target", code.Target);
+            insert.Parameters.AddWithValue("$hash", code.CodeHash);
+            insert.Parameters.AddWithValue("$attempts", inherited);
+            insert.Parameters.AddWithValue("$expires", SqliteTime.ToColumn(code.ExpiresAt));
+            insert.Parameters.AddWithValue("$now", SqliteTime.ToColumn(code.Now));
             insert.ExecuteNonQuery();
 
-            var send = context.Command("INSERT INTO code_sends (target, ip, sent_at) VALUES ($target, $ip, $now)");
-            send.Parameters.AddWithValue("$target", target);
-            send.Parameters.AddWithValue("$ip", ip);
-            send.Parameters.AddWithValue("$now", SqliteTime.ToColumn(now));
+            var send = context.Command("INSERT INTO code_sends (target, ip, sent_at) VALUES ($budget, $ip, $now)");
+            send.Parameters.AddWithValue("$budget", code.Budget);
+            send.Parameters.AddWithValue("$ip", code.Ip);
+            send.Parameters.AddWithValue("$now", SqliteTime.ToColumn(code.Now));
             send.ExecuteNonQuery();
 
             // Old bookkeeping goes as new arrives: nothing here outlives a day.
             var prune = context.Command("DELETE FROM code_sends WHERE sent_at < $dayAgo");
-            prune.Parameters.AddWithValue("$dayAgo", SqliteTime.ToColumn(now - SendThrottle.Memory));
+            prune.Parameters.AddWithValue("$dayAgo", SqliteTime.ToColumn(since));
             prune.ExecuteNonQuery();
             var pruneCodes = context.Command("DELETE FROM one_time_codes WHERE expires_at < $dayAgo");
-            pruneCodes.Parameters.AddWithValue("$dayAgo", SqliteTime.ToColumn(now - SendThrottle.Memory));
+            pruneCodes.Parameters.AddWithValue("$dayAgo", SqliteTime.ToColumn(since));
             pruneCodes.ExecuteNonQuery();
-            return 0;
+            return null;
         }, cancellationToken);
 
     public Task<CodeAttempt?> CountCodeAttemptAsync(string purpose, string target, int maxAttempts, DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -125,12 +141,12 @@ internal sealed class SqliteIdentityStore(SqliteStore store) : IIdentityStore
             return reader.Read() ? new CodeAttempt(reader.GetInt64(0), (byte[])reader.GetValue(1)) : null;
         }, cancellationToken);
 
-    public Task MarkCodeUsedAsync(long codeId, CancellationToken cancellationToken) =>
+    public Task<bool> MarkCodeUsedAsync(long codeId, CancellationToken cancellationToken) =>
         store.WriteAsync(context =>
         {
-            var command = context.Command("UPDATE one_time_codes SET used = 1 WHERE id = $id");
+            var command = context.Command("UPDATE one_time_codes SET used = 1 WHERE id = $id AND used = 0");
             command.Parameters.AddWithValue("$id", codeId);
-            return command.ExecuteNonQuery();
+            return command.ExecuteNonQuery() == 1;
         }, cancellationToken);
 
     public Task<TwoFactorState> GetTwoFactorAsync(long accountId, CancellationToken cancellationToken) =>
@@ -281,12 +297,12 @@ internal sealed class SqliteIdentityStore(SqliteStore store) : IIdentityStore
             return reader.Read() ? ReadChallenge(reader) : null;
         }, cancellationToken);
 
-    public Task DeleteChallengeAsync(byte[] tokenHash, CancellationToken cancellationToken) =>
+    public Task<bool> DeleteChallengeAsync(byte[] tokenHash, CancellationToken cancellationToken) =>
         store.WriteAsync(context =>
         {
             var command = context.Command("DELETE FROM login_challenges WHERE token_hash = $hash");
             command.Parameters.AddWithValue("$hash", tokenHash);
-            return command.ExecuteNonQuery();
+            return command.ExecuteNonQuery() == 1;
         }, cancellationToken);
 
     private static LoginChallenge ReadChallenge(SqliteDataReader reader) =>
@@ -298,19 +314,20 @@ internal sealed class SqliteIdentityStore(SqliteStore store) : IIdentityStore
             reader.IsDBNull(4) ? null : reader.GetString(4),
             SqliteTime.FromColumn(reader.GetInt64(5)));
 
-    private Task<IReadOnlyList<DateTimeOffset>> ReadSendsAsync(string sql, string key, DateTimeOffset since, CancellationToken cancellationToken) =>
-        store.ReadSnapshotAsync<IReadOnlyList<DateTimeOffset>>(session =>
+    private static List<DateTimeOffset> ReadSends(SqliteWriteContext context, string sql, string key, DateTimeOffset since)
+    {
+        var command = context.Command(sql);
+        command.Parameters.AddWithValue("$key", key);
+        command.Parameters.AddWithValue("$since", SqliteTime.ToColumn(since));
+        using var reader = command.ExecuteReader();
+        var sends = new List<DateTimeOffset>();
+        while (reader.Read())
         {
-            var command = session.Command(sql);
-            command.Parameters.AddWithValue("$key", key);
-            command.Parameters.AddWithValue("$since", SqliteTime.ToColumn(since));
-            using var reader = command.ExecuteReader();
-            var sends = new List<DateTimeOffset>();
-            while (reader.Read())
-            {
-                sends.Add(SqliteTime.FromColumn(reader.GetInt64(0)));
-            }
+            sends.Add(SqliteTime.FromColumn(reader.GetInt64(0)));
+        }
 
-            return sends;
-        }, cancellationToken);
+        return sends;
+    }
+
+    private static TimeSpan? Longest(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a > b ? a : b;
 }

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Roost.Core.Accounts;
+using Roost.Core.Admin;
 using Roost.Core.Conversations;
 using Roost.Core.Delivery;
 using Roost.Core.Identity;
@@ -57,6 +58,7 @@ public sealed partial class SqliteStore : IRoostStore
         Events = new SqliteEventStore(this);
         Presence = new SqlitePresenceStore(this);
         Identity = new SqliteIdentityStore(this);
+        Admin = new SqliteAdminStore(this, options);
     }
 
     public IAccountStore Accounts { get; }
@@ -72,6 +74,8 @@ public sealed partial class SqliteStore : IRoostStore
     public IPresenceStore Presence { get; }
 
     public IIdentityStore Identity { get; }
+
+    public IAdminStore Admin { get; }
 
     public Task InitializeAsync(CancellationToken cancellationToken)
     {

@@ -255,7 +255,7 @@ public sealed class RoostConnection : IAsyncDisposable
 
     private async Task ReceiveLoopAsync()
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         var length = 0;
         try
         {

@@ -7,7 +7,8 @@ public sealed record Account(
     string DisplayName,
     string About,
     DateTimeOffset CreatedAt,
-    string? Phone = null)
+    string? Phone = null,
+    DateTimeOffset? DisabledAt = null)
 {
     /// <summary>Accounts created by phone sign-up have no password until they set one.</summary>
     public bool HasPassword => PasswordHash.Length > 0;

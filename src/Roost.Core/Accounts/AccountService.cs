@@ -8,9 +8,6 @@ namespace Roost.Core.Accounts;
 /// <summary>Registration, log-in and the account's own changes. Every method validates its input and returns an <see cref="Outcome{T}"/>.</summary>
 public sealed class AccountService(IRoostStore store, IPasswordHasher hasher, TwoFactorService twoFactor, TimeProvider time)
 {
-    public const int MaxDeviceNameLength = 64;
-    public const int MaxPlatformLength = 32;
-
     public async Task<Outcome<Account>> RegisterAsync(Registration registration, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registration);
@@ -57,8 +54,8 @@ public sealed class AccountService(IRoostStore store, IPasswordHasher hasher, Tw
             errors.Add("password", $"A password has at most {PasswordPolicy.MaxLength} characters.");
         }
 
-        errors.AddIfPresent("deviceName", ValidateLabel(attempt.DeviceName, MaxDeviceNameLength, "A device name"));
-        errors.AddIfPresent("platform", ValidateLabel(attempt.Platform, MaxPlatformLength, "A platform"));
+        errors.AddIfPresent("deviceName", DeviceLabels.ValidateName(attempt.DeviceName));
+        errors.AddIfPresent("platform", DeviceLabels.ValidatePlatform(attempt.Platform));
         if (errors.Any)
         {
             return errors.ToError();
@@ -204,19 +201,4 @@ public sealed class AccountService(IRoostStore store, IPasswordHasher hasher, Tw
 
     private static RoostError WrongPassword() =>
         new(ErrorKind.Forbidden, ErrorCodes.InvalidCredentials, "The password is incorrect.");
-
-    private static string? ValidateLabel(string? value, int maxLength, string what)
-    {
-        if (value is null)
-        {
-            return null;
-        }
-
-        if (value.Length > maxLength)
-        {
-            return $"{what} has at most {maxLength} characters.";
-        }
-
-        return value.Any(char.IsControl) ? $"{what} may not contain control characters." : null;
-    }
 }

@@ -9,6 +9,13 @@ public sealed record TwoFactorState(byte[]? ProtectedTotpSecret, bool TotpConfir
     public bool IsEnabled => TotpConfirmed || SmsEnabled;
 }
 
+/// <summary>
+/// A code to store. <paramref name="Budget"/> keys the per-number sending limit (purpose and number, so one purpose
+/// cannot exhaust another's). <paramref name="RetireAllPurposes"/>: the provider checks codes per number only (Twilio
+/// Verify), so a new code retires live codes of every purpose and inherits their attempts.
+/// </summary>
+public sealed record NewCode(string Purpose, string Target, string Budget, byte[] CodeHash, string Ip, DateTimeOffset ExpiresAt, DateTimeOffset Now, bool RetireAllPurposes);
+
 /// <summary>An active one-time code whose attempt was just counted.</summary>
 public sealed record CodeAttempt(long Id, byte[] CodeHash);
 
@@ -28,17 +35,17 @@ public interface IIdentityStore
     /// <summary>False when the normalized username is taken.</summary>
     Task<bool> SetUsernameAsync(long accountId, string username, string normalizedUsername, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<DateTimeOffset>> GetSendsToAsync(string target, DateTimeOffset since, CancellationToken cancellationToken);
-
-    Task<IReadOnlyList<DateTimeOffset>> GetSendsFromAsync(string ip, DateTimeOffset since, CancellationToken cancellationToken);
-
-    /// <summary>Stores a new code (retiring earlier ones of the same purpose and number) and records the send.</summary>
-    Task CreateCodeAsync(string purpose, string target, byte[] codeHash, string ip, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>
+    /// In one transaction: checks the sending limits (per <paramref name="budget"/> and per IP) and, when they allow,
+    /// stores the new code, retires earlier live ones and records the send. Returns how long to wait when refused.
+    /// </summary>
+    Task<TimeSpan?> CreateCodeAsync(NewCode code, SendThrottle perBudget, SendThrottle perIp, CancellationToken cancellationToken);
 
     /// <summary>Counts an attempt against the newest live code; null when there is none, it expired, or its attempts are used up.</summary>
     Task<CodeAttempt?> CountCodeAttemptAsync(string purpose, string target, int maxAttempts, DateTimeOffset now, CancellationToken cancellationToken);
 
-    Task MarkCodeUsedAsync(long codeId, CancellationToken cancellationToken);
+    /// <summary>Marks the code used; false when it already was (a parallel request won): only one caller may accept a code.</summary>
+    Task<bool> MarkCodeUsedAsync(long codeId, CancellationToken cancellationToken);
 
     Task<TwoFactorState> GetTwoFactorAsync(long accountId, CancellationToken cancellationToken);
 
@@ -69,5 +76,6 @@ public interface IIdentityStore
     /// <summary>A live challenge, without counting an attempt; null when unknown or expired.</summary>
     Task<LoginChallenge?> FindChallengeAsync(byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken);
 
-    Task DeleteChallengeAsync(byte[] tokenHash, CancellationToken cancellationToken);
+    /// <summary>Deletes the challenge; false when it was already gone (completed by a parallel request).</summary>
+    Task<bool> DeleteChallengeAsync(byte[] tokenHash, CancellationToken cancellationToken);
 }

@@ -13,45 +13,41 @@ public sealed class OneTimeCodeService(IRoostStore store, ISmsCodeChannel channe
     public async Task<Outcome<DateTimeOffset>> SendAsync(string purpose, string phone, string clientIp, CancellationToken cancellationToken)
     {
         var now = time.GetStoredNow();
-        var since = now - SendThrottle.Memory;
-        var wait = Longest(
-            limits.SendsPerNumber.RetryAfter(await store.Identity.GetSendsToAsync(phone, since, cancellationToken), now),
-            limits.SendsPerIp.RetryAfter(await store.Identity.GetSendsFromAsync(clientIp, since, cancellationToken), now));
+        var code = channel.ProviderChecksCodes ? null : OneTimeCodes.NewNumericCode();
+        var expiresAt = now + limits.CodeLifetime;
+        var hash = code is null ? [] : OneTimeCodes.Hash(protector.CodeKey, purpose, code);
+
+        // Each purpose has its own per-number budget, so anonymous sign-in requests cannot use up a user's 2FA codes.
+        var wait = await store.Identity.CreateCodeAsync(
+            new NewCode(purpose, phone, purpose + "|" + phone, hash, clientIp, expiresAt, now, RetireAllPurposes: channel.ProviderChecksCodes),
+            limits.SendsPerNumber,
+            limits.SendsPerIp,
+            cancellationToken);
         if (wait is { } retryAfter)
         {
             return RoostError.RateLimited(retryAfter, "Too many codes were sent. Try again later.");
         }
 
-        var code = channel.ProviderChecksCodes ? null : OneTimeCodes.NewNumericCode();
-        var expiresAt = now + limits.CodeLifetime;
-        var hash = code is null ? [] : OneTimeCodes.Hash(protector.CodeKey, purpose, code);
-        await store.Identity.CreateCodeAsync(purpose, phone, hash, clientIp, expiresAt, now, cancellationToken);
         try
         {
             await channel.SendCodeAsync(phone, code, cancellationToken);
         }
         catch (SmsDeliveryException exception)
         {
-            return exception.IsClientError
-                ? RoostError.Validation("phone", "The SMS provider refused this number.")
-                : new RoostError(ErrorKind.Unavailable, IdentityErrorCodes.SmsUnavailable, "SMS cannot be sent right now. Try again in a minute.", RetryAfter: TimeSpan.FromMinutes(1));
+            return exception.IsClientError ? RoostError.Validation("phone", "The SMS provider refused this number.") : Unavailable();
         }
 
         return expiresAt;
     }
 
-    /// <summary>True when <paramref name="code"/> is the live code for this purpose and number; the code is then used up.</summary>
-    public async Task<bool> VerifyAsync(string purpose, string phone, string? code, CancellationToken cancellationToken)
+    /// <summary>
+    /// True when <paramref name="code"/> is the live code for this purpose and number; the code is then used up. The
+    /// attempt is counted first, and only one caller can use a code, however many try it at once.
+    /// </summary>
+    public async Task<Outcome<bool>> VerifyAsync(string purpose, string phone, string? code, CancellationToken cancellationToken)
     {
-        if (code is null || code.Length != OneTimeCodes.Digits || !code.All(char.IsAsciiDigit))
-        {
-            // Still counts: a malformed guess is a guess.
-            await store.Identity.CountCodeAttemptAsync(purpose, phone, limits.CodeMaxAttempts, time.GetUtcNow(), cancellationToken);
-            return false;
-        }
-
         var attempt = await store.Identity.CountCodeAttemptAsync(purpose, phone, limits.CodeMaxAttempts, time.GetUtcNow(), cancellationToken);
-        if (attempt is null)
+        if (attempt is null || code is null || code.Length != OneTimeCodes.Digits || !code.All(char.IsAsciiDigit))
         {
             return false;
         }
@@ -65,16 +61,12 @@ public sealed class OneTimeCodeService(IRoostStore store, ISmsCodeChannel channe
         }
         catch (SmsDeliveryException)
         {
-            return false;
+            return Unavailable();
         }
 
-        if (right)
-        {
-            await store.Identity.MarkCodeUsedAsync(attempt.Id, cancellationToken);
-        }
-
-        return right;
+        return right && await store.Identity.MarkCodeUsedAsync(attempt.Id, cancellationToken);
     }
 
-    private static TimeSpan? Longest(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a > b ? a : b;
+    private static RoostError Unavailable() =>
+        new(ErrorKind.Unavailable, IdentityErrorCodes.SmsUnavailable, "SMS cannot be sent or checked right now. Try again in a minute.", RetryAfter: TimeSpan.FromMinutes(1));
 }

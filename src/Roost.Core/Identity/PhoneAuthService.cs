@@ -10,7 +10,7 @@ namespace Roost.Core.Identity;
 /// Phone numbers: verifying one for an account, and signing up or in with a number and an SMS code. Answers never
 /// say whether a number is registered before the code has proved the caller holds it.
 /// </summary>
-public sealed class PhoneAuthService(IRoostStore store, OneTimeCodeService codes, TwoFactorService twoFactor, TimeProvider time)
+public sealed class PhoneAuthService(IRoostStore store, OneTimeCodeService codes, TwoFactorService twoFactor, IPasswordHasher hasher, TimeProvider time)
 {
     private const string SignInPurpose = "phone_signin";
 
@@ -31,7 +31,21 @@ public sealed class PhoneAuthService(IRoostStore store, OneTimeCodeService codes
             return InvalidNumber();
         }
 
-        if (!await codes.VerifyAsync(SignInPurpose, normalized, code, cancellationToken))
+        var errors = new FieldErrors();
+        errors.AddIfPresent("deviceName", DeviceLabels.ValidateName(deviceName));
+        errors.AddIfPresent("platform", DeviceLabels.ValidatePlatform(platform));
+        if (errors.Any)
+        {
+            return errors.ToError();
+        }
+
+        var verified = await codes.VerifyAsync(SignInPurpose, normalized, code, cancellationToken);
+        if (!verified.IsSuccess)
+        {
+            return verified.Error;
+        }
+
+        if (!verified.Value)
         {
             return InvalidCode();
         }
@@ -68,15 +82,42 @@ public sealed class PhoneAuthService(IRoostStore store, OneTimeCodeService codes
             ? await codes.SendAsync(AddPurpose(accountId), normalized, clientIp, cancellationToken)
             : InvalidNumber();
 
-    /// <summary>Adds the number once its code is right. A number verified by another account is refused (after the code proved possession).</summary>
-    public async Task<Outcome<Account>> ConfirmPhoneAsync(long accountId, string? phone, string? code, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds (or replaces) the number once its code is right, and the account's password confirms it is the owner
+    /// asking: a stolen token alone must not be able to move SMS sign-in and SMS 2FA to the thief's phone. A number
+    /// verified by another account is refused (after the code proved possession).
+    /// </summary>
+    public async Task<Outcome<Account>> ConfirmPhoneAsync(long accountId, string? phone, string? code, string? password, CancellationToken cancellationToken)
     {
         if (!PhoneNumber.TryNormalize(phone, out var normalized))
         {
             return InvalidNumber();
         }
 
-        if (!await codes.VerifyAsync(AddPurpose(accountId), normalized, code, cancellationToken))
+        var owner = await store.Accounts.FindByIdAsync(accountId, cancellationToken);
+        if (owner is null)
+        {
+            return RoostError.NotFound("The account");
+        }
+
+        if (owner.Phone is not null && !owner.HasPassword)
+        {
+            return new RoostError(ErrorKind.Conflict, "password_required", "Set a password first (PUT /v1/account/password); changing the number needs it.");
+        }
+
+        if (owner.HasPassword && (string.IsNullOrEmpty(password) || password.Length > PasswordPolicy.MaxLength * 2
+            || hasher.Verify(password, owner.PasswordHash) == PasswordVerification.Failed))
+        {
+            return new RoostError(ErrorKind.Forbidden, Errors.ErrorCodes.InvalidCredentials, "The password is incorrect.");
+        }
+
+        var verified = await codes.VerifyAsync(AddPurpose(accountId), normalized, code, cancellationToken);
+        if (!verified.IsSuccess)
+        {
+            return verified.Error;
+        }
+
+        if (!verified.Value)
         {
             return InvalidCode();
         }

@@ -18,6 +18,13 @@ public sealed class TwoFactorService(
     private const string LoginSmsPurpose = "login_2fa";
     private const string ManageSmsPurpose = "manage_2fa";
 
+    /// <summary>Wrong second factors per account within <see cref="FailureWindow"/>, across every challenge: bounds guessing even with the password known.</summary>
+    public const int MaxFailuresPerAccount = 10;
+
+    public static readonly TimeSpan FailureWindow = TimeSpan.FromMinutes(15);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, (int Count, DateTimeOffset Since)> _failures = new();
+
     public Task<TwoFactorState> GetStateAsync(long accountId, CancellationToken cancellationToken) =>
         store.Identity.GetTwoFactorAsync(accountId, cancellationToken);
 
@@ -48,7 +55,8 @@ public sealed class TwoFactorService(
             return new RoostError(ErrorKind.Conflict, "totp_not_pending", "Start TOTP enrolment first.");
         }
 
-        var step = Totp.Verify(protector.Unprotect(state.ProtectedTotpSecret, accountId), code, time.GetUtcNow(), 0);
+        var secret = Unprotect(state.ProtectedTotpSecret, accountId);
+        var step = secret is null ? null : Totp.Verify(secret, code, time.GetUtcNow(), 0);
         if (step is null)
         {
             return InvalidCode();
@@ -115,7 +123,13 @@ public sealed class TwoFactorService(
             return NotEnabled();
         }
 
-        if (!await VerifyFactorAsync(account.Value, state, method, code, ManageSmsPurpose, cancellationToken))
+        var verified = await VerifyFactorAsync(account.Value, state, method, code, ManageSmsPurpose, cancellationToken);
+        if (!verified.IsSuccess)
+        {
+            return verified.Error;
+        }
+
+        if (!verified.Value)
         {
             return InvalidCode();
         }
@@ -153,10 +167,17 @@ public sealed class TwoFactorService(
     {
         ArgumentNullException.ThrowIfNull(account);
         var state = await store.Identity.GetTwoFactorAsync(account.Id, cancellationToken);
-        var methods = state.IsEnabled ? MethodsFor(account, state, firstFactor) : [];
-        if (methods.Count == 0)
+        if (!state.IsEnabled)
         {
             return await devices.IssueAsync(account, deviceName, platform, ip, firstFactor, cancellationToken);
+        }
+
+        var methods = MethodsFor(account, state, firstFactor);
+        if (methods.Count == 0)
+        {
+            // 2FA is on but nothing can complete it after this first factor (say, SMS sign-in to an account whose only
+            // second factor is that SMS, with its recovery codes used up): never a session on one factor.
+            return new RoostError(ErrorKind.Forbidden, IdentityErrorCodes.TwoFactorRequired, "This account needs a second factor that this way of signing in cannot offer. Log in with the password.");
         }
 
         var token = SessionToken.Create();
@@ -194,12 +215,29 @@ public sealed class TwoFactorService(
             return RoostError.Validation("method", "method is one of the challenge's methods.");
         }
 
-        if (!await VerifyFactorAsync(account, state!, method, code, LoginSmsPurpose, cancellationToken))
+        if (IsLockedOut(account.Id) is { } retryAfter)
         {
+            return RoostError.RateLimited(retryAfter, "Too many wrong second factors for this account. Try again later.");
+        }
+
+        var verified = await VerifyFactorAsync(account, state!, method, code, LoginSmsPurpose, cancellationToken);
+        if (!verified.IsSuccess)
+        {
+            return verified.Error;
+        }
+
+        if (!verified.Value)
+        {
+            RecordFailure(account.Id);
             return InvalidCode();
         }
 
-        await store.Identity.DeleteChallengeAsync(SessionToken.Hash(challengeToken!), cancellationToken);
+        // Only the request that removes the challenge gets the session: a parallel completion gets nothing.
+        if (!await store.Identity.DeleteChallengeAsync(SessionToken.Hash(challengeToken!), cancellationToken))
+        {
+            return ChallengeInvalid();
+        }
+
         return await devices.IssueAsync(
             account,
             challenge.DeviceName,
@@ -231,12 +269,13 @@ public sealed class TwoFactorService(
         return (challenge, account, state);
     }
 
-    private async Task<bool> VerifyFactorAsync(Account account, TwoFactorState state, string? method, string? code, string smsPurpose, CancellationToken cancellationToken)
+    private async Task<Outcome<bool>> VerifyFactorAsync(Account account, TwoFactorState state, string? method, string? code, string smsPurpose, CancellationToken cancellationToken)
     {
         switch (method)
         {
             case VerificationMethods.Totp when state.TotpConfirmed && state.ProtectedTotpSecret is not null:
-                var step = Totp.Verify(protector.Unprotect(state.ProtectedTotpSecret, account.Id), code, time.GetUtcNow(), state.TotpLastStep);
+                var secret = Unprotect(state.ProtectedTotpSecret, account.Id);
+                var step = secret is null ? null : Totp.Verify(secret, code, time.GetUtcNow(), state.TotpLastStep);
                 return step is not null && await store.Identity.UseTotpStepAsync(account.Id, step.Value, cancellationToken);
             case VerificationMethods.Sms when state.SmsEnabled && account.Phone is not null:
                 return await codes.VerifyAsync(smsPurpose, account.Phone, code, cancellationToken);
@@ -246,6 +285,51 @@ public sealed class TwoFactorService(
             default:
                 return false;
         }
+    }
+
+    /// <summary>The TOTP secret, or null when it cannot be read (the encryption key changed): then no TOTP code is valid.</summary>
+    private byte[]? Unprotect(byte[] protectedSecret, long accountId)
+    {
+        try
+        {
+            return protector.Unprotect(protectedSecret, accountId);
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+    }
+
+    private TimeSpan? IsLockedOut(long accountId)
+    {
+        if (!_failures.TryGetValue(accountId, out var failures))
+        {
+            return null;
+        }
+
+        var elapsed = time.GetUtcNow() - failures.Since;
+        if (elapsed >= FailureWindow)
+        {
+            _failures.TryRemove(new KeyValuePair<long, (int, DateTimeOffset)>(accountId, failures));
+            return null;
+        }
+
+        return failures.Count >= MaxFailuresPerAccount ? FailureWindow - elapsed : null;
+    }
+
+    private void RecordFailure(long accountId)
+    {
+        var now = time.GetUtcNow();
+        if (_failures.Count > 100_000)
+        {
+            // Bounded: forget windows that have ended.
+            foreach (var expired in _failures.Where(f => now - f.Value.Since >= FailureWindow).Select(f => f.Key).ToList())
+            {
+                _failures.TryRemove(expired, out _);
+            }
+        }
+
+        _failures.AddOrUpdate(accountId, (1, now), (_, failures) => now - failures.Since >= FailureWindow ? (1, now) : (failures.Count + 1, failures.Since));
     }
 
     private async Task<Outcome<IReadOnlyList<string>>> IssueRecoveryCodesIfNoneAsync(long accountId, TwoFactorState before, CancellationToken cancellationToken) =>

@@ -10,6 +10,11 @@ public sealed class DeviceIssuer(IRoostStore store, TimeProvider time)
     public async Task<Outcome<SignIn>> IssueAsync(Account account, string? deviceName, string? platform, string? ip, string verifiedBy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(account);
+        if (account.DisabledAt is not null)
+        {
+            return new RoostError(ErrorKind.Forbidden, "account_disabled", "This account was disabled by an operator.");
+        }
+
         var token = SessionToken.Create();
         var device = await store.Devices.CreateAsync(
             new NewDevice(

@@ -1,4 +1,5 @@
 using Roost.Core.Accounts;
+using Roost.Core.Admin;
 using Roost.Core.Conversations;
 using Roost.Core.Delivery;
 using Roost.Core.Identity;
@@ -27,6 +28,8 @@ public interface IRoostStore : IAsyncDisposable
     IPresenceStore Presence { get; }
 
     IIdentityStore Identity { get; }
+
+    IAdminStore Admin { get; }
 
     /// <summary>Opens the store and applies pending migrations. Throws <see cref="StoreSchemaException"/> for a database this build cannot use.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);

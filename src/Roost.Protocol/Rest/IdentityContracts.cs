@@ -9,8 +9,8 @@ public sealed record CodeSentResponse(DateTimeOffset ExpiresAt);
 /// <summary>POST /v1/phone/sessions: sign up or in with a number and its code.</summary>
 public sealed record PhoneSignInRequest(string? Phone, string? Code, string? DeviceName = null, string? Platform = null);
 
-/// <summary>PUT /v1/account/phone</summary>
-public sealed record ConfirmPhoneRequest(string? Phone, string? Code);
+/// <summary>PUT /v1/account/phone: the code sent to the number, and the account's password (when it has one).</summary>
+public sealed record ConfirmPhoneRequest(string? Phone, string? Code, string? Password = null);
 
 /// <summary>PUT /v1/account/username</summary>
 public sealed record SetUsernameRequest(string? Username);

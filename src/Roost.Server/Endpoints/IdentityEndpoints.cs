@@ -30,8 +30,8 @@ internal static class IdentityEndpoints
         var signedIn = v1.MapGroup("/account").RequireAuthorization();
         signedIn.MapPost("/phone/codes", SendVerificationCodeAsync).WithName("SendPhoneVerificationCode")
             .WithSummary("Send a code to a number to add to this account.").ProducesProblem(StatusCodes.Status429TooManyRequests);
-        signedIn.MapPut("/phone", ConfirmPhoneAsync).WithName("ConfirmPhone")
-            .WithSummary("Add the number once its code is right; 409 phone_in_use when another account verified it.");
+        signedIn.MapPut("/phone", ConfirmPhoneAsync).RequireRateLimiting(RateLimitingSetup.PasswordCheckPolicy).WithName("ConfirmPhone")
+            .WithSummary("Add or replace the number once its code is right (needs the password); 409 phone_in_use when another account verified it.");
         signedIn.MapPut("/username", SetUsernameAsync).WithName("SetUsername").WithSummary("Pick a new username.");
         signedIn.MapGet("/2fa", GetTwoFactorAsync).WithName("GetTwoFactor").WithSummary("Which second factors are on.");
         signedIn.MapPost("/2fa/totp", BeginTotpAsync).RequireRateLimiting(RateLimitingSetup.PasswordCheckPolicy).WithName("BeginTotp")
@@ -66,7 +66,7 @@ internal static class IdentityEndpoints
     private static async Task<Results<Ok<AccountResponse>, ProblemHttpResult>> ConfirmPhoneAsync(
         [FromBody] ConfirmPhoneRequest request, PhoneAuthService phones, HttpContext context, CancellationToken cancellationToken)
     {
-        var outcome = await phones.ConfirmPhoneAsync(context.Caller().AccountId, request.Phone, request.Code, cancellationToken);
+        var outcome = await phones.ConfirmPhoneAsync(context.Caller().AccountId, request.Phone, request.Code, request.Password, cancellationToken);
         return outcome.IsSuccess ? TypedResults.Ok(outcome.Value.ToResponse()) : Problems.From(outcome.Error);
     }
 

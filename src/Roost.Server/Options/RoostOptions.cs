@@ -27,6 +27,14 @@ public sealed record RoostOptions
     public IdentityOptions Identity { get; init; } = new();
 
     public SmsOptions Sms { get; init; } = new();
+
+    public AdminOptions Admin { get; init; } = new();
+}
+
+public sealed record AdminOptions
+{
+    /// <summary>The token the admin API (/v1/admin) requires in X-Admin-Token. Empty: the admin API is off (404).</summary>
+    public string Token { get; init; } = "";
 }
 
 public sealed record IdentityOptions

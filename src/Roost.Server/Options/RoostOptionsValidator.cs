@@ -104,6 +104,11 @@ public static class RoostOptionsValidator
             problems.Add("Roost:Identity:TotpIssuer must be a name without ':'.");
         }
 
+        if (options.Admin.Token.Length is > 0 and < 24)
+        {
+            problems.Add("Roost:Admin:Token must have at least 24 characters (it guards every account): for example openssl rand -base64 32.");
+        }
+
         var sms = options.Sms;
         if (sms.Provider == SmsProvider.Development && IsProduction(environmentName) && !sms.AllowDevelopmentProviderInProduction)
         {

@@ -2,7 +2,10 @@ using Roost.Core.Identity;
 
 namespace Roost.Server.Sms;
 
-/// <summary>Development only: "sends" a code by writing it to the log. Refused in Production unless explicitly allowed.</summary>
+/// <summary>
+/// Development only: "sends" a code by writing it, and the whole number, to the log (the one place Roost logs either).
+/// Refused in Production unless explicitly allowed.
+/// </summary>
 internal sealed partial class DevelopmentSmsChannel(ILogger<DevelopmentSmsChannel> logger) : ISmsCodeChannel
 {
     public bool ProviderChecksCodes => false;

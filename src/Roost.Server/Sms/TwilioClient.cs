@@ -156,7 +156,9 @@ public sealed partial class TwilioClient
 
             var (code, message) = ReadError(content);
             Log.Refused(_logger, (int)response.StatusCode, code, message);
-            var clientError = (int)response.StatusCode is >= 400 and < 500 && response.StatusCode != HttpStatusCode.TooManyRequests;
+            // Only 400 (a bad number, say 21211) and 404 are about the request; 401/403 mean our credentials are wrong,
+            // which is the operator's problem, not the user's.
+            var clientError = response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound;
             throw new SmsDeliveryException($"Twilio answered {(int)response.StatusCode} (error {code}): {message}", clientError);
         }
     }

@@ -54,6 +54,29 @@ public sealed class CodeLimitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Parallel_requests_cannot_send_more_codes_than_the_limit()
+    {
+        using var client = _instance.CreateClient();
+        const string Phone = "+14155550501";
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 10).Select(async _ =>
+        {
+            try
+            {
+                await client.SendPhoneCodeAsync(Phone);
+                return "sent";
+            }
+            catch (Roost.Client.RoostApiException failure)
+            {
+                return failure.Code;
+            }
+        })).DefaultTimeout();
+
+        Assert.Equal(3, outcomes.Count(o => o == "sent"));
+        Assert.Equal(3, _twilio.Requests.Count(r => r.Form.TryGetValue("To", out var to) && to == Phone));
+    }
+
+    [Fact]
     public async Task Codes_sent_from_one_ip_are_limited_across_numbers()
     {
         using var client = _instance.CreateClient();

@@ -33,8 +33,8 @@ public sealed class IdentityFlowTests : IAsyncLifetime
         var phone = NewNumber();
 
         await client.SendPhoneVerificationCodeAsync(FormatLoosely(phone)).DefaultTimeout();
-        await client.ConfirmPhoneAsync(phone, Wrong(_twilio.LastCodeTo(phone))).ShouldFailAsync("invalid_code");
-        var account = await client.ConfirmPhoneAsync(phone, _twilio.LastCodeTo(phone)).DefaultTimeout();
+        await client.ConfirmPhoneAsync(phone, Wrong(_twilio.LastCodeTo(phone)), UserHelpers.Password).ShouldFailAsync("invalid_code");
+        var account = await client.ConfirmPhoneAsync(phone, _twilio.LastCodeTo(phone), UserHelpers.Password).DefaultTimeout();
 
         Assert.Equal(phone, account.Phone);
         Assert.Equal(phone, (await client.GetAccountAsync().DefaultTimeout()).Phone);
@@ -49,10 +49,10 @@ public sealed class IdentityFlowTests : IAsyncLifetime
         using var _f = first;
         using var _s = second;
         await first.SendPhoneVerificationCodeAsync(phone).DefaultTimeout();
-        await first.ConfirmPhoneAsync(phone, _twilio.LastCodeTo(phone)).DefaultTimeout();
+        await first.ConfirmPhoneAsync(phone, _twilio.LastCodeTo(phone), UserHelpers.Password).DefaultTimeout();
 
         await second.SendPhoneVerificationCodeAsync(phone).DefaultTimeout();
-        var failure = await second.ConfirmPhoneAsync(phone, _twilio.LastCodeTo(phone)).ShouldFailAsync("phone_in_use");
+        var failure = await second.ConfirmPhoneAsync(phone, _twilio.LastCodeTo(phone), UserHelpers.Password).ShouldFailAsync("phone_in_use");
 
         Assert.Equal(HttpStatusCode.Conflict, failure.Status);
     }
@@ -213,7 +213,7 @@ public sealed class IdentityFlowTests : IAsyncLifetime
         var phone = NewNumber();
         await client.EnableSmsFactorAsync(UserHelpers.Password).ShouldFailAsync("phone_required");
         await client.SendPhoneVerificationCodeAsync(phone).DefaultTimeout();
-        await client.ConfirmPhoneAsync(phone, _twilio.LastCodeTo(phone)).DefaultTimeout();
+        await client.ConfirmPhoneAsync(phone, _twilio.LastCodeTo(phone), UserHelpers.Password).DefaultTimeout();
 
         var recovery = await client.EnableSmsFactorAsync(UserHelpers.Password).DefaultTimeout();
 
@@ -277,6 +277,98 @@ public sealed class IdentityFlowTests : IAsyncLifetime
 
         Assert.NotNull(signIn.Token);
         Assert.Contains(_twilio.Requests, r => r.Path.EndsWith("/VerificationCheck", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Changing_the_phone_number_needs_the_password()
+    {
+        var (client, _, _) = await _instance.RegisterAndLoginAsync();
+        using var _c = client;
+        var phone = NewNumber();
+        await client.SendPhoneVerificationCodeAsync(phone).DefaultTimeout();
+
+        await client.ConfirmPhoneAsync(phone, _twilio.LastCodeTo(phone), null).ShouldFailAsync("invalid_credentials");
+        await client.ConfirmPhoneAsync(phone, _twilio.LastCodeTo(phone), "not my password").ShouldFailAsync("invalid_credentials");
+        await client.ConfirmPhoneAsync(phone, _twilio.LastCodeTo(phone), UserHelpers.Password).DefaultTimeout();
+    }
+
+    [Fact]
+    public async Task A_code_tried_by_many_requests_at_once_gives_one_session()
+    {
+        var phone = NewNumber();
+        using var client = _instance.CreateClient();
+        await client.SendPhoneCodeAsync(phone).DefaultTimeout();
+        var code = _twilio.LastCodeTo(phone);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 5).Select(async _ =>
+        {
+            using var parallel = _instance.CreateClient();
+            try
+            {
+                return (await parallel.PhoneSignInAsync(phone, code)).Token is not null ? "session" : "challenge";
+            }
+            catch (RoostApiException failure)
+            {
+                return failure.Code;
+            }
+        })).DefaultTimeout();
+
+        Assert.Equal(1, outcomes.Count(o => o == "session"));
+        Assert.Equal(4, outcomes.Count(o => o == "invalid_code"));
+    }
+
+    [Fact]
+    public async Task A_phone_sign_in_checks_the_device_name_like_a_password_log_in()
+    {
+        var phone = NewNumber();
+        using var client = _instance.CreateClient();
+        await client.SendPhoneCodeAsync(phone).DefaultTimeout();
+
+        var failure = await client.PhoneSignInAsync(phone, _twilio.LastCodeTo(phone), new string('x', 100), "bad\u0001").ShouldFailAsync("validation_failed");
+
+        Assert.Equal(["deviceName", "platform"], failure.Errors.Keys.Order());
+    }
+
+    [Fact]
+    public async Task Wrong_second_factors_across_challenges_lock_the_account_for_a_while()
+    {
+        var (client, username, _) = await RegisterWithTotpAsync();
+        using var _c = client;
+        using var attacker = _instance.CreateClient();
+        for (var i = 0; i < 10; i++)
+        {
+            var challenge = (await attacker.LoginAsync(username, UserHelpers.Password).DefaultTimeout()).SecondFactor!.Challenge;
+            await attacker.CompleteSecondFactorAsync(challenge, "totp", "000000").ShouldFailAsync("invalid_code");
+        }
+
+        var next = (await attacker.LoginAsync(username, UserHelpers.Password).DefaultTimeout()).SecondFactor!.Challenge;
+        var locked = await attacker.CompleteSecondFactorAsync(next, "recovery_code", "aaaa-bbbb-cc").ShouldFailAsync("rate_limited");
+
+        Assert.NotNull(locked.RetryAfter);
+    }
+
+    [Fact]
+    public async Task Sms_alone_never_signs_in_to_an_account_whose_second_factor_is_that_sms()
+    {
+        var (client, _, _) = await _instance.RegisterAndLoginAsync();
+        using var _c = client;
+        var phone = NewNumber();
+        await client.SendPhoneVerificationCodeAsync(phone).DefaultTimeout();
+        await client.ConfirmPhoneAsync(phone, _twilio.LastCodeTo(phone), UserHelpers.Password).DefaultTimeout();
+        var recovery = (await client.EnableSmsFactorAsync(UserHelpers.Password).DefaultTimeout()).RecoveryCodes;
+
+        foreach (var code in recovery)
+        {
+            using var device = _instance.CreateClient();
+            await device.SendPhoneCodeAsync(phone).DefaultTimeout();
+            var signIn = await device.PhoneSignInAsync(phone, _twilio.LastCodeTo(phone)).DefaultTimeout();
+            Assert.Equal(["recovery_code"], signIn.SecondFactor!.Methods);
+            await device.CompleteSecondFactorAsync(signIn.SecondFactor.Challenge, "recovery_code", code).DefaultTimeout();
+        }
+
+        using var last = _instance.CreateClient();
+        await last.SendPhoneCodeAsync(phone).DefaultTimeout();
+        await last.PhoneSignInAsync(phone, _twilio.LastCodeTo(phone)).ShouldFailAsync("two_factor_required");
     }
 
     private async Task<(RoostClient Client, string Username, byte[] Secret)> RegisterWithTotpAsync()

@@ -1,0 +1,53 @@
+using System.CommandLine;
+using System.Globalization;
+
+namespace Roost.Cli.Commands;
+
+/// <summary>Options several commands share, with their environment-variable fallbacks.</summary>
+internal static class CommonOptions
+{
+    public static Option<Uri> Url() => new("--url", "-u")
+    {
+        Description = "The server's base URL (env ROOST_URL).",
+        DefaultValueFactory = _ => new Uri(Environment.GetEnvironmentVariable("ROOST_URL") ?? "http://127.0.0.1:8080"),
+    };
+
+    /// <summary>Durations as people write them: 500ms, 30s, 2m, 1h, or hh:mm:ss.</summary>
+    public static TimeSpan ParseDuration(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        text = text.Trim();
+        (string Suffix, double Seconds)[] units = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)];
+        foreach (var (suffix, seconds) in units)
+        {
+            if (text.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)
+                && double.TryParse(text[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+                && value >= 0)
+            {
+                return TimeSpan.FromSeconds(value * seconds);
+            }
+        }
+
+        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span >= TimeSpan.Zero
+            ? span
+            : throw new FormatException($"'{text}' is not a duration: use 500ms, 30s, 2m, 1h or hh:mm:ss.");
+    }
+
+    public static Option<TimeSpan> Duration(string name, string description, TimeSpan defaultValue) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result =>
+        {
+            try
+            {
+                return ParseDuration(result.Tokens.Single().Value);
+            }
+            catch (FormatException exception)
+            {
+                result.AddError(exception.Message);
+                return default;
+            }
+        },
+    };
+}

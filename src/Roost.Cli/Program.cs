@@ -1,0 +1,3 @@
+using Roost.Cli;
+
+return await RoostCli.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Roost.Core.Accounts;
+using Roost.Core.Admin;
+using Roost.Core.Delivery;
+using Roost.Core.Errors;
+using Roost.Core.Storage;
+using Roost.Protocol.Rest;
+using Roost.Server.Http;
+using Roost.Server.Options;
+using Roost.Server.RateLimiting;
+
+namespace Roost.Server.Endpoints;
+
+/// <summary>
+/// The operator API under /v1/admin, guarded by the configured admin token (header X-Admin-Token, compared in constant
+/// time). Without a configured token every admin route answers 404, as if it did not exist.
+/// </summary>
+internal static class AdminEndpoints
+{
+    public const string TokenHeader = "X-Admin-Token";
+
+    public static void MapAdminEndpoints(this RouteGroupBuilder v1, RoostOptions options)
+    {
+        var admin = v1.MapGroup("/admin")
+            .AddEndpointFilter(new AdminTokenFilter(options.Admin.Token))
+            .RequireRateLimiting(RateLimitingSetup.LoginPolicy)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        admin.MapGet("/stats", StatsAsync).WithName("AdminStats").WithSummary("Connections, stored counts, store size and process memory.");
+        admin.MapGet("/users", ListUsersAsync).WithName("AdminListUsers").WithSummary("Accounts by id; page with 'after'.");
+        admin.MapGet("/users/{username}", ShowUserAsync).WithName("AdminShowUser");
+        admin.MapPost("/users/{username}/disable", DisableAsync).WithName("AdminDisableUser").WithSummary("Disable an account: no log-in, every session revoked.");
+        admin.MapPost("/users/{username}/enable", EnableAsync).WithName("AdminEnableUser");
+        admin.MapDelete("/users/{username}/sessions", RevokeSessionsAsync).WithName("AdminRevokeSessions").WithSummary("Sign every device of the account out.");
+    }
+
+    private static async Task<Ok<AdminStatsResponse>> StatsAsync(IRoostStore store, EventRouter router, CancellationToken cancellationToken)
+    {
+        var stats = await store.Admin.GetStatsAsync(cancellationToken);
+        using var process = Process.GetCurrentProcess();
+        return TypedResults.Ok(new AdminStatsResponse(
+            stats.Accounts,
+            stats.Devices,
+            stats.Conversations,
+            stats.Messages,
+            stats.Events,
+            stats.StoreBytes,
+            router.ConnectionCount,
+            process.WorkingSet64,
+            GC.GetTotalMemory(forceFullCollection: false),
+            (DateTime.Now - process.StartTime).TotalSeconds));
+    }
+
+    private static async Task<Ok<AdminUserListResponse>> ListUsersAsync(IRoostStore store, CancellationToken cancellationToken, long after = 0, int limit = 100)
+    {
+        var users = await store.Admin.ListUsersAsync(after, Math.Clamp(limit, 1, 1000), cancellationToken);
+        return TypedResults.Ok(new AdminUserListResponse(users.Select(ToResponse).ToList(), users.Count == Math.Clamp(limit, 1, 1000) ? users[^1].Id : null));
+    }
+
+    private static async Task<Results<Ok<AdminUserResponse>, ProblemHttpResult>> ShowUserAsync(string username, IRoostStore store, CancellationToken cancellationToken) =>
+        await FindAsync(store, username, cancellationToken) is { } user ? TypedResults.Ok(ToResponse(user)) : Problems.From(RoostError.NotFound("The user"));
+
+    private static Task<Results<Ok<AdminUserResponse>, ProblemHttpResult>> DisableAsync(
+        string username, IRoostStore store, EventRouter router, TimeProvider time, CancellationToken cancellationToken) =>
+        SetDisabledAsync(username, time.GetUtcNow(), store, router, cancellationToken);
+
+    private static Task<Results<Ok<AdminUserResponse>, ProblemHttpResult>> EnableAsync(
+        string username, IRoostStore store, EventRouter router, CancellationToken cancellationToken) =>
+        SetDisabledAsync(username, null, store, router, cancellationToken);
+
+    private static async Task<Results<Ok<RevokedSessionsResponse>, ProblemHttpResult>> RevokeSessionsAsync(
+        string username, IRoostStore store, EventRouter router, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(store, username, cancellationToken) is not { } user)
+        {
+            return Problems.From(RoostError.NotFound("The user"));
+        }
+
+        var revoked = await store.Admin.RevokeSessionsAsync(user.Id, cancellationToken);
+        router.Disconnect(user.Id, deviceId: null);
+        return TypedResults.Ok(new RevokedSessionsResponse(revoked));
+    }
+
+    private static async Task<Results<Ok<AdminUserResponse>, ProblemHttpResult>> SetDisabledAsync(
+        string username, DateTimeOffset? disabledAt, IRoostStore store, EventRouter router, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(store, username, cancellationToken) is not { } user)
+        {
+            return Problems.From(RoostError.NotFound("The user"));
+        }
+
+        await store.Admin.SetDisabledAsync(user.Id, disabledAt, cancellationToken);
+        if (disabledAt is not null)
+        {
+            router.Disconnect(user.Id, deviceId: null);
+        }
+
+        return TypedResults.Ok(ToResponse((await FindAsync(store, username, cancellationToken))!));
+    }
+
+    private static Task<AdminUser?> FindAsync(IRoostStore store, string username, CancellationToken cancellationToken) =>
+        Username.Validate(username) is null
+            ? store.Admin.FindUserAsync(Username.Normalize(username), cancellationToken)
+            : Task.FromResult<AdminUser?>(null);
+
+    private static AdminUserResponse ToResponse(AdminUser user) =>
+        new(user.Id, user.Username, user.DisplayName, user.Phone, user.CreatedAt, user.DisabledAt, user.Devices, user.LastSeenAt);
+
+    private sealed class AdminTokenFilter(string configuredToken) : IEndpointFilter
+    {
+        private readonly byte[] _expected = Encoding.UTF8.GetBytes(configuredToken);
+
+        public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+        {
+            if (_expected.Length == 0)
+            {
+                return Problems.From(RoostError.NotFound("The resource"));
+            }
+
+            var presented = Encoding.UTF8.GetBytes(context.HttpContext.Request.Headers[TokenHeader].ToString());
+            if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(presented), SHA256.HashData(_expected)))
+            {
+                return Problems.From(new RoostError(ErrorKind.Unauthorized, ErrorCodes.Unauthorized, $"The admin API needs the configured admin token in {TokenHeader}."));
+            }
+
+            return await next(context);
+        }
+    }
+}
