@@ -10,6 +10,17 @@ internal static class CommonOptions
     {
         Description = "The server's base URL (env ROOST_URL).",
         DefaultValueFactory = _ => new Uri(Environment.GetEnvironmentVariable("ROOST_URL") ?? "http://127.0.0.1:8080"),
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Single().Value;
+            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+            {
+                return uri;
+            }
+
+            result.AddError($"'{text}' is not an http:// or https:// URL.");
+            return null;
+        },
     };
 
     /// <summary>Durations as people write them: 500ms, 30s, 2m, 1h, or hh:mm:ss.</summary>

@@ -1,0 +1,70 @@
+using Roost.Client;
+using Roost.Client.Realtime;
+using Roost.Protocol.Realtime;
+
+namespace Roost.Cli.Bench;
+
+/// <summary>A user the load generator created, signed in, and (when asked) connected.</summary>
+internal sealed class BenchUser(RoostClient client, string username, long accountId)
+{
+    public RoostClient Client => client;
+
+    public string Username => username;
+
+    public long AccountId => accountId;
+
+    public RoostConnection? Connection { get; set; }
+}
+
+/// <summary>Creates users in bulk over the public API, with bounded parallelism.</summary>
+internal static class BenchUsers
+{
+    public const string Password = "bench password 12345";
+
+    public static async Task<List<BenchUser>> CreateAsync(Uri url, int count, string prefix, int parallelism, Action<int>? progress, CancellationToken cancellationToken)
+    {
+        var users = new BenchUser[count];
+        var done = 0;
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (i, token) =>
+        {
+            var client = new RoostClient(new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 4 }) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(60) }, ownsHttpClient: true);
+            var username = $"{prefix}_{i}";
+            await client.RegisterAsync(username, Password, cancellationToken: token);
+            var login = await client.LoginAsync(username, Password, "bench", "roost-cli", token);
+            users[i] = new BenchUser(client, username, login.AccountId);
+            progress?.Invoke(Interlocked.Increment(ref done));
+        });
+        return [.. users];
+    }
+
+    /// <summary>Opens one live connection per user (following events from now on).</summary>
+    public static async Task ConnectAsync(IReadOnlyList<BenchUser> users, int parallelism, Action<int>? progress, CancellationToken cancellationToken)
+    {
+        var done = 0;
+        await Parallel.ForEachAsync(users, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (user, token) =>
+        {
+            user.Connection = await RoostConnection.ConnectAsync(user.Client.BaseAddress!, user.Client.AccessToken!, frameBuffer: 65_536, cancellationToken: token);
+            var synced = await user.Connection.SyncAsync(null, token);
+            if (synced.Type != ServerFrameTypes.Synced)
+            {
+                throw new InvalidOperationException("The server did not confirm the sync.");
+            }
+
+            progress?.Invoke(Interlocked.Increment(ref done));
+        });
+    }
+
+    public static async Task DisposeAsync(IEnumerable<BenchUser> users)
+    {
+        foreach (var user in users)
+        {
+            if (user.Connection is { } connection)
+            {
+                connection.Abort();
+                await connection.DisposeAsync();
+            }
+
+            user.Client.Dispose();
+        }
+    }
+}

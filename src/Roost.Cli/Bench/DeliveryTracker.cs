@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Roost.Client.Realtime;
+using Roost.Protocol.Events;
+
+namespace Roost.Cli.Bench;
+
+/// <summary>
+/// Counts deliveries of bench messages to users other than their sender: once each is a delivery, again is a
+/// duplicate. Bodies start with the sender's Stopwatch timestamp, so end-to-end latency is measured on one clock.
+/// </summary>
+internal sealed class DeliveryTracker
+{
+    private readonly ConcurrentDictionary<(string ClientId, long Receiver), byte> _seen = new();
+    private long _delivered;
+    private long _duplicates;
+
+    public LatencyRecorder EndToEnd { get; } = new();
+
+    public long Delivered => Interlocked.Read(ref _delivered);
+
+    public long Duplicates => Interlocked.Read(ref _duplicates);
+
+    public static string Body(int size)
+    {
+        var stamp = Stopwatch.GetTimestamp().ToString(CultureInfo.InvariantCulture) + "|";
+        return stamp.Length >= size ? stamp : stamp + new string('x', size - stamp.Length);
+    }
+
+    public void OnMessage(MessageCreatedEvent created, long receiverId)
+    {
+        var message = created.Message;
+        if (message.SenderId == receiverId)
+        {
+            return; // The sender's own stream echoes its message for its other devices.
+        }
+
+        if (!_seen.TryAdd((message.ClientId, receiverId), 0))
+        {
+            Interlocked.Increment(ref _duplicates);
+            return;
+        }
+
+        Interlocked.Increment(ref _delivered);
+        var body = message.Body ?? "";
+        var bar = body.IndexOf('|', StringComparison.Ordinal);
+        if (bar > 0 && long.TryParse(body.AsSpan(0, bar), NumberStyles.None, CultureInfo.InvariantCulture, out var sentAt))
+        {
+            EndToEnd.RecordSince(sentAt);
+        }
+    }
+
+    /// <summary>Reads one connection until it closes or <paramref name="cancellationToken"/> fires.</summary>
+    public async Task ReadAsync(RoostConnection connection, long receiverId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await connection.ReadAsync(cancellationToken) is { } frame)
+            {
+                if (frame.Event is MessageCreatedEvent created)
+                {
+                    OnMessage(created, receiverId);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The run is over.
+        }
+    }
+
+    /// <summary>Waits (bounded) until <paramref name="expected"/> deliveries arrived.</summary>
+    public async Task WaitForAsync(long expected, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (Delivered < expected && Stopwatch.GetTimestamp() < deadline)
+        {
+            await Task.Delay(20);
+        }
+    }
+}

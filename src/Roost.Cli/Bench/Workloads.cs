@@ -1,0 +1,272 @@
+using System.Diagnostics;
+using Roost.Client.Realtime;
+using Spectre.Console;
+
+namespace Roost.Cli.Bench;
+
+/// <summary>The four workloads of <c>roost bench</c>. Each creates its own users, runs bounded, and reports.</summary>
+internal static class Workloads
+{
+    /// <summary>N connected users send 1:1 messages to random online peers (each user has up to four).</summary>
+    public static async Task<BenchReport> OnlineAsync(BenchSettings settings, IAnsiConsole console, CancellationToken cancellationToken)
+    {
+        var report = Start("online", settings);
+        var users = await SetUpAsync(settings, settings.Users, console, cancellationToken);
+        try
+        {
+            var peers = Math.Min(2, (settings.Users - 1) / 2);
+            var conversations = users.Select(_ => new List<long>()).ToArray();
+            await Parallel.ForAsync(0, users.Count * Math.Max(1, peers), new ParallelOptions { MaxDegreeOfParallelism = settings.Parallelism, CancellationToken = cancellationToken }, async (k, token) =>
+            {
+                var i = k / Math.Max(1, peers);
+                var j = (i + 1 + (k % Math.Max(1, peers))) % users.Count;
+                if (i == j)
+                {
+                    return;
+                }
+
+                var conversation = await users[i].Client.CreateDirectAsync(users[j].Username, token);
+                lock (conversations[i])
+                {
+                    conversations[i].Add(conversation.Id);
+                }
+
+                lock (conversations[j])
+                {
+                    conversations[j].Add(conversation.Id);
+                }
+            });
+
+            var senders = users.Select((u, i) => (u.Connection!, conversations[i].ToArray())).Where(s => s.Item2.Length > 0).ToList();
+            return await MeasureAsync(report, settings, users, senders, console, cancellationToken);
+        }
+        finally
+        {
+            await BenchUsers.DisposeAsync(users);
+        }
+    }
+
+    /// <summary>Groups of <paramref name="groupSize"/>; one member of each sends, every other member receives.</summary>
+    public static async Task<BenchReport> GroupAsync(BenchSettings settings, int groupSize, IAnsiConsole console, CancellationToken cancellationToken)
+    {
+        var report = Start("group", settings);
+        report.Parameters["group size"] = groupSize;
+        var groups = Math.Max(1, settings.Users / groupSize);
+        report.Parameters["groups"] = groups;
+        var users = await SetUpAsync(settings, groups * groupSize, console, cancellationToken);
+        try
+        {
+            var senders = new List<(RoostConnection, long[])>();
+            for (var g = 0; g < groups; g++)
+            {
+                var members = users.Skip(g * groupSize).Take(groupSize).ToList();
+                var group = await members[0].Client.CreateGroupAsync($"bench {g}", members.Skip(1).Select(m => m.Username).ToList(), cancellationToken);
+                senders.Add((members[0].Connection!, [group.Id]));
+            }
+
+            var result = await MeasureAsync(report, settings, users, senders, console, cancellationToken);
+            result.Results["fan-out per message"] = groupSize - 1;
+            return result;
+        }
+        finally
+        {
+            await BenchUsers.DisposeAsync(users);
+        }
+    }
+
+    /// <summary>C authenticated connections held open: how long to open them, and server memory per connection.</summary>
+    public static async Task<BenchReport> IdleAsync(BenchSettings settings, int connections, TimeSpan hold, IAnsiConsole console, CancellationToken cancellationToken)
+    {
+        var report = Start("idle", settings);
+        report.Parameters["connections"] = connections;
+        var server = ServerProcess.Find(settings.ServerPid);
+        var accounts = Math.Max(1, Math.Min(settings.Users, connections));
+        var users = await BenchUsers.CreateAsync(settings.Url, accounts, settings.Prefix, settings.Parallelism, null, cancellationToken);
+        var open = new List<RoostConnection>(connections);
+        try
+        {
+            GC.Collect();
+            var rssBefore = server?.ResidentBytes() ?? 0;
+            var cpuBefore = server?.CpuSeconds() ?? 0;
+            var started = Stopwatch.GetTimestamp();
+            var gate = new Lock();
+            await Parallel.ForAsync(0, connections, new ParallelOptions { MaxDegreeOfParallelism = settings.Parallelism * 2, CancellationToken = cancellationToken }, async (i, token) =>
+            {
+                var user = users[i % users.Count];
+                var connection = await RoostConnection.ConnectAsync(settings.Url, user.Client.AccessToken!, frameBuffer: 64, cancellationToken: token);
+                lock (gate)
+                {
+                    open.Add(connection);
+                }
+            });
+            var connectTime = Stopwatch.GetElapsedTime(started);
+            var cpuConnect = (server?.CpuSeconds() ?? 0) - cpuBefore;
+            await Task.Delay(hold, cancellationToken);
+            var rssAfter = server?.ResidentBytes() ?? 0;
+            report.Results["connected"] = open.Count;
+            report.Results["connect time s"] = Math.Round(connectTime.TotalSeconds, 3);
+            report.Results["connects per s"] = Math.Round(open.Count / connectTime.TotalSeconds, 1);
+            if (server is not null)
+            {
+                report.Results["server rss before MiB"] = Math.Round(rssBefore / 1048576.0, 1);
+                report.Results["server rss after MiB"] = Math.Round(rssAfter / 1048576.0, 1);
+                report.Results["server bytes per connection"] = (rssAfter - rssBefore) / Math.Max(1, open.Count);
+                report.Results["server CPU per connect ms"] = Math.Round(cpuConnect * 1000 / Math.Max(1, open.Count), 3);
+            }
+
+            return report;
+        }
+        finally
+        {
+            foreach (var connection in open)
+            {
+                connection.Abort();
+                await connection.DisposeAsync();
+            }
+
+            await BenchUsers.DisposeAsync(users);
+        }
+    }
+
+    /// <summary>M messages to offline users; then they connect and drain everything they missed.</summary>
+    public static async Task<BenchReport> OfflineAsync(BenchSettings settings, int senderCount, IAnsiConsole console, CancellationToken cancellationToken)
+    {
+        var report = Start("offline", settings);
+        var receivers = settings.Users;
+        senderCount = Math.Max(1, Math.Min(senderCount, receivers));
+        report.Parameters["senders"] = senderCount;
+        var server = ServerProcess.Find(settings.ServerPid);
+        var all = await BenchUsers.CreateAsync(settings.Url, receivers + senderCount, settings.Prefix, settings.Parallelism, null, cancellationToken);
+        var senders = all.Take(senderCount).ToList();
+        var offline = all.Skip(senderCount).ToList();
+        try
+        {
+            await BenchUsers.ConnectAsync(senders, settings.Parallelism, null, cancellationToken);
+            var byReceiver = new long[offline.Count];
+            var perSender = senders.Select(_ => new List<long>()).ToArray();
+            await Parallel.ForAsync(0, offline.Count, new ParallelOptions { MaxDegreeOfParallelism = settings.Parallelism, CancellationToken = cancellationToken }, async (r, token) =>
+            {
+                var sender = r % senderCount;
+                var conversation = await senders[sender].Client.CreateDirectAsync(offline[r].Username, token);
+                byReceiver[r] = conversation.Id;
+                lock (perSender[sender])
+                {
+                    perSender[sender].Add(conversation.Id);
+                }
+            });
+            var cursors = await Task.WhenAll(offline.Select(async u => (await u.Client.GetConversationsAsync(limit: 1, cancellationToken: cancellationToken)).Cursor));
+
+            var driver = new SendDriver(settings with { Rate = 0 });
+            var cpuBefore = server?.CpuSeconds() ?? 0;
+            var sendStarted = Stopwatch.GetTimestamp();
+            await driver.RunAsync(senders.Select((s, i) => (s.Connection!, perSender[i].ToArray())).ToList(), cancellationToken);
+            var sendTime = Stopwatch.GetElapsedTime(sendStarted);
+            var cpuStore = (server?.CpuSeconds() ?? 0) - cpuBefore;
+
+            var tracker = new DeliveryTracker();
+            using var stopReading = new CancellationTokenSource();
+            var drainStarted = Stopwatch.GetTimestamp();
+            var readers = new List<Task>();
+            await Parallel.ForAsync(0, offline.Count, new ParallelOptions { MaxDegreeOfParallelism = settings.Parallelism * 2, CancellationToken = cancellationToken }, async (r, token) =>
+            {
+                var connection = await RoostConnection.ConnectAsync(settings.Url, offline[r].Client.AccessToken!, syncFrom: cursors[r], frameBuffer: 1 << 20, cancellationToken: token);
+                offline[r].Connection = connection;
+                var reader = tracker.ReadAsync(connection, offline[r].AccountId, stopReading.Token);
+                lock (readers)
+                {
+                    readers.Add(reader);
+                }
+            });
+            await tracker.WaitForAsync(driver.Acked, TimeSpan.FromSeconds(60));
+            var drainTime = Stopwatch.GetElapsedTime(drainStarted);
+            await stopReading.CancelAsync();
+            await Task.WhenAll(readers);
+
+            report.Results["acked"] = driver.Acked;
+            report.Results["store msgs per s"] = Math.Round(driver.Acked / sendTime.TotalSeconds, 1);
+            report.Results["drained"] = tracker.Delivered;
+            report.Results["drain time s"] = Math.Round(drainTime.TotalSeconds, 3);
+            report.Results["lost"] = driver.Acked - tracker.Delivered;
+            report.Results["duplicates"] = tracker.Duplicates;
+            report.AddLatency("ack", driver.AckLatency.Summarize());
+            if (server is not null)
+            {
+                report.Results["server CPU per stored message us"] = Math.Round(cpuStore * 1e6 / Math.Max(1, driver.Acked), 1);
+            }
+
+            return report;
+        }
+        finally
+        {
+            await BenchUsers.DisposeAsync(all);
+        }
+    }
+
+    private static async Task<BenchReport> MeasureAsync(
+        BenchReport report, BenchSettings settings, List<BenchUser> users, List<(RoostConnection, long[])> senders, IAnsiConsole console, CancellationToken cancellationToken)
+    {
+        var server = ServerProcess.Find(settings.ServerPid);
+        var tracker = new DeliveryTracker();
+        using var stopReading = new CancellationTokenSource();
+        var readers = users.Select(u => tracker.ReadAsync(u.Connection!, u.AccountId, stopReading.Token)).ToList();
+        var driver = new SendDriver(settings);
+        var cpuBefore = server?.CpuSeconds() ?? 0;
+        var started = Stopwatch.GetTimestamp();
+        console.MarkupLineInterpolated($"Sending for up to {settings.Duration.TotalSeconds:0.#} s from {senders.Count} senders…");
+        await driver.RunAsync(senders, cancellationToken);
+        var sendTime = Stopwatch.GetElapsedTime(started);
+
+        // Everything acknowledged must arrive: wait for the tail, bounded.
+        var expected = (long)Math.Round(driver.Acked * ExpectedReceivers(report));
+        await tracker.WaitForAsync(expected, TimeSpan.FromSeconds(30));
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        var cpu = (server?.CpuSeconds() ?? 0) - cpuBefore;
+        await stopReading.CancelAsync();
+        await Task.WhenAll(readers);
+
+        report.Results["sent"] = driver.Sent;
+        report.Results["acked"] = driver.Acked;
+        report.Results["failed sends"] = driver.Failed;
+        report.Results["delivered"] = tracker.Delivered;
+        report.Results["lost"] = expected - tracker.Delivered;
+        report.Results["duplicates"] = tracker.Duplicates;
+        report.Results["send seconds"] = Math.Round(sendTime.TotalSeconds, 3);
+        report.Results["acked msgs per s"] = Math.Round(driver.Acked / sendTime.TotalSeconds, 1);
+        report.Results["delivered per s"] = Math.Round(tracker.Delivered / elapsed.TotalSeconds, 1);
+        report.AddLatency("ack", driver.AckLatency.Summarize());
+        report.AddLatency("end-to-end", tracker.EndToEnd.Summarize());
+        if (server is not null)
+        {
+            report.Results["server CPU s"] = Math.Round(cpu, 3);
+            report.Results["server CPU per delivery us"] = Math.Round(cpu * 1e6 / Math.Max(1, tracker.Delivered), 2);
+            report.Results["server rss MiB"] = Math.Round(server.ResidentBytes() / 1048576.0, 1);
+        }
+
+        return report;
+    }
+
+    private static double ExpectedReceivers(BenchReport report) =>
+        report.Parameters.TryGetValue("group size", out var size) ? (int)size - 1 : 1;
+
+    private static BenchReport Start(string workload, BenchSettings settings)
+    {
+        var report = new BenchReport(workload);
+        report.Parameters["url"] = settings.Url.ToString();
+        report.Parameters["users"] = settings.Users;
+        report.Parameters["duration s"] = settings.Duration.TotalSeconds;
+        report.Parameters["messages"] = settings.Messages;
+        report.Parameters["window"] = settings.Window;
+        report.Parameters["rate"] = settings.Rate;
+        report.Parameters["body bytes"] = settings.BodyBytes;
+        return report;
+    }
+
+    private static async Task<List<BenchUser>> SetUpAsync(BenchSettings settings, int count, IAnsiConsole console, CancellationToken cancellationToken)
+    {
+        console.MarkupLineInterpolated($"Creating {count} users…");
+        var users = await BenchUsers.CreateAsync(settings.Url, count, settings.Prefix, settings.Parallelism, null, cancellationToken);
+        console.MarkupLineInterpolated($"Connecting {count} users…");
+        await BenchUsers.ConnectAsync(users, settings.Parallelism, null, cancellationToken);
+        return users;
+    }
+}

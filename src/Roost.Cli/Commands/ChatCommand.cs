@@ -1,0 +1,284 @@
+using System.CommandLine;
+using System.Globalization;
+using Roost.Client;
+using Roost.Client.Realtime;
+using Roost.Protocol.Events;
+using Roost.Protocol.Realtime;
+using Roost.Protocol.Rest;
+using Spectre.Console;
+
+namespace Roost.Cli.Commands;
+
+/// <summary>
+/// <c>roost chat</c>: a terminal client. Log in, list conversations, open one, send, and see live messages, receipts
+/// and typing. Commands start with '/'; anything else is sent to the open conversation.
+/// </summary>
+internal static class ChatCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var url = CommonOptions.Url();
+        var username = new Option<string>("--username", "-n") { Description = "Your username.", Required = true };
+        var password = new Option<string?>("--password") { Description = "Your password (env ROOST_PASSWORD; asked for when absent)." };
+        var command = new Command("chat", "Chat in the terminal: /list, /open <name>, /dm <username>, /history, /quit.") { url, username, password };
+        command.SetAction((result, cancellationToken) =>
+            new ChatSession(console, result.GetValue(url)!).RunAsync(result.GetValue(username)!, result.GetValue(password) ?? Environment.GetEnvironmentVariable("ROOST_PASSWORD"), cancellationToken));
+        return command;
+    }
+
+    private sealed class ChatSession(IAnsiConsole console, Uri url)
+    {
+        private readonly Dictionary<long, string> _names = [];
+        private readonly Lock _gate = new();
+        private RoostClient _client = null!;
+        private RoostLiveClient? _live;
+        private long _me;
+        private ConversationResponse? _open;
+
+        public async Task<int> RunAsync(string username, string? password, CancellationToken cancellationToken)
+        {
+            using var client = new RoostClient(url);
+            _client = client;
+            password ??= console.Prompt(new TextPrompt<string>("Password:").Secret());
+            try
+            {
+                var login = await client.LoginAsync(username, password, Environment.MachineName, "roost-cli", cancellationToken);
+                if (login.SecondFactor is { } challenge)
+                {
+                    var method = challenge.Methods.Count == 1 ? challenge.Methods[0] : console.Prompt(new SelectionPrompt<string>().Title("Second factor:").AddChoices(challenge.Methods));
+                    if (method == "sms")
+                    {
+                        await client.SendSecondFactorSmsAsync(challenge.Challenge, cancellationToken);
+                    }
+
+                    login = await client.CompleteSecondFactorAsync(challenge.Challenge, method, console.Ask<string>($"{method} code:"), cancellationToken);
+                }
+
+                _me = login.AccountId;
+            }
+            catch (RoostApiException exception)
+            {
+                console.MarkupLineInterpolated($"[red]{exception.Code}:[/] {exception.Title}");
+                return 1;
+            }
+
+            await using var live = new RoostLiveClient(url, client.AccessToken!);
+            _live = live;
+            await live.StartAsync(cancellationToken);
+            var printing = PrintEventsAsync(live, cancellationToken);
+            console.MarkupLine("[grey]Connected. /list to see conversations, /open <name> to open one, /quit to leave.[/]");
+            await ListAsync(cancellationToken);
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var line = await ReadLineAsync(cancellationToken);
+                if (line is null || line == "/quit")
+                {
+                    break;
+                }
+
+                try
+                {
+                    await HandleAsync(line.Trim(), cancellationToken);
+                }
+                catch (RoostApiException exception)
+                {
+                    console.MarkupLineInterpolated($"[red]{exception.Code}:[/] {exception.Title}");
+                }
+                catch (RoostRealtimeException exception)
+                {
+                    console.MarkupLineInterpolated($"[red]{exception.Code}:[/] {exception.Message}");
+                }
+            }
+
+            await live.DisposeAsync();
+            await printing;
+            return 0;
+        }
+
+        private async Task HandleAsync(string line, CancellationToken cancellationToken)
+        {
+            if (line.Length == 0)
+            {
+                return;
+            }
+
+            if (line == "/list")
+            {
+                await ListAsync(cancellationToken);
+            }
+            else if (line.StartsWith("/open ", StringComparison.Ordinal))
+            {
+                await OpenAsync(line[6..].Trim(), cancellationToken);
+            }
+            else if (line.StartsWith("/dm ", StringComparison.Ordinal))
+            {
+                var conversation = await _client.CreateDirectAsync(line[4..].Trim(), cancellationToken);
+                await ShowAsync(conversation, cancellationToken);
+            }
+            else if (line == "/history" && _open is not null)
+            {
+                await ShowAsync(_open, cancellationToken);
+            }
+            else if (line.StartsWith('/'))
+            {
+                console.MarkupLine("[grey]Commands: /list, /open <name>, /dm <username>, /history, /quit[/]");
+            }
+            else if (_open is null)
+            {
+                console.MarkupLine("[yellow]Open a conversation first: /open <name> or /dm <username>.[/]");
+            }
+            else
+            {
+                var ack = await _live!.SendAsync(_open.Id, line, cancellationToken: cancellationToken);
+                console.MarkupLineInterpolated($"[grey]  ✓ sent #{ack.Seq}[/]");
+            }
+        }
+
+        private async Task ListAsync(CancellationToken cancellationToken)
+        {
+            var list = await _client.GetConversationsAsync(cancellationToken: cancellationToken);
+            var table = new Table().AddColumns("conversation", "unread", "last message");
+            foreach (var conversation in list.Conversations)
+            {
+                Remember(conversation);
+                table.AddRow(
+                    Markup.Escape(NameOf(conversation)),
+                    conversation.UnreadCount.ToString(CultureInfo.InvariantCulture),
+                    Markup.Escape(conversation.LastMessage is { } last ? $"{Who(last.SenderId)}: {last.Body ?? "(deleted)"}" : "—"));
+            }
+
+            console.Write(table);
+        }
+
+        private async Task OpenAsync(string name, CancellationToken cancellationToken)
+        {
+            var list = await _client.GetConversationsAsync(limit: 200, cancellationToken: cancellationToken);
+            var match = list.Conversations.FirstOrDefault(c => string.Equals(NameOf(c), name, StringComparison.OrdinalIgnoreCase));
+            if (match is null)
+            {
+                console.MarkupLineInterpolated($"[yellow]No conversation called {name}. Try /dm {name}.[/]");
+                return;
+            }
+
+            await ShowAsync(match, cancellationToken);
+        }
+
+        private async Task ShowAsync(ConversationResponse conversation, CancellationToken cancellationToken)
+        {
+            Remember(conversation);
+            _open = conversation;
+            console.Write(new Rule(Markup.Escape(NameOf(conversation))));
+            var history = await _client.GetMessagesAsync(conversation.Id, limit: 20, cancellationToken: cancellationToken);
+            foreach (var message in history.Messages)
+            {
+                Print(message);
+            }
+
+            if (history.Messages.Count > 0)
+            {
+                await _live!.MarkReadAsync(conversation.Id, history.Messages[^1].Seq, cancellationToken);
+            }
+        }
+
+        private async Task PrintEventsAsync(RoostLiveClient live, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await foreach (var frame in live.ReadAllAsync(cancellationToken))
+                {
+                    switch (frame.Event)
+                    {
+                        case MessageCreatedEvent created when created.Message.ConversationId == _open?.Id:
+                            Print(created.Message);
+                            if (created.Message.SenderId != _me)
+                            {
+                                await live.MarkReadAsync(created.Message.ConversationId, created.Message.Seq, cancellationToken);
+                            }
+
+                            break;
+                        case MessageCreatedEvent created when created.Message.SenderId != _me:
+                            console.MarkupLineInterpolated($"[blue]● new message from {Who(created.Message.SenderId)}[/]");
+                            break;
+                        case ReceiptEvent receipt when receipt.ConversationId == _open?.Id && receipt.AccountId != _me:
+                            console.MarkupLineInterpolated($"[grey]  {(receipt.Kind == "read" ? "✓✓ read" : "✓ delivered")} by {Who(receipt.AccountId)} up to #{receipt.Seq}[/]");
+                            break;
+                    }
+
+                    if (frame.Type == ServerFrameTypes.Typing && frame.ConversationId == _open?.Id)
+                    {
+                        console.MarkupLineInterpolated($"[grey]  {Who(frame.AccountId ?? 0)} is typing…[/]");
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Leaving.
+            }
+        }
+
+        /// <summary>Reads a line; the first key of a line tells the others you are typing. Redirected input is read plainly.</summary>
+        private async Task<string?> ReadLineAsync(CancellationToken cancellationToken)
+        {
+            if (Console.IsInputRedirected)
+            {
+                return await Console.In.ReadLineAsync(cancellationToken);
+            }
+
+            var buffer = new System.Text.StringBuilder();
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                if (!Console.KeyAvailable)
+                {
+                    await Task.Delay(15, cancellationToken);
+                    continue;
+                }
+
+                var key = Console.ReadKey(intercept: false);
+                if (key.Key == ConsoleKey.Enter)
+                {
+                    Console.WriteLine();
+                    return buffer.ToString();
+                }
+
+                if (key.Key == ConsoleKey.Backspace && buffer.Length > 0)
+                {
+                    buffer.Length--;
+                    continue;
+                }
+
+                if (buffer.Length == 0 && key.KeyChar != '/' && _open is not null)
+                {
+                    _ = _live!.TypingAsync(_open.Id, cancellationToken);
+                }
+
+                buffer.Append(key.KeyChar);
+            }
+
+            return null;
+        }
+
+        private void Print(MessageResponse message)
+        {
+            var time = message.SentAt.ToLocalTime().ToString("HH:mm", CultureInfo.InvariantCulture);
+            lock (_gate)
+            {
+                console.MarkupLineInterpolated($"[grey]{time} #{message.Seq}[/] [bold]{Who(message.SenderId)}[/]: {message.Body ?? "(deleted)"}{(message.EditedAt is null ? "" : " (edited)")}");
+            }
+        }
+
+        private void Remember(ConversationResponse conversation)
+        {
+            foreach (var member in conversation.Members)
+            {
+                _names[member.AccountId] = member.Username;
+            }
+        }
+
+        private string Who(long accountId) => accountId == _me ? "you" : _names.GetValueOrDefault(accountId, "#" + accountId.ToString(CultureInfo.InvariantCulture));
+
+        private string NameOf(ConversationResponse conversation) =>
+            conversation.Kind == "group"
+                ? conversation.Title ?? "group"
+                : conversation.Members.FirstOrDefault(m => m.AccountId != _me)?.Username ?? "direct";
+    }
+}
