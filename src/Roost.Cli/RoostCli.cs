@@ -15,6 +15,12 @@ public static class RoostCli
             Ansi = output == Console.Out ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = output == Console.Out ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
         });
+        if (output != Console.Out || Console.IsOutputRedirected)
+        {
+            // No terminal to measure: wide enough that tables do not wrap values (a username must stay greppable).
+            console.Profile.Width = 240;
+        }
+
         var root = new RootCommand("roost — run, operate, chat with and load-test a Roost server")
         {
             ConfigCommand.Create(console),
