@@ -25,13 +25,39 @@ internal sealed class SqliteMessageStore(SqliteStore store) : IMessageStore
                 }
             }
 
-            var sender = SqliteQueries.LoadMember(context, message.ConversationId, message.SenderId);
-            if (sender is not { IsCurrent: true })
+            // One query answers both "may the sender post?" and "who receives it?" (the hot path: no join, no second lookup).
+            var membership = context.Command("""
+                SELECT account_id, joined_seq, left_seq FROM conversation_members
+                WHERE conversation_id = $conversation AND (left_seq IS NULL OR account_id = $sender)
+                """);
+            membership.Parameters.AddWithValue("$conversation", message.ConversationId);
+            membership.Parameters.AddWithValue("$sender", message.SenderId);
+            var recipients = new List<long>();
+            long? senderJoinedSeq = null;
+            using (var reader = membership.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    var accountId = reader.GetInt64(0);
+                    var current = reader.IsDBNull(2);
+                    if (current)
+                    {
+                        recipients.Add(accountId);
+                    }
+
+                    if (accountId == message.SenderId && current)
+                    {
+                        senderJoinedSeq = reader.GetInt64(1);
+                    }
+                }
+            }
+
+            if (senderJoinedSeq is not { } joinedSeq)
             {
                 return ConversationRules.NotAMember();
             }
 
-            if (message.ReplyTo is { } replyTo && !IsVisibleMessage(context, message.ConversationId, replyTo, sender))
+            if (message.ReplyTo is { } replyTo && (replyTo <= joinedSeq || !MessageExists(context, message.ConversationId, replyTo)))
             {
                 return RoostError.Validation("replyTo", "replyTo must be a message of this conversation that you can see.");
             }
@@ -54,7 +80,7 @@ internal sealed class SqliteMessageStore(SqliteStore store) : IMessageStore
             insert.ExecuteNonQuery();
 
             var created = new Message(message.ConversationId, seq, message.SenderId, message.ClientId, message.Body, message.ReplyTo, message.Now, null, null, []);
-            context.Emit(new MessageCreatedEvent(created.ToResponse()), SqliteQueries.LoadCurrentMemberIds(context, message.ConversationId), message.Now);
+            context.Emit(new MessageCreatedEvent(created.ToResponse()), recipients, message.Now);
             return new SendResult(message.ConversationId, seq, message.ClientId, message.Now, Duplicate: false);
         }, cancellationToken);
 
@@ -217,13 +243,8 @@ internal sealed class SqliteMessageStore(SqliteStore store) : IMessageStore
             return new MessagePage(page, more);
         }, cancellationToken);
 
-    private static bool IsVisibleMessage(SqliteWriteContext context, long conversationId, long seq, Member member)
+    private static bool MessageExists(SqliteWriteContext context, long conversationId, long seq)
     {
-        if (!member.CanSee(seq))
-        {
-            return false;
-        }
-
         var exists = context.Command("SELECT 1 FROM messages WHERE conversation_id = $conversation AND seq = $seq");
         exists.Parameters.AddWithValue("$conversation", conversationId);
         exists.Parameters.AddWithValue("$seq", seq);

@@ -25,9 +25,12 @@ internal static class BenchUsers
     {
         var users = new BenchUser[count];
         var done = 0;
+
+        // One HTTP connection pool for all users (each keeps its own token): thousands of users must not mean thousands of sockets.
+        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = parallelism }) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(60) };
         await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (i, token) =>
         {
-            var client = new RoostClient(new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 4 }) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(60) }, ownsHttpClient: true);
+            var client = new RoostClient(http);
             var username = $"{prefix}_{i}";
             await client.RegisterAsync(username, Password, cancellationToken: token);
             var login = await client.LoginAsync(username, Password, "bench", "roost-cli", token);
