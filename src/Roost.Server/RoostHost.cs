@@ -101,6 +101,21 @@ public sealed class RoostHost : IAsyncDisposable
         app.UseStatusCodePages();
         app.UseUtf8Bodies();
         app.UseWebSockets();
+
+        // The web client: static files from wwwroot, with a policy that allows nothing from elsewhere and no inline script.
+        app.Use(async (context, next) =>
+        {
+            if (!context.Request.Path.StartsWithSegments("/v1", StringComparison.Ordinal))
+            {
+                context.Response.Headers.ContentSecurityPolicy =
+                    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'";
+                context.Response.Headers.XContentTypeOptions = "nosniff";
+            }
+
+            await next();
+        });
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
 

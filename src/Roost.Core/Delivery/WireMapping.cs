@@ -26,7 +26,7 @@ public static class WireMapping
     public static MemberResponse ToResponse(this Member member)
     {
         ArgumentNullException.ThrowIfNull(member);
-        return new MemberResponse(member.AccountId, member.Username, member.DisplayName, member.Role, member.JoinedAt);
+        return new MemberResponse(member.AccountId, member.Username, member.DisplayName, member.Role, member.JoinedAt, member.ReadSeq, member.DeliveredSeq);
     }
 
     public static ConversationResponse ToResponse(this ConversationView view)

@@ -15,7 +15,8 @@ public sealed record AddMembersRequest(IReadOnlyList<string>? Usernames);
 /// <summary>PUT /v1/conversations/{id}/members/{accountId}/role: "admin" or "member"; "owner" transfers ownership.</summary>
 public sealed record SetRoleRequest(string? Role);
 
-public sealed record MemberResponse(long AccountId, string Username, string DisplayName, string Role, DateTimeOffset JoinedAt);
+/// <summary>A member; <see cref="ReadSeq"/> and <see cref="DeliveredSeq"/> are their receipt marks (shown to the other members).</summary>
+public sealed record MemberResponse(long AccountId, string Username, string DisplayName, string Role, DateTimeOffset JoinedAt, long ReadSeq = 0, long DeliveredSeq = 0);
 
 /// <summary>A conversation as one member sees it.</summary>
 public sealed record ConversationResponse(

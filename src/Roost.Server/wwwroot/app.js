@@ -1,0 +1,501 @@
+// The Roost web client. Talks only to the public API. User content is only ever set as text, never as HTML.
+import { request, ApiError, LiveConnection } from './api.js';
+
+const app = document.getElementById('app');
+const state = {
+  token: localStorage.getItem('roost.token'),
+  me: null,
+  conversations: new Map(), // id -> conversation
+  messages: new Map(), // conversation id -> Map(seq -> message)
+  pendingByClientId: new Map(), // client id -> { conversationId, body, replyTo }
+  presence: new Map(), // account id -> status
+  openId: null,
+  replyTo: null,
+  typingTimers: new Map(),
+  live: null,
+};
+
+function h(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith('on')) element.addEventListener(key.slice(2), value);
+    else if (key === 'class') element.className = value;
+    else element.setAttribute(key, value === true ? '' : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return element;
+}
+
+const api = (method, path, body) => request(method, path, body, state.token);
+
+// ---- sign-in ---------------------------------------------------------------------------------------------
+
+function renderAuth(message = '') {
+  const error = h('p', { class: 'error', role: 'alert' }, message);
+  const loginForm = h('form', { 'aria-label': 'Log in', onsubmit: async (event) => {
+    event.preventDefault();
+    const data = new FormData(loginForm);
+    try {
+      const login = await request('POST', '/v1/sessions', { username: data.get('username'), password: data.get('password'), deviceName: 'Web browser', platform: 'web' });
+      await completeLogin(login, error);
+    } catch (failure) { error.textContent = describe(failure); }
+  } },
+    h('h2', {}, 'Log in'),
+    h('label', {}, 'Username', h('input', { name: 'username', autocomplete: 'username', required: true })),
+    h('label', {}, 'Password', h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true })),
+    h('button', { class: 'primary', type: 'submit' }, 'Log in'));
+  const registerForm = h('form', { 'aria-label': 'Register', onsubmit: async (event) => {
+    event.preventDefault();
+    const data = new FormData(registerForm);
+    try {
+      await request('POST', '/v1/accounts', { username: data.get('username'), password: data.get('password') });
+      const login = await request('POST', '/v1/sessions', { username: data.get('username'), password: data.get('password'), deviceName: 'Web browser', platform: 'web' });
+      await completeLogin(login, error);
+    } catch (failure) { error.textContent = describe(failure); }
+  } },
+    h('h2', {}, 'Create an account'),
+    h('label', {}, 'Username', h('input', { name: 'username', autocomplete: 'username', required: true, minlength: 3, maxlength: 32 })),
+    h('label', {}, 'Password', h('input', { name: 'password', type: 'password', autocomplete: 'new-password', required: true, minlength: 8 })),
+    h('button', { type: 'submit' }, 'Register'));
+  app.replaceChildren(h('section', { class: 'auth' }, h('h1', {}, 'Roost'), error, loginForm, registerForm));
+}
+
+async function completeLogin(login, error) {
+  if (login.secondFactor) {
+    const challenge = login.secondFactor;
+    const form = h('form', { 'aria-label': 'Second factor', onsubmit: async (event) => {
+      event.preventDefault();
+      const data = new FormData(form);
+      try {
+        const done = await request('POST', '/v1/sessions/second-factor', { challenge: challenge.challenge, method: data.get('method'), code: data.get('code') });
+        await startSession(done.token);
+      } catch (failure) { error.textContent = describe(failure); }
+    } },
+      h('h2', {}, 'Two-factor authentication'),
+      h('label', {}, 'Method', h('select', { name: 'method' }, challenge.methods.map((m) => h('option', { value: m }, m.replace('_', ' '))))),
+      challenge.methods.includes('sms') ? h('button', { type: 'button', onclick: () => request('POST', '/v1/sessions/second-factor/sms', { challenge: challenge.challenge }).catch((f) => { error.textContent = describe(f); }) }, 'Text me a code') : null,
+      h('label', {}, 'Code', h('input', { name: 'code', autocomplete: 'one-time-code', required: true })),
+      h('button', { class: 'primary', type: 'submit' }, 'Verify'));
+    app.replaceChildren(h('section', { class: 'auth' }, h('h1', {}, 'Roost'), error, form));
+    return;
+  }
+  await startSession(login.token);
+}
+
+function describe(failure) {
+  if (failure instanceof ApiError) {
+    const fields = Object.entries(failure.errors).map(([field, messages]) => `${field}: ${messages.join(' ')}`).join(' ');
+    return `${failure.message} ${fields}`.trim();
+  }
+  return failure?.message ?? String(failure);
+}
+
+// ---- session ------------------------------------------------------------------------------------------------
+
+async function startSession(token) {
+  state.token = token;
+  localStorage.setItem('roost.token', token);
+  try {
+    state.me = await api('GET', '/v1/account');
+  } catch (failure) {
+    signOut(failure instanceof ApiError && failure.status === 401 ? 'Please log in again.' : describe(failure));
+    return;
+  }
+  renderShell();
+  const cursor = await loadConversations();
+  state.live?.stop();
+  state.live = new LiveConnection(token, {
+    onState: renderStatus,
+    onEvent: handleEvent,
+    onEphemeral: handleEphemeral,
+    onResync: () => loadConversations().then(() => state.openId && openConversation(state.openId)),
+    onSignedOut: () => signOut('Your session ended. Please log in again.'),
+  });
+  state.live.start(cursor);
+  loadPresence();
+}
+
+function signOut(message) {
+  state.live?.stop();
+  state.live = null;
+  localStorage.removeItem('roost.token');
+  Object.assign(state, { token: null, me: null, openId: null });
+  state.conversations.clear();
+  state.messages.clear();
+  renderAuth(message);
+}
+
+async function loadConversations() {
+  const page = await api('GET', '/v1/conversations?limit=200');
+  state.conversations.clear();
+  for (const conversation of page.conversations) state.conversations.set(conversation.id, conversation);
+  renderList();
+  return page.cursor;
+}
+
+async function loadPresence() {
+  try {
+    const list = await api('GET', '/v1/presence');
+    for (const p of list.presence) state.presence.set(p.accountId, p.status);
+    renderList();
+  } catch { /* presence is decoration */ }
+}
+
+// ---- layout -------------------------------------------------------------------------------------------------
+
+function renderShell() {
+  app.replaceChildren(
+    h('div', { class: 'shell' },
+      h('nav', { class: 'sidebar', 'aria-label': 'Conversations' },
+        h('header', {},
+          h('strong', {}, state.me.username),
+          h('span', { id: 'status', class: 'status', role: 'status' }, 'connecting'),
+          h('button', { onclick: newDirect, 'aria-label': 'Start a direct chat' }, 'New chat'),
+          h('button', { onclick: newGroup, 'aria-label': 'Create a group' }, 'New group'),
+          h('button', { onclick: showDevices }, 'Devices'),
+          h('button', { onclick: async () => { await api('DELETE', '/v1/sessions/current').catch(() => {}); signOut(''); } }, 'Log out')),
+        h('ul', { id: 'conversations', class: 'conversations' })),
+      h('section', { id: 'main', class: 'chat', 'aria-label': 'Chat' }, h('p', { class: 'empty' }, 'Pick a conversation, or start one.'))));
+}
+
+function renderStatus(status) {
+  const badge = document.getElementById('status');
+  if (!badge) return;
+  badge.textContent = status;
+  badge.className = `status ${status}`;
+}
+
+function nameOf(conversation) {
+  if (conversation.kind === 'group') return conversation.title ?? 'Group';
+  return conversation.members.find((m) => m.accountId !== state.me.id)?.username ?? 'Direct chat';
+}
+
+function peerOf(conversation) {
+  return conversation.kind === 'direct' ? conversation.members.find((m) => m.accountId !== state.me.id) : null;
+}
+
+function renderList() {
+  const list = document.getElementById('conversations');
+  if (!list) return;
+  const sorted = [...state.conversations.values()].sort((a, b) => (b.lastMessage?.seq ?? 0) - (a.lastMessage?.seq ?? 0) || b.id - a.id);
+  list.replaceChildren(...sorted.map((conversation) => {
+    const peer = peerOf(conversation);
+    const online = peer && state.presence.get(peer.accountId) === 'online';
+    const last = conversation.lastMessage;
+    const item = h('li', {
+      tabindex: 0, role: 'button', class: conversation.id === state.openId ? 'active' : '',
+      'data-conversation': conversation.id,
+      'aria-label': `${nameOf(conversation)}, ${conversation.unreadCount} unread`,
+      onclick: () => openConversation(conversation.id),
+      onkeydown: (event) => { if (event.key === 'Enter') openConversation(conversation.id); },
+    },
+      h('span', {}, peer ? h('span', { class: `dot ${online ? 'online' : ''}`, title: online ? 'online' : 'offline' }) : null, nameOf(conversation)),
+      conversation.unreadCount > 0 ? h('span', { class: 'badge', 'data-unread': conversation.unreadCount }, conversation.unreadCount) : h('span'),
+      h('span', { class: 'last' }, last ? (last.deletedAt ? 'message deleted' : last.body) : 'No messages yet'));
+    return item;
+  }));
+}
+
+// ---- conversations ------------------------------------------------------------------------------------------
+
+async function newDirect() {
+  const username = prompt('Chat with (username):');
+  if (!username) return;
+  try {
+    const conversation = await api('POST', '/v1/conversations/direct', { username });
+    state.conversations.set(conversation.id, conversation);
+    await openConversation(conversation.id);
+  } catch (failure) { alert(describe(failure)); }
+}
+
+async function newGroup() {
+  const title = prompt('Group title:');
+  if (!title) return;
+  const members = (prompt('Members (usernames, comma separated):') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  try {
+    const conversation = await api('POST', '/v1/conversations/groups', { title, members });
+    state.conversations.set(conversation.id, conversation);
+    await openConversation(conversation.id);
+  } catch (failure) { alert(describe(failure)); }
+}
+
+async function openConversation(id) {
+  state.openId = id;
+  state.replyTo = null;
+  const conversation = await api('GET', `/v1/conversations/${id}`);
+  state.conversations.set(id, conversation);
+  const page = await api('GET', `/v1/conversations/${id}/messages?limit=50`);
+  const messages = new Map();
+  for (const message of page.messages) messages.set(message.seq, message);
+  state.messages.set(id, messages);
+  renderChat(page.hasMore);
+  markRead(id);
+  renderList();
+}
+
+function renderChat(hasMore) {
+  const conversation = state.conversations.get(state.openId);
+  const main = document.getElementById('main');
+  const list = h('ol', { id: 'messages', class: 'messages', 'aria-label': 'Messages', 'aria-live': 'polite' });
+  list.addEventListener('scroll', () => { if (list.scrollTop === 0 && list.dataset.more === 'true') loadOlder(); });
+  list.dataset.more = String(hasMore);
+  const textarea = h('textarea', { id: 'composer', 'aria-label': 'Message', placeholder: 'Write a message', rows: 2 });
+  let lastTyping = 0;
+  textarea.addEventListener('input', () => {
+    if (Date.now() - lastTyping > 2000) { state.live?.send({ type: 'typing', conversationId: conversation.id }); lastTyping = Date.now(); }
+  });
+  textarea.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey) { event.preventDefault(); sendMessage(textarea); }
+  });
+  const groupTools = conversation.kind === 'group' ? h('span', {},
+    h('button', { onclick: () => addMember(conversation.id) }, 'Add member'),
+    h('button', { onclick: () => removeMember(conversation.id) }, 'Remove member'),
+    h('button', { onclick: () => leave(conversation.id) }, 'Leave')) : null;
+  main.replaceChildren(
+    h('header', {},
+      h('h2', { style: null }, nameOf(conversation)),
+      h('div', { class: 'members' }, conversation.members.map((m) => m.username).join(', '), ' ', groupTools),
+      h('div', { id: 'typing', class: 'typing', 'aria-live': 'polite' })),
+    list,
+    h('form', { class: 'composer', onsubmit: (event) => { event.preventDefault(); sendMessage(textarea); } },
+      h('div', { id: 'replying', class: 'replying' }),
+      textarea,
+      h('button', { class: 'primary', type: 'submit' }, 'Send')));
+  renderMessages(true);
+}
+
+function renderMessages(scrollToEnd) {
+  const list = document.getElementById('messages');
+  if (!list) return;
+  const conversation = state.conversations.get(state.openId);
+  const messages = [...(state.messages.get(state.openId)?.values() ?? [])].sort((a, b) => (a.seq ?? Infinity) - (b.seq ?? Infinity));
+  const pending = [...state.pendingByClientId.values()].filter((p) => p.conversationId === state.openId);
+  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+  list.replaceChildren(...messages.map((m) => renderMessage(conversation, m)), ...pending.map((p) => renderPending(p)));
+  if (scrollToEnd || atBottom) list.scrollTop = list.scrollHeight;
+}
+
+function tickFor(conversation, message) {
+  const others = conversation.members.filter((m) => m.accountId !== state.me.id);
+  if (others.length === 0) return { text: '✓', label: 'sent' };
+  if (others.every((m) => m.readSeq >= message.seq)) return { text: '✓✓', label: 'read', read: true };
+  if (others.every((m) => Math.max(m.deliveredSeq, m.readSeq) >= message.seq)) return { text: '✓✓', label: 'delivered' };
+  return { text: '✓', label: 'sent' };
+}
+
+function renderMessage(conversation, message) {
+  const mine = message.senderId === state.me.id;
+  const sender = conversation.members.find((m) => m.accountId === message.senderId)?.username ?? `#${message.senderId}`;
+  const replied = message.replyTo ? state.messages.get(conversation.id)?.get(message.replyTo) : null;
+  const tick = mine && !message.deletedAt ? tickFor(conversation, message) : null;
+  const reactions = new Map();
+  for (const r of message.reactions ?? []) reactions.set(r.emoji, (reactions.get(r.emoji) ?? 0) + 1);
+  return h('li', { class: `message ${mine ? 'mine' : ''} ${message.deletedAt ? 'deleted' : ''}`, 'data-seq': message.seq },
+    replied ? h('div', { class: 'reply' }, `↪ ${replied.body ?? 'deleted message'}`) : null,
+    h('div', { class: 'body' }, message.deletedAt ? 'This message was deleted.' : message.body),
+    h('div', { class: 'meta' },
+      h('span', {}, mine ? 'you' : sender),
+      h('time', { datetime: message.sentAt }, new Date(message.sentAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })),
+      message.editedAt ? h('span', {}, 'edited') : null,
+      tick ? h('span', { class: `ticks ${tick.read ? 'read' : ''}`, 'data-status': tick.label, 'aria-label': tick.label, title: tick.label }, tick.text) : null,
+      [...reactions].map(([emoji, count]) => h('span', { class: 'reaction' }, `${emoji} ${count}`)),
+      message.deletedAt ? null : h('span', { class: 'actions' },
+        h('button', { 'aria-label': 'Reply', onclick: () => startReply(message) }, '↩'),
+        ['👍', '❤️', '😂'].map((emoji) => h('button', { 'aria-label': `React ${emoji}`, onclick: () => react(message, emoji) }, emoji)),
+        mine ? h('button', { 'aria-label': 'Edit', onclick: () => edit(message) }, '✎') : null,
+        mine ? h('button', { 'aria-label': 'Delete', onclick: () => remove(message) }, '🗑') : null)));
+}
+
+function renderPending(pending) {
+  return h('li', { class: 'message mine', 'data-client-id': pending.clientId },
+    h('div', { class: 'body' }, pending.body),
+    h('div', { class: 'meta' }, h('span', { class: 'ticks', 'data-status': 'pending', 'aria-label': 'pending', title: 'pending' }, '🕓')));
+}
+
+async function loadOlder() {
+  const list = document.getElementById('messages');
+  const messages = state.messages.get(state.openId);
+  const first = Math.min(...messages.keys());
+  const page = await api('GET', `/v1/conversations/${state.openId}/messages?before=${first}&limit=50`);
+  for (const message of page.messages) messages.set(message.seq, message);
+  const height = list.scrollHeight;
+  list.dataset.more = String(page.hasMore);
+  renderMessages(false);
+  list.scrollTop = list.scrollHeight - height;
+}
+
+function sendMessage(textarea) {
+  const body = textarea.value.trim();
+  if (!body || !state.live) return;
+  textarea.value = '';
+  const clientId = crypto.randomUUID();
+  const conversationId = state.openId;
+  const pending = { clientId, conversationId, body };
+  state.pendingByClientId.set(clientId, pending);
+  const frame = { type: 'send', conversationId, clientId, body };
+  if (state.replyTo) frame.replyTo = state.replyTo.seq;
+  state.replyTo = null;
+  document.getElementById('replying').textContent = '';
+  renderMessages(true);
+  state.live.request(frame).then((ack) => {
+    state.pendingByClientId.delete(clientId);
+    addMessage({ conversationId, seq: ack.seq, senderId: state.me.id, clientId, body, replyTo: frame.replyTo ?? null, sentAt: ack.sentAt, editedAt: null, deletedAt: null, reactions: [] });
+  }, (error) => {
+    state.pendingByClientId.delete(clientId);
+    renderMessages(false);
+    alert(error.message ?? 'The message was not sent.');
+  });
+}
+
+function startReply(message) {
+  state.replyTo = message;
+  document.getElementById('replying').textContent = `Replying to: ${message.body}`;
+  document.getElementById('composer').focus();
+}
+
+function react(message, emoji) {
+  const mine = (message.reactions ?? []).find((r) => r.accountId === state.me.id);
+  state.live?.request({ type: 'react', conversationId: message.conversationId, seq: message.seq, emoji: mine?.emoji === emoji ? null : emoji }).catch((e) => alert(e.message));
+}
+
+function edit(message) {
+  const body = prompt('Edit message:', message.body);
+  if (body && body !== message.body) state.live?.request({ type: 'edit', conversationId: message.conversationId, seq: message.seq, body }).catch((e) => alert(e.message));
+}
+
+function remove(message) {
+  if (confirm('Delete this message for everyone?')) state.live?.request({ type: 'delete', conversationId: message.conversationId, seq: message.seq }).catch((e) => alert(e.message));
+}
+
+async function addMember(id) {
+  const username = prompt('Add (username):');
+  if (!username) return;
+  try { state.conversations.set(id, await api('POST', `/v1/conversations/${id}/members`, { usernames: [username] })); renderChat(false); } catch (f) { alert(describe(f)); }
+}
+
+async function removeMember(id) {
+  const username = prompt('Remove (username):');
+  const member = state.conversations.get(id).members.find((m) => m.username === username);
+  if (!member) return;
+  try { await api('DELETE', `/v1/conversations/${id}/members/${member.accountId}`); await openConversation(id); } catch (f) { alert(describe(f)); }
+}
+
+async function leave(id) {
+  try { await api('POST', `/v1/conversations/${id}/leave`); state.conversations.delete(id); state.openId = null; renderShell(); renderList(); } catch (f) { alert(describe(f)); }
+}
+
+function markRead(id) {
+  const conversation = state.conversations.get(id);
+  const messages = state.messages.get(id);
+  if (!conversation || !messages || messages.size === 0 || document.hidden) return;
+  const last = Math.max(...messages.keys());
+  if (last > conversation.readSeq) {
+    conversation.readSeq = last;
+    conversation.unreadCount = 0;
+    state.live?.send({ type: 'read', conversationId: id, seq: last });
+    renderList();
+  }
+}
+
+document.addEventListener('visibilitychange', () => { if (state.openId) markRead(state.openId); });
+
+// ---- live events --------------------------------------------------------------------------------------------
+
+function addMessage(message) {
+  const messages = state.messages.get(message.conversationId);
+  if (messages) messages.set(message.seq, { ...messages.get(message.seq), ...message });
+  const conversation = state.conversations.get(message.conversationId);
+  if (conversation && (!conversation.lastMessage || conversation.lastMessage.seq <= message.seq)) conversation.lastMessage = message;
+  if (message.conversationId === state.openId) renderMessages(false);
+  renderList();
+}
+
+function handleEvent(event) {
+  switch (event.type) {
+    case 'message.created': {
+      const message = event.message;
+      state.pendingByClientId.delete(message.clientId);
+      const conversation = state.conversations.get(message.conversationId);
+      if (!conversation) { loadConversations(); return; }
+      const known = state.messages.get(message.conversationId)?.has(message.seq);
+      addMessage(message);
+      if (message.senderId !== state.me.id && !known) {
+        state.live?.send({ type: 'delivered', conversationId: message.conversationId, seq: message.seq });
+        if (message.conversationId === state.openId) markRead(message.conversationId);
+        else { conversation.unreadCount += 1; renderList(); }
+      }
+      const typing = document.getElementById('typing');
+      if (typing && message.conversationId === state.openId) typing.textContent = '';
+      return;
+    }
+    case 'message.edited':
+    case 'message.deleted':
+    case 'reaction': {
+      const message = state.messages.get(event.conversationId)?.get(event.seq);
+      if (!message) return;
+      if (event.type === 'message.edited') Object.assign(message, { body: event.body, editedAt: event.editedAt });
+      if (event.type === 'message.deleted') Object.assign(message, { body: null, deletedAt: event.deletedAt, reactions: [] });
+      if (event.type === 'reaction') {
+        message.reactions = (message.reactions ?? []).filter((r) => r.accountId !== event.accountId);
+        if (event.emoji) message.reactions.push({ accountId: event.accountId, emoji: event.emoji });
+      }
+      if (event.conversationId === state.openId) renderMessages(false);
+      return;
+    }
+    case 'receipt': {
+      const member = state.conversations.get(event.conversationId)?.members.find((m) => m.accountId === event.accountId);
+      if (member) {
+        if (event.kind === 'read') member.readSeq = Math.max(member.readSeq, event.seq);
+        member.deliveredSeq = Math.max(member.deliveredSeq, event.seq);
+      }
+      if (event.conversationId === state.openId) renderMessages(false);
+      return;
+    }
+    default:
+      // Membership and conversation changes: reload what they touch.
+      loadConversations().then(() => { if (event.conversationId === state.openId) openConversation(state.openId).catch(() => {}); });
+  }
+}
+
+function handleEphemeral(frame) {
+  if (frame.type === 'presence') {
+    state.presence.set(frame.accountId, frame.status);
+    renderList();
+    return;
+  }
+  if (frame.type === 'typing' && frame.conversationId === state.openId) {
+    const conversation = state.conversations.get(frame.conversationId);
+    const who = conversation?.members.find((m) => m.accountId === frame.accountId)?.username ?? 'Someone';
+    const typing = document.getElementById('typing');
+    typing.textContent = `${who} is typing…`;
+    clearTimeout(state.typingTimers.get(frame.conversationId));
+    state.typingTimers.set(frame.conversationId, setTimeout(() => { typing.textContent = ''; }, frame.expiresInMs));
+  }
+}
+
+// ---- devices ------------------------------------------------------------------------------------------------
+
+async function showDevices() {
+  const main = document.getElementById('main');
+  state.openId = null;
+  renderList();
+  const { devices } = await api('GET', '/v1/devices');
+  main.replaceChildren(h('section', { class: 'panel', 'aria-label': 'Devices' },
+    h('h2', {}, 'Devices'),
+    h('table', {},
+      h('thead', {}, h('tr', {}, ['Name', 'Platform', 'Verified by', 'Last seen', ''].map((t) => h('th', {}, t)))),
+      h('tbody', {}, devices.map((d) => h('tr', {},
+        h('td', {}, d.name, d.current ? ' (this device)' : ''),
+        h('td', {}, d.platform),
+        h('td', {}, d.verifiedBy),
+        h('td', {}, new Date(d.lastSeenAt).toLocaleString()),
+        h('td', {}, d.current ? '' : h('button', { onclick: async () => { await api('DELETE', `/v1/devices/${d.id}`); showDevices(); } }, 'Revoke'))))))));
+}
+
+// ---- start --------------------------------------------------------------------------------------------------
+
+if (state.token) startSession(state.token); else renderAuth();
