@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (CI's .ci/run calls exactly this): restore, build with warnings as errors, run every test.
-# Works on a fresh Debian machine with the .NET 10 SDK. Tests that need outside services (PostgreSQL, RabbitMQ,
-# Chromium) install and start them here, on loopback, when their issues land; today the suite needs nothing else.
+# Works on a fresh Debian machine with the .NET 10 SDK: it installs what the tests need (today Debian's Chromium for
+# the browser tests). PostgreSQL and RabbitMQ join here, started on loopback, when the clustering work lands.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -11,6 +11,16 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# The web client's tests drive Debian's Chromium (Playwright never downloads a browser here).
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "test.sh: installing Debian's chromium for the browser tests"
+  sudo_cmd=""
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+fi
+export ROOST_CHROMIUM="${ROOST_CHROMIUM:-$(command -v chromium)}"
 
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT

@@ -1,0 +1,225 @@
+using Microsoft.Playwright;
+using Roost.Server.Tests.Infrastructure;
+
+namespace Roost.Web.Tests;
+
+/// <summary>The web client in a real headless Chromium, two or three browser contexts as different users.</summary>
+public sealed class WebClientTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    private const float Timeout = 15_000;
+
+    [Fact]
+    public async Task Two_users_register_chat_and_see_ticks_reach_read_and_the_typing_indicator()
+    {
+        await using var alice = await UserAsync();
+        await using var bob = await UserAsync();
+        await RunAsync([alice, bob], async () =>
+        {
+            await RegisterAsync(alice);
+            await RegisterAsync(bob);
+            await StartDirectAsync(alice, bob.Name);
+            await SendAsync(alice, "Hello Bob!");
+
+            // Bob sees the conversation with one unread message, opens it, and reads it.
+            await Expect(bob.Page.Locator("li[data-conversation]").Filter(new() { HasText = alice.Name }).Locator("[data-unread='1']")).ToBeVisibleAsync(new() { Timeout = Timeout });
+            await OpenAsync(bob, alice.Name);
+            await Expect(bob.Page.Locator("#messages .message .body").Filter(new() { HasText = "Hello Bob!" })).ToBeVisibleAsync(new() { Timeout = Timeout });
+
+            // Alice's tick moves to read.
+            await Expect(alice.Page.Locator("#messages .message.mine [data-status]").Last).ToHaveAttributeAsync("data-status", "read", new() { Timeout = Timeout });
+
+            // Bob types; Alice sees it.
+            await bob.Page.Locator("#composer").PressSequentiallyAsync("Typing");
+            await Expect(alice.Page.Locator("#typing")).ToContainTextAsync("is typing", new() { Timeout = Timeout });
+            await bob.Page.Locator("#composer").PressAsync("Enter");
+            await Expect(alice.Page.Locator("#messages .message .body").Filter(new() { HasText = "Typing" })).ToBeVisibleAsync(new() { Timeout = Timeout });
+        });
+    }
+
+    [Fact]
+    public async Task A_group_of_three_exchanges_messages()
+    {
+        await using var owner = await UserAsync();
+        await using var bob = await UserAsync();
+        await using var carol = await UserAsync();
+        await RunAsync([owner, bob, carol], async () =>
+        {
+            await RegisterAsync(owner);
+            await RegisterAsync(bob);
+            await RegisterAsync(carol);
+            owner.Page.Dialog += (_, dialog) => dialog.AcceptAsync(dialog.Message.StartsWith("Group title", StringComparison.Ordinal) ? "Trio" : $"{bob.Name}, {carol.Name}");
+            await owner.Page.GetByRole(AriaRole.Button, new() { Name = "Create a group" }).ClickAsync();
+            await Expect(owner.Page.Locator("#composer")).ToBeVisibleAsync(new() { Timeout = Timeout });
+            await SendAsync(owner, "Welcome to the trio");
+
+            foreach (var member in new[] { bob, carol })
+            {
+                await OpenAsync(member, "Trio");
+                await Expect(member.Page.Locator("#messages .message .body").Filter(new() { HasText = "Welcome to the trio" })).ToBeVisibleAsync(new() { Timeout = Timeout });
+            }
+
+            await SendAsync(carol, "Hi both");
+            await Expect(bob.Page.Locator("#messages .message .body").Filter(new() { HasText = "Hi both" })).ToBeVisibleAsync(new() { Timeout = Timeout });
+            await Expect(owner.Page.Locator("#messages .message .body").Filter(new() { HasText = "Hi both" })).ToBeVisibleAsync(new() { Timeout = Timeout });
+        });
+    }
+
+    [Fact]
+    public async Task Reloading_keeps_the_session_and_the_history()
+    {
+        await using var alice = await UserAsync();
+        await using var bob = await UserAsync();
+        await RunAsync([alice, bob], async () =>
+        {
+            await RegisterAsync(alice);
+            await RegisterAsync(bob);
+            await StartDirectAsync(alice, bob.Name);
+            await SendAsync(alice, "Still here after a reload");
+
+            await alice.Page.ReloadAsync();
+            await OpenAsync(alice, bob.Name);
+
+            await Expect(alice.Page.Locator("#messages .message .body").Filter(new() { HasText = "Still here after a reload" })).ToBeVisibleAsync(new() { Timeout = Timeout });
+            await Expect(alice.Page.Locator("#status")).ToHaveTextAsync("connected", new() { Timeout = Timeout });
+        });
+    }
+
+    [Fact]
+    public async Task Cutting_the_network_and_restoring_it_resyncs_with_nothing_lost()
+    {
+        await using var alice = await UserAsync();
+        await using var bob = await UserAsync();
+        await RunAsync([alice, bob], async () =>
+        {
+            await RegisterAsync(alice);
+            await RegisterAsync(bob);
+            await StartDirectAsync(alice, bob.Name);
+            await SendAsync(alice, "before the cut");
+            await OpenAsync(bob, alice.Name);
+            await Expect(bob.Page.Locator("#messages .message .body").Filter(new() { HasText = "before the cut" })).ToBeVisibleAsync(new() { Timeout = Timeout });
+
+            await bob.Context.SetOfflineAsync(true);
+            await Expect(bob.Page.Locator("#status")).Not.ToHaveTextAsync("connected", new() { Timeout = Timeout });
+            for (var i = 1; i <= 5; i++)
+            {
+                await SendAsync(alice, $"while offline {i}");
+            }
+
+            await bob.Context.SetOfflineAsync(false);
+            await Expect(bob.Page.Locator("#status")).ToHaveTextAsync("connected", new() { Timeout = Timeout });
+            for (var i = 1; i <= 5; i++)
+            {
+                await Expect(bob.Page.Locator("#messages .message .body").Filter(new() { HasText = $"while offline {i}" })).ToHaveCountAsync(1, new() { Timeout = Timeout });
+            }
+
+            var bodies = await bob.Page.Locator("#messages .message .body").AllInnerTextsAsync();
+            Assert.Equal(["before the cut", "while offline 1", "while offline 2", "while offline 3", "while offline 4", "while offline 5"], bodies);
+        });
+    }
+
+    [Fact]
+    public async Task A_message_containing_markup_renders_as_text()
+    {
+        await using var alice = await UserAsync();
+        await using var bob = await UserAsync();
+        await RunAsync([alice, bob], async () =>
+        {
+            await RegisterAsync(alice);
+            await RegisterAsync(bob);
+            await StartDirectAsync(alice, bob.Name);
+            const string Hostile = "<script>window.pwned = true</script><img src=x onerror=\"window.pwned = true\">";
+            await SendAsync(alice, Hostile);
+            await OpenAsync(bob, alice.Name);
+
+            var body = bob.Page.Locator("#messages .message .body").Last;
+            await Expect(body).ToHaveTextAsync(Hostile, new() { Timeout = Timeout });
+            Assert.Equal(0, await bob.Page.Locator("#messages img, #messages script").CountAsync());
+            Assert.False(await bob.Page.EvaluateAsync<bool>("() => window.pwned === true"));
+        });
+    }
+
+    [Fact]
+    public async Task The_device_list_shows_this_browser()
+    {
+        await using var alice = await UserAsync();
+        await RunAsync([alice], async () =>
+        {
+            await RegisterAsync(alice);
+            await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Devices" }).ClickAsync();
+
+            await Expect(alice.Page.GetByRole(AriaRole.Region, new() { Name = "Devices" })).ToContainTextAsync("Web browser (this device)", new() { Timeout = Timeout });
+        });
+    }
+
+    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+
+    private static async Task RegisterAsync(BrowserUser user)
+    {
+        await user.Page.GotoAsync(user.BaseUrl);
+        var form = user.Page.GetByRole(AriaRole.Form, new() { Name = "Register" });
+        await form.GetByLabel("Username").FillAsync(user.Name);
+        await form.GetByLabel("Password").FillAsync(UserHelpers.Password);
+        await form.GetByRole(AriaRole.Button, new() { Name = "Register" }).ClickAsync();
+        await Expect(user.Page.Locator("#status")).ToHaveTextAsync("connected", new() { Timeout = Timeout });
+    }
+
+    private static async Task StartDirectAsync(BrowserUser user, string with)
+    {
+        void Answer(object? sender, IDialog dialog) => dialog.AcceptAsync(with);
+        user.Page.Dialog += Answer;
+        await user.Page.GetByRole(AriaRole.Button, new() { Name = "Start a direct chat" }).ClickAsync();
+        await Expect(user.Page.Locator("#composer")).ToBeVisibleAsync(new() { Timeout = Timeout });
+        user.Page.Dialog -= Answer;
+    }
+
+    private static async Task OpenAsync(BrowserUser user, string name)
+    {
+        var item = user.Page.Locator("li[data-conversation]").Filter(new() { HasText = name });
+        await Expect(item).ToBeVisibleAsync(new() { Timeout = Timeout });
+        await item.ClickAsync();
+        await Expect(user.Page.Locator("#composer")).ToBeVisibleAsync(new() { Timeout = Timeout });
+    }
+
+    private static async Task SendAsync(BrowserUser user, string text)
+    {
+        await user.Page.Locator("#composer").FillAsync(text);
+        await user.Page.Locator("#composer").PressAsync("Enter");
+        await Expect(user.Page.Locator("#messages .message.mine").Filter(new() { HasText = text }).Locator("[data-status]").Last)
+            .Not.ToHaveAttributeAsync("data-status", "pending", new() { Timeout = Timeout });
+    }
+
+    private async Task<BrowserUser> UserAsync()
+    {
+        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new() { Width = 1100, Height = 700 } });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(Timeout);
+        return new BrowserUser(context, page, UserHelpers.UniqueUsername("web"), fixture.Instance.BaseAddress.ToString());
+    }
+
+    /// <summary>Runs the steps; on failure saves a screenshot of every page beside the test output, then rethrows.</summary>
+    private static async Task RunAsync(BrowserUser[] users, Func<Task> steps)
+    {
+        try
+        {
+            await steps().WaitAsync(TimeSpan.FromSeconds(90));
+        }
+        catch
+        {
+            var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
+            Directory.CreateDirectory(folder);
+            foreach (var user in users)
+            {
+                var path = Path.Combine(folder, $"{TestContext.Current.Test?.TestDisplayName.Split('.').Last()}-{user.Name}.png");
+                await user.Page.ScreenshotAsync(new() { Path = path, FullPage = true });
+                TestContext.Current.SendDiagnosticMessage($"Screenshot: {path}");
+            }
+
+            throw;
+        }
+    }
+}
+
+public sealed record BrowserUser(IBrowserContext Context, IPage Page, string Name, string BaseUrl) : IAsyncDisposable
+{
+    public ValueTask DisposeAsync() => new(Context.CloseAsync());
+}
