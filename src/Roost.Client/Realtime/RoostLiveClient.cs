@@ -23,6 +23,7 @@ public sealed class RoostLiveClient : IAsyncDisposable
     private RoostConnection? _connection;
     private Task _running = Task.CompletedTask;
     private long _cursor;
+    private int _disposed;
 
     /// <param name="cursor">Where this device left off; null starts from the server's current head.</param>
     public RoostLiveClient(Uri baseAddress, string token, long? cursor = null, int frameBuffer = 4096)
@@ -120,6 +121,11 @@ public sealed class RoostLiveClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         if (_connection is { } connection)
         {
