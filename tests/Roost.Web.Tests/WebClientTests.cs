@@ -15,9 +15,7 @@ public sealed class WebClientTests(BrowserFixture fixture) : IClassFixture<Brows
         await using var bob = await UserAsync();
         await RunAsync([alice, bob], async () =>
         {
-            await RegisterAsync(alice);
-            await RegisterAsync(bob);
-            await StartDirectAsync(alice, bob.Name);
+            await RegisterAndStartChatAsync(alice, bob);
             await SendAsync(alice, "Hello Bob!");
 
             // Bob sees the conversation with one unread message, opens it, and reads it.
@@ -71,9 +69,7 @@ public sealed class WebClientTests(BrowserFixture fixture) : IClassFixture<Brows
         await using var bob = await UserAsync();
         await RunAsync([alice, bob], async () =>
         {
-            await RegisterAsync(alice);
-            await RegisterAsync(bob);
-            await StartDirectAsync(alice, bob.Name);
+            await RegisterAndStartChatAsync(alice, bob);
             await SendAsync(alice, "Still here after a reload");
 
             await alice.Page.ReloadAsync();
@@ -91,9 +87,7 @@ public sealed class WebClientTests(BrowserFixture fixture) : IClassFixture<Brows
         await using var bob = await UserAsync();
         await RunAsync([alice, bob], async () =>
         {
-            await RegisterAsync(alice);
-            await RegisterAsync(bob);
-            await StartDirectAsync(alice, bob.Name);
+            await RegisterAndStartChatAsync(alice, bob);
             await SendAsync(alice, "before the cut");
             await OpenAsync(bob, alice.Name);
             await Expect(bob.Page.Locator("#messages .message .body").Filter(new() { HasText = "before the cut" })).ToBeVisibleAsync(new() { Timeout = Timeout });
@@ -124,9 +118,7 @@ public sealed class WebClientTests(BrowserFixture fixture) : IClassFixture<Brows
         await using var bob = await UserAsync();
         await RunAsync([alice, bob], async () =>
         {
-            await RegisterAsync(alice);
-            await RegisterAsync(bob);
-            await StartDirectAsync(alice, bob.Name);
+            await RegisterAndStartChatAsync(alice, bob);
             const string Hostile = "<script>window.pwned = true</script><img src=x onerror=\"window.pwned = true\">";
             await SendAsync(alice, Hostile);
             await OpenAsync(bob, alice.Name);
@@ -161,6 +153,14 @@ public sealed class WebClientTests(BrowserFixture fixture) : IClassFixture<Brows
         await form.GetByLabel("Password").FillAsync(UserHelpers.Password);
         await form.GetByRole(AriaRole.Button, new() { Name = "Register" }).ClickAsync();
         await Expect(user.Page.Locator("#status")).ToHaveTextAsync("connected", new() { Timeout = Timeout });
+    }
+
+    /// <summary>Both register; the first starts a direct chat with the second and is left looking at it.</summary>
+    private static async Task RegisterAndStartChatAsync(BrowserUser first, BrowserUser second)
+    {
+        await RegisterAsync(first);
+        await RegisterAsync(second);
+        await StartDirectAsync(first, second.Name);
     }
 
     private static async Task StartDirectAsync(BrowserUser user, string with)

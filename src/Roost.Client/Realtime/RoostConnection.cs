@@ -117,42 +117,34 @@ public sealed class RoostConnection : IAsyncDisposable
     /// <summary>Sends a message and waits for its acknowledgement, which comes only after the server committed it.</summary>
     public async Task<ServerFrame> SendMessageAsync(long conversationId, string body, string? clientId = null, long? replyTo = null, CancellationToken cancellationToken = default)
     {
-        var answer = await RequestAsync(new ClientFrame
-        {
-            Type = ClientFrameTypes.Send,
-            ConversationId = conversationId,
-            Body = body,
-            ClientId = clientId ?? Guid.NewGuid().ToString("N"),
-            ReplyTo = replyTo,
-        }, cancellationToken);
-        return answer;
+        return await RequestAsync(ClientFrames.Send(conversationId, body, clientId ?? Guid.NewGuid().ToString("N"), replyTo), cancellationToken);
     }
 
     /// <summary>Asks for every event after <paramref name="cursor"/> (null: from now on); completes at <c>synced</c> or <c>resync_required</c>.</summary>
     public Task<ServerFrame> SyncAsync(long? cursor, CancellationToken cancellationToken = default) =>
-        RequestAsync(new ClientFrame { Type = ClientFrameTypes.Sync, Cursor = cursor }, cancellationToken);
+        RequestAsync(ClientFrames.Sync(cursor), cancellationToken);
 
     public Task<ServerFrame> EditAsync(long conversationId, long seq, string body, CancellationToken cancellationToken = default) =>
-        RequestAsync(new ClientFrame { Type = ClientFrameTypes.Edit, ConversationId = conversationId, Seq = seq, Body = body }, cancellationToken);
+        RequestAsync(ClientFrames.Edit(conversationId, seq, body), cancellationToken);
 
     public Task<ServerFrame> DeleteAsync(long conversationId, long seq, CancellationToken cancellationToken = default) =>
-        RequestAsync(new ClientFrame { Type = ClientFrameTypes.Delete, ConversationId = conversationId, Seq = seq }, cancellationToken);
+        RequestAsync(ClientFrames.Delete(conversationId, seq), cancellationToken);
 
     /// <summary>Sets this user's reaction; null removes it.</summary>
     public Task<ServerFrame> ReactAsync(long conversationId, long seq, string? emoji, CancellationToken cancellationToken = default) =>
-        RequestAsync(new ClientFrame { Type = ClientFrameTypes.React, ConversationId = conversationId, Seq = seq, Emoji = emoji }, cancellationToken);
+        RequestAsync(ClientFrames.React(conversationId, seq, emoji), cancellationToken);
 
     public Task<ServerFrame> MarkDeliveredAsync(long conversationId, long seq, CancellationToken cancellationToken = default) =>
-        RequestAsync(new ClientFrame { Type = ClientFrameTypes.Delivered, ConversationId = conversationId, Seq = seq }, cancellationToken);
+        RequestAsync(ClientFrames.Delivered(conversationId, seq), cancellationToken);
 
     public Task<ServerFrame> MarkReadAsync(long conversationId, long seq, CancellationToken cancellationToken = default) =>
-        RequestAsync(new ClientFrame { Type = ClientFrameTypes.Read, ConversationId = conversationId, Seq = seq }, cancellationToken);
+        RequestAsync(ClientFrames.Read(conversationId, seq), cancellationToken);
 
     public Task<ServerFrame> TypingAsync(long conversationId, CancellationToken cancellationToken = default) =>
-        RequestAsync(new ClientFrame { Type = ClientFrameTypes.Typing, ConversationId = conversationId }, cancellationToken);
+        RequestAsync(ClientFrames.Typing(conversationId), cancellationToken);
 
     public Task<ServerFrame> PingAsync(CancellationToken cancellationToken = default) =>
-        RequestAsync(new ClientFrame { Type = ClientFrameTypes.Ping }, cancellationToken);
+        RequestAsync(ClientFrames.Ping(), cancellationToken);
 
     /// <summary>Sends a frame and returns its answer (matched by ref). An <c>error</c> answer throws <see cref="RoostRealtimeException"/>.</summary>
     public async Task<ServerFrame> RequestAsync(ClientFrame frame, CancellationToken cancellationToken = default)

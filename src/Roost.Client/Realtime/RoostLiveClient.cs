@@ -99,22 +99,22 @@ public sealed class RoostLiveClient : IAsyncDisposable
     public IAsyncEnumerable<ServerFrame> ReadAllAsync(CancellationToken cancellationToken = default) => _frames.Reader.ReadAllAsync(cancellationToken);
 
     public Task<ServerFrame> MarkDeliveredAsync(long conversationId, long seq, CancellationToken cancellationToken = default) =>
-        RequestAsync(new ClientFrame { Type = ClientFrameTypes.Delivered, ConversationId = conversationId, Seq = seq }, cancellationToken);
+        RequestAsync(ClientFrames.Delivered(conversationId, seq), cancellationToken);
 
     public Task<ServerFrame> MarkReadAsync(long conversationId, long seq, CancellationToken cancellationToken = default) =>
-        RequestAsync(new ClientFrame { Type = ClientFrameTypes.Read, ConversationId = conversationId, Seq = seq }, cancellationToken);
+        RequestAsync(ClientFrames.Read(conversationId, seq), cancellationToken);
 
     public Task<ServerFrame> TypingAsync(long conversationId, CancellationToken cancellationToken = default) =>
-        RequestAsync(new ClientFrame { Type = ClientFrameTypes.Typing, ConversationId = conversationId }, cancellationToken);
+        RequestAsync(ClientFrames.Typing(conversationId), cancellationToken);
 
     public Task<ServerFrame> EditAsync(long conversationId, long seq, string body, CancellationToken cancellationToken = default) =>
-        RequestAsync(new ClientFrame { Type = ClientFrameTypes.Edit, ConversationId = conversationId, Seq = seq, Body = body }, cancellationToken);
+        RequestAsync(ClientFrames.Edit(conversationId, seq, body), cancellationToken);
 
     public Task<ServerFrame> DeleteAsync(long conversationId, long seq, CancellationToken cancellationToken = default) =>
-        RequestAsync(new ClientFrame { Type = ClientFrameTypes.Delete, ConversationId = conversationId, Seq = seq }, cancellationToken);
+        RequestAsync(ClientFrames.Delete(conversationId, seq), cancellationToken);
 
     public Task<ServerFrame> ReactAsync(long conversationId, long seq, string? emoji, CancellationToken cancellationToken = default) =>
-        RequestAsync(new ClientFrame { Type = ClientFrameTypes.React, ConversationId = conversationId, Seq = seq, Emoji = emoji }, cancellationToken);
+        RequestAsync(ClientFrames.React(conversationId, seq, emoji), cancellationToken);
 
     /// <summary>Drops the current connection as a network failure would; the client reconnects on its own.</summary>
     public void DropConnection() => _connection?.Abort();
