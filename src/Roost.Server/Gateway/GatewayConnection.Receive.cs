@@ -8,7 +8,7 @@ namespace Roost.Server.Gateway;
 
 internal sealed partial class GatewayConnection
 {
-    /// <summary>Starts small so an idle connection holds little; grows (pooled) only for a large frame.</summary>
+    /// <summary>Rented when a message arrives; grows (pooled) only for a large frame.</summary>
     private const int InitialReceiveBuffer = 4096;
 
     /// <summary>Client frames are strict: a member the protocol does not define is an error, not silently ignored.</summary>
@@ -20,19 +20,30 @@ internal sealed partial class GatewayConnection
     private int _invalidFrames;
 
     /// <summary>
-    /// Reads frames until the peer closes. Once the server has decided to close, it keeps reading and discarding
-    /// until the peer answers the close frame (or the abort timer fires): closing a socket with unread data would
-    /// reset it and lose the close code.
+    /// Reads frames until the peer closes. Between messages it waits with a zero-byte read, so an idle connection holds
+    /// no receive buffer: one is rented only when data arrives, and returned after each message. Once the server has
+    /// decided to close, it keeps reading and discarding until the peer answers the close frame (or the abort timer
+    /// fires): closing a socket with unread data would reset it and lose the close code.
     /// </summary>
     private async Task ReceiveLoopAsync()
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
+        byte[]? buffer = null;
         var length = 0;
         try
         {
             while (true)
             {
-                if (length == buffer.Length)
+                if (buffer is null)
+                {
+                    var probe = await _socket.ReceiveAsync(Memory<byte>.Empty, _abort.Token);
+                    if (probe.MessageType == WebSocketMessageType.Close)
+                    {
+                        return;
+                    }
+
+                    buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
+                }
+                else if (length == buffer.Length)
                 {
                     buffer = Grow(buffer, length);
                 }
@@ -62,22 +73,25 @@ internal sealed partial class GatewayConnection
                     continue;
                 }
 
+                PendingOperation? operation = null;
                 if (result.MessageType == WebSocketMessageType.Binary)
                 {
                     Invalid(null, GatewayErrorCodes.BinaryNotSupported, "Frames are JSON text.");
                 }
-                else if (Dispatch(buffer.AsSpan(0, length)) is { } operation)
+                else
+                {
+                    operation = Dispatch(buffer.AsSpan(0, length));
+                }
+
+                // The frame is parsed: give the buffer back before waiting for anything.
+                length = 0;
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = null;
+                if (operation is not null)
                 {
                     // At most MaxInFlightSends operations run at once; beyond that, reading from this client waits.
                     await _inFlight.WaitAsync(_closing.Token);
                     _ = RunOperationAsync(operation.Frame, operation.Run);
-                }
-
-                length = 0;
-                if (buffer.Length > InitialReceiveBuffer)
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
                 }
             }
         }
@@ -87,7 +101,10 @@ internal sealed partial class GatewayConnection
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 
