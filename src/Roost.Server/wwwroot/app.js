@@ -102,7 +102,13 @@ async function startSession(token) {
   try {
     state.me = await api('GET', '/v1/account');
   } catch (failure) {
-    signOut(failure instanceof ApiError && failure.status === 401 ? 'Please log in again.' : describe(failure));
+    if (failure instanceof ApiError && failure.status === 401) {
+      signOut('Please log in again.');
+      return;
+    }
+    // Offline or the server is unavailable: keep the session and offer to try again.
+    app.replaceChildren(h('section', { class: 'auth' }, h('p', { class: 'error', role: 'alert' }, `Cannot reach the server: ${describe(failure)}`),
+      h('button', { class: 'primary', onclick: () => startSession(token) }, 'Try again')));
     return;
   }
   renderShell();
@@ -191,7 +197,7 @@ function renderList() {
       'data-conversation': conversation.id,
       'aria-label': `${nameOf(conversation)}, ${conversation.unreadCount} unread`,
       onclick: () => openConversation(conversation.id),
-      onkeydown: (event) => { if (event.key === 'Enter') openConversation(conversation.id); },
+      onkeydown: (event) => { if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); openConversation(conversation.id); } },
     },
       h('span', {}, peer ? h('span', { class: `dot ${online ? 'online' : ''}`, title: online ? 'online' : 'offline' }) : null, nameOf(conversation)),
       conversation.unreadCount > 0 ? h('span', { class: 'badge', 'data-unread': conversation.unreadCount }, conversation.unreadCount) : h('span'),
@@ -229,8 +235,9 @@ async function openConversation(id) {
   const conversation = await api('GET', `/v1/conversations/${id}`);
   state.conversations.set(id, conversation);
   const page = await api('GET', `/v1/conversations/${id}/messages?limit=50`);
-  const messages = new Map();
-  for (const message of page.messages) messages.set(message.seq, message);
+  // Merge: live messages that arrived during the fetches stay.
+  const messages = state.messages.get(id) ?? new Map();
+  for (const message of page.messages) messages.set(message.seq, { ...message, ...messages.get(message.seq) });
   state.messages.set(id, messages);
   renderChat(page.hasMore);
   markRead(id);
@@ -396,7 +403,8 @@ function markRead(id) {
   if (last > conversation.readSeq) {
     conversation.readSeq = last;
     conversation.unreadCount = 0;
-    state.live?.send({ type: 'read', conversationId: id, seq: last });
+    // A request, not fire-and-forget: kept and resent after a reconnect, so the read mark is never lost.
+    state.live?.request({ type: 'read', conversationId: id, seq: last }).catch(() => {});
     renderList();
   }
 }
@@ -435,10 +443,13 @@ function handleEvent(event) {
     case 'message.edited':
     case 'message.deleted':
     case 'reaction': {
+      const change = event.type === 'message.edited' ? { body: event.body, editedAt: event.editedAt }
+        : event.type === 'message.deleted' ? { body: null, deletedAt: event.deletedAt, reactions: [] } : null;
+      const conversation = state.conversations.get(event.conversationId);
+      if (change && conversation?.lastMessage?.seq === event.seq) { Object.assign(conversation.lastMessage, change); renderList(); }
       const message = state.messages.get(event.conversationId)?.get(event.seq);
       if (!message) return;
-      if (event.type === 'message.edited') Object.assign(message, { body: event.body, editedAt: event.editedAt });
-      if (event.type === 'message.deleted') Object.assign(message, { body: null, deletedAt: event.deletedAt, reactions: [] });
+      if (change) Object.assign(message, change);
       if (event.type === 'reaction') {
         message.reactions = (message.reactions ?? []).filter((r) => r.accountId !== event.accountId);
         if (event.emoji) message.reactions.push({ accountId: event.accountId, emoji: event.emoji });
@@ -471,9 +482,10 @@ function handleEphemeral(frame) {
     const conversation = state.conversations.get(frame.conversationId);
     const who = conversation?.members.find((m) => m.accountId === frame.accountId)?.username ?? 'Someone';
     const typing = document.getElementById('typing');
+    if (!typing) return;
     typing.textContent = `${who} is typing…`;
     clearTimeout(state.typingTimers.get(frame.conversationId));
-    state.typingTimers.set(frame.conversationId, setTimeout(() => { typing.textContent = ''; }, frame.expiresInMs));
+    state.typingTimers.set(frame.conversationId, setTimeout(() => { if (typing.isConnected) typing.textContent = ''; }, frame.expiresInMs));
   }
 }
 
