@@ -21,6 +21,7 @@ public sealed class CliTests
     [InlineData("soon")]
     [InlineData("-5s")]
     [InlineData("")]
+    [InlineData("1e400s")]
     public void Bad_durations_are_refused(string text) => Assert.Throws<FormatException>(() => CommonOptions.ParseDuration(text));
 
     [Fact]
@@ -46,6 +47,37 @@ public sealed class CliTests
         Assert.NotEqual(0, badUrl);
         Assert.Contains("not an http:// or https:// URL", badUrlError, StringComparison.Ordinal);
         Assert.NotEqual(0, badNumber);
+    }
+
+    [Fact]
+    public async Task Out_of_range_workload_options_fail_with_a_message_not_a_crash()
+    {
+        await using var instance = await RoostInstance.StartAsync();
+        var url = instance.BaseAddress.ToString();
+
+        var (group, groupOutput, _) = await RunAsync("bench", "group", "--url", url, "-n", "4", "-g", "0");
+        var (idle, idleOutput, _) = await RunAsync("bench", "idle", "--url", url, "-n", "4", "-c", "50000");
+        var (duration, _, durationError) = await RunAsync("bench", "online", "--url", url, "-d", "1e400s");
+
+        Assert.Equal(2, group);
+        Assert.Contains("--group-size must be at least 2", groupOutput, StringComparison.Ordinal);
+        Assert.Equal(2, idle);
+        Assert.Contains("--connections is 1 to 19,500", idleOutput, StringComparison.Ordinal);
+        Assert.NotEqual(0, duration);
+        Assert.Contains("longer than any run", durationError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Config_check_hides_passwords_inside_urls()
+    {
+        using var directory = new TempDirectory();
+        var file = Path.Combine(directory.Path, "url.json");
+        await File.WriteAllTextAsync(file, """{ "Roost": { "Sms": { "Provider": "Twilio", "Twilio": { "AccountSid": "AC1", "AuthToken": "t", "FromNumber": "+15005550006", "ApiBaseUrl": "https://user:hunter2@proxy.example" } } } }""");
+
+        var (_, output, _) = await RunAsync("config", "check", file, "-e", "Testing");
+
+        Assert.DoesNotContain("hunter2", output, StringComparison.Ordinal);
+        Assert.Contains("https://***@proxy.example", output, StringComparison.Ordinal);
     }
 
     [Fact]

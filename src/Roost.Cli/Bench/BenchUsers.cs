@@ -46,7 +46,7 @@ internal static class BenchUsers
         var done = 0;
         await Parallel.ForEachAsync(users, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (user, token) =>
         {
-            user.Connection = await RoostConnection.ConnectAsync(user.Client.BaseAddress!, user.Client.AccessToken!, frameBuffer: 65_536, cancellationToken: token);
+            user.Connection = await RoostConnection.ConnectAsync(user.Client.BaseAddress!, user.Client.AccessToken!, frameBuffer: 16_384, cancellationToken: token);
             var synced = await user.Connection.SyncAsync(null, token);
             if (synced.Type != ServerFrameTypes.Synced)
             {

@@ -13,6 +13,7 @@ namespace Roost.Cli.Bench;
 internal sealed class DeliveryTracker
 {
     private readonly ConcurrentDictionary<(string ClientId, long Receiver), byte> _seen = new();
+    private readonly ConcurrentDictionary<string, int> _receiversByClientId = new();
     private long _delivered;
     private long _duplicates;
 
@@ -43,6 +44,7 @@ internal sealed class DeliveryTracker
         }
 
         Interlocked.Increment(ref _delivered);
+        _receiversByClientId.AddOrUpdate(message.ClientId, 1, (_, count) => count + 1);
         var body = message.Body ?? "";
         var bar = body.IndexOf('|', StringComparison.Ordinal);
         if (bar > 0 && long.TryParse(body.AsSpan(0, bar), NumberStyles.None, CultureInfo.InvariantCulture, out var sentAt))
@@ -69,6 +71,13 @@ internal sealed class DeliveryTracker
             // The run is over.
         }
     }
+
+    /// <summary>
+    /// Acknowledged messages that did not reach all <paramref name="receiversEach"/> of their receivers. Messages the
+    /// server stored but whose ack was lost are not counted either way.
+    /// </summary>
+    public long Lost(IEnumerable<string> ackedClientIds, int receiversEach) =>
+        ackedClientIds.Sum(id => (long)Math.Max(0, receiversEach - _receiversByClientId.GetValueOrDefault(id)));
 
     /// <summary>Waits (bounded) until <paramref name="expected"/> deliveries arrived.</summary>
     public async Task WaitForAsync(long expected, TimeSpan timeout)

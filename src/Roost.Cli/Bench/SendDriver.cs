@@ -15,7 +15,15 @@ internal sealed class SendDriver(BenchSettings settings)
     private long _failed;
     private long _clientIds;
 
+    /// <summary>How long after the duration an unanswered send is given up (the run stays bounded even if the server stalls).</summary>
+    public static readonly TimeSpan Grace = TimeSpan.FromSeconds(30);
+
+    private CancellationToken _giveUp;
+
     public LatencyRecorder AckLatency { get; } = new();
+
+    /// <summary>Client ids of acknowledged sends: loss is counted against these only.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, byte> AckedIds { get; } = new();
 
     public long Sent => Interlocked.Read(ref _sent);
 
@@ -28,6 +36,9 @@ internal sealed class SendDriver(BenchSettings settings)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.Duration);
+        using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        giveUp.CancelAfter(settings.Duration + Grace);
+        _giveUp = giveUp.Token;
         if (settings.Rate > 0)
         {
             await OpenLoopAsync(senders, timeout.Token);
@@ -89,11 +100,12 @@ internal sealed class SendDriver(BenchSettings settings)
         Interlocked.Increment(ref _sent);
         try
         {
-            await sender.Connection.SendMessageAsync(conversation, DeliveryTracker.Body(settings.BodyBytes), clientId);
+            await sender.Connection.SendMessageAsync(conversation, DeliveryTracker.Body(settings.BodyBytes), clientId, cancellationToken: _giveUp);
             AckLatency.RecordSince(started);
+            AckedIds.TryAdd(clientId, 0);
             Interlocked.Increment(ref _acked);
         }
-        catch (Exception exception) when (exception is System.Net.WebSockets.WebSocketException or RoostRealtimeException or ObjectDisposedException)
+        catch (Exception exception) when (exception is System.Net.WebSockets.WebSocketException or RoostRealtimeException or ObjectDisposedException or OperationCanceledException)
         {
             Interlocked.Increment(ref _failed);
         }

@@ -49,6 +49,11 @@ internal static class Workloads
     /// <summary>Groups of <paramref name="groupSize"/>; one member of each sends, every other member receives.</summary>
     public static async Task<BenchReport> GroupAsync(BenchSettings settings, int groupSize, IAnsiConsole console, CancellationToken cancellationToken)
     {
+        if (groupSize < 2 || groupSize > settings.Users)
+        {
+            throw new ArgumentOutOfRangeException(nameof(groupSize), groupSize, "--group-size must be at least 2 and at most --users.");
+        }
+
         var report = Start("group", settings);
         report.Parameters["group size"] = groupSize;
         var groups = Math.Max(1, settings.Users / groupSize);
@@ -77,6 +82,11 @@ internal static class Workloads
     /// <summary>C authenticated connections held open: how long to open them, and server memory per connection.</summary>
     public static async Task<BenchReport> IdleAsync(BenchSettings settings, int connections, TimeSpan hold, IAnsiConsole console, CancellationToken cancellationToken)
     {
+        if (connections is < 1 or > 19_500 || hold > TimeSpan.FromMinutes(10))
+        {
+            throw new ArgumentOutOfRangeException(nameof(connections), connections, "--connections is 1 to 19,500 and --hold at most 10m.");
+        }
+
         var report = Start("idle", settings);
         report.Parameters["connections"] = connections;
         var server = ServerProcess.Find(settings.ServerPid);
@@ -156,12 +166,17 @@ internal static class Workloads
             });
             var cursors = await Task.WhenAll(offline.Select(async u => (await u.Client.GetConversationsAsync(limit: 1, cancellationToken: cancellationToken)).Cursor));
 
+            // Senders receive their own messages' events too (for their other devices): drain them.
+            using var stopSenders = new CancellationTokenSource();
+            var senderDrains = senders.Select(s => new DeliveryTracker().ReadAsync(s.Connection!, s.AccountId, stopSenders.Token)).ToList();
             var driver = new SendDriver(settings with { Rate = 0 });
             var cpuBefore = server?.CpuSeconds() ?? 0;
             var sendStarted = Stopwatch.GetTimestamp();
             await driver.RunAsync(senders.Select((s, i) => (s.Connection!, perSender[i].ToArray())).ToList(), cancellationToken);
             var sendTime = Stopwatch.GetElapsedTime(sendStarted);
             var cpuStore = (server?.CpuSeconds() ?? 0) - cpuBefore;
+            await stopSenders.CancelAsync();
+            await Task.WhenAll(senderDrains);
 
             var tracker = new DeliveryTracker();
             using var stopReading = new CancellationTokenSource();
@@ -186,7 +201,7 @@ internal static class Workloads
             report.Results["store msgs per s"] = Math.Round(driver.Acked / sendTime.TotalSeconds, 1);
             report.Results["drained"] = tracker.Delivered;
             report.Results["drain time s"] = Math.Round(drainTime.TotalSeconds, 3);
-            report.Results["lost"] = driver.Acked - tracker.Delivered;
+            report.Results["lost"] = tracker.Lost(driver.AckedIds.Keys, 1);
             report.Results["duplicates"] = tracker.Duplicates;
             report.AddLatency("ack", driver.AckLatency.Summarize());
             if (server is not null)
@@ -217,8 +232,8 @@ internal static class Workloads
         var sendTime = Stopwatch.GetElapsedTime(started);
 
         // Everything acknowledged must arrive: wait for the tail, bounded.
-        var expected = (long)Math.Round(driver.Acked * ExpectedReceivers(report));
-        await tracker.WaitForAsync(expected, TimeSpan.FromSeconds(30));
+        var receiversEach = ExpectedReceivers(report);
+        await tracker.WaitForAsync(driver.Acked * receiversEach, TimeSpan.FromSeconds(30));
         var elapsed = Stopwatch.GetElapsedTime(started);
         var cpu = (server?.CpuSeconds() ?? 0) - cpuBefore;
         await stopReading.CancelAsync();
@@ -228,7 +243,7 @@ internal static class Workloads
         report.Results["acked"] = driver.Acked;
         report.Results["failed sends"] = driver.Failed;
         report.Results["delivered"] = tracker.Delivered;
-        report.Results["lost"] = expected - tracker.Delivered;
+        report.Results["lost"] = tracker.Lost(driver.AckedIds.Keys, receiversEach);
         report.Results["duplicates"] = tracker.Duplicates;
         report.Results["send seconds"] = Math.Round(sendTime.TotalSeconds, 3);
         report.Results["acked msgs per s"] = Math.Round(driver.Acked / sendTime.TotalSeconds, 1);
@@ -245,7 +260,7 @@ internal static class Workloads
         return report;
     }
 
-    private static double ExpectedReceivers(BenchReport report) =>
+    private static int ExpectedReceivers(BenchReport report) =>
         report.Parameters.TryGetValue("group size", out var size) ? (int)size - 1 : 1;
 
     private static BenchReport Start(string workload, BenchSettings settings)

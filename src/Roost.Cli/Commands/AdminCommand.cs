@@ -112,7 +112,7 @@ internal static class AdminCommand
             console.MarkupLineInterpolated($"[red]{(int)exception.Status} {exception.Code}:[/] {exception.Title}");
             return 1;
         }
-        catch (HttpRequestException exception)
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
         {
             console.MarkupLineInterpolated($"[red]Cannot reach {url}:[/] {exception.Message}");
             return 1;

@@ -15,7 +15,7 @@ internal static class BenchCommand
         var groupSize = new Option<int>("--group-size", "-g") { Description = "Members per group.", DefaultValueFactory = _ => 20 };
         bench.Subcommands.Add(Workload(console, "group", "Groups of --group-size; one sender each; fan-out deliveries per second.", groupSize, (s, r, c, t) => Workloads.GroupAsync(s, r.GetValue(groupSize), c, t)));
 
-        var connections = new Option<int>("--connections", "-c") { Description = "Connections to hold open.", DefaultValueFactory = _ => 1000 };
+        var connections = new Option<int>("--connections", "-c") { Description = "Connections to hold open (1–19,500: the open-file limit here is 20,000).", DefaultValueFactory = _ => 1000 };
         var hold = CommonOptions.Duration("--hold", "How long to hold them before measuring memory.", TimeSpan.FromSeconds(3));
         var idle = Workload(console, "idle", "Hold C authenticated connections open: connect rate and server memory per connection.", connections, (s, r, c, t) => Workloads.IdleAsync(s, r.GetValue(connections), r.GetValue(hold), c, t));
         idle.Options.Add(hold);
@@ -89,7 +89,22 @@ internal static class BenchCommand
                 var duplicates = report.Results.TryGetValue("duplicates", out var d) ? Convert.ToInt64(d, System.Globalization.CultureInfo.InvariantCulture) : 0;
                 return lost == 0 && duplicates == 0 ? 0 : 3;
             }
-            catch (Exception exception) when (exception is HttpRequestException or Roost.Client.RoostApiException or System.Net.WebSockets.WebSocketException)
+            catch (ArgumentOutOfRangeException exception)
+            {
+                console.MarkupLineInterpolated($"[red]{exception.Message}[/]");
+                return 2;
+            }
+            catch (IOException exception)
+            {
+                console.MarkupLineInterpolated($"[red]Cannot write the report:[/] {exception.Message}");
+                return 1;
+            }
+            catch (UnauthorizedAccessException exception)
+            {
+                console.MarkupLineInterpolated($"[red]Cannot write the report:[/] {exception.Message}");
+                return 1;
+            }
+            catch (Exception exception) when (exception is HttpRequestException or Roost.Client.RoostApiException or System.Net.WebSockets.WebSocketException or TaskCanceledException)
             {
                 console.MarkupLineInterpolated($"[red]The run failed:[/] {exception.Message}");
                 console.MarkupLine("A bench server needs high rate limits and cheap password hashing; see docs/benchmarks.md.");

@@ -61,6 +61,11 @@ internal static class ChatCommand
                 console.MarkupLineInterpolated($"[red]{exception.Code}:[/] {exception.Title}");
                 return 1;
             }
+            catch (HttpRequestException exception)
+            {
+                console.MarkupLineInterpolated($"[red]Cannot reach {url}:[/] {exception.Message}");
+                return 1;
+            }
 
             await using var live = new RoostLiveClient(url, client.AccessToken!);
             _live = live;
@@ -142,9 +147,9 @@ internal static class ChatCommand
             {
                 Remember(conversation);
                 table.AddRow(
-                    Markup.Escape(NameOf(conversation)),
+                    Markup.Escape(Safe(NameOf(conversation))),
                     conversation.UnreadCount.ToString(CultureInfo.InvariantCulture),
-                    Markup.Escape(conversation.LastMessage is { } last ? $"{Who(last.SenderId)}: {last.Body ?? "(deleted)"}" : "—"));
+                    Markup.Escape(Safe(conversation.LastMessage is { } last ? $"{Who(last.SenderId)}: {last.Body ?? "(deleted)"}" : "—")));
             }
 
             console.Write(table);
@@ -262,9 +267,19 @@ internal static class ChatCommand
             var time = message.SentAt.ToLocalTime().ToString("HH:mm", CultureInfo.InvariantCulture);
             lock (_gate)
             {
-                console.MarkupLineInterpolated($"[grey]{time} #{message.Seq}[/] [bold]{Who(message.SenderId)}[/]: {message.Body ?? "(deleted)"}{(message.EditedAt is null ? "" : " (edited)")}");
+                console.MarkupLineInterpolated($"[grey]{time} #{message.Seq}[/] [bold]{Safe(Who(message.SenderId))}[/]: {Safe(message.Body ?? "(deleted)")}{(message.EditedAt is null ? "" : " (edited)")}");
             }
         }
+
+        /// <summary>Other people's text never drives the terminal: control characters (escape sequences) become '?'.</summary>
+        private static string Safe(string text) =>
+            string.Create(text.Length, text, (span, source) =>
+            {
+                for (var i = 0; i < source.Length; i++)
+                {
+                    span[i] = char.IsControl(source[i]) && source[i] != '\n' ? '?' : source[i];
+                }
+            });
 
         private void Remember(ConversationResponse conversation)
         {

@@ -35,7 +35,10 @@ internal static class CommonOptions
                 && double.TryParse(text[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
                 && value >= 0)
             {
-                return TimeSpan.FromSeconds(value * seconds);
+                var total = value * seconds;
+                return total is > 0 and < 31_536_000 || total == 0
+                    ? TimeSpan.FromSeconds(total)
+                    : throw new FormatException($"'{text}' is longer than any run may be.");
             }
         }
 

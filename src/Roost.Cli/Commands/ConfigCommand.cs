@@ -38,6 +38,11 @@ internal static class ConfigCommand
             var configuration = new ConfigurationBuilder().AddJsonFile(file.FullName, optional: false).Build();
             options = RoostOptionsLoader.Load(configuration, environment);
         }
+        catch (Exception exception) when (exception is UnauthorizedAccessException or IOException)
+        {
+            console.MarkupLineInterpolated($"[red]Cannot read {file.FullName}:[/] {exception.Message}");
+            return 2;
+        }
         catch (InvalidDataException exception)
         {
             console.MarkupLineInterpolated($"[red]{file.Name} is not valid JSON:[/] {exception.Message}");
@@ -80,7 +85,7 @@ internal static class ConfigCommand
             if (value is null || value is string || value.GetType().IsPrimitive || value.GetType().IsEnum || value is TimeSpan)
             {
                 var text = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
-                yield return (key, IsSecret(property.Name) && text.Length > 0 ? "***" : text);
+                yield return (key, IsSecret(property.Name) && text.Length > 0 ? "***" : WithoutUserInfo(text));
                 continue;
             }
 
@@ -90,6 +95,12 @@ internal static class ConfigCommand
             }
         }
     }
+
+    /// <summary>A URL's user:password part is a secret too.</summary>
+    private static string WithoutUserInfo(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0
+            ? text.Replace(uri.UserInfo + "@", "***@", StringComparison.Ordinal)
+            : text;
 
     private static bool IsSecret(string name) =>
         name.Contains("Token", StringComparison.Ordinal) || name.Contains("Key", StringComparison.Ordinal) || name.Contains("Secret", StringComparison.Ordinal);
