@@ -131,6 +131,32 @@ public sealed class WebClientTests(BrowserFixture fixture) : IClassFixture<Brows
     }
 
     [Fact]
+    public async Task Older_history_loads_on_request()
+    {
+        await using var alice = await UserAsync();
+        await RunAsync([alice], async () =>
+        {
+            await RegisterAsync(alice);
+            var (bob, bobName, _) = await fixture.Instance.RegisterAndLoginAsync();
+            using var _b = bob;
+            var conversation = await bob.CreateDirectAsync(alice.Name);
+            for (var i = 1; i <= 60; i++)
+            {
+                await bob.SendMessageAsync(conversation.Id, $"history {i}");
+            }
+
+            await OpenAsync(alice, bobName);
+            await Expect(alice.Page.Locator("#messages .message .body").Filter(new() { HasText = "history 60" })).ToBeVisibleAsync(new() { Timeout = Timeout });
+            Assert.Equal(0, await alice.Page.Locator("#messages .message .body").Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^history 1$") }).CountAsync());
+
+            await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Load older messages" }).ClickAsync();
+
+            await Expect(alice.Page.Locator("#messages .message .body").Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^history 1$") })).ToHaveCountAsync(1, new() { Timeout = Timeout });
+            Assert.Equal(60, await alice.Page.Locator("#messages .message").CountAsync());
+        });
+    }
+
+    [Fact]
     public async Task The_device_list_shows_this_browser()
     {
         await using var alice = await UserAsync();

@@ -136,11 +136,17 @@ function signOut(message) {
 }
 
 async function loadConversations() {
-  const page = await api('GET', '/v1/conversations?limit=200');
+  // Every page, by id; the first page's cursor is the one to sync from (later pages only add what it already covers).
+  let page = await api('GET', '/v1/conversations?limit=200');
+  const cursor = page.cursor;
   state.conversations.clear();
-  for (const conversation of page.conversations) state.conversations.set(conversation.id, conversation);
+  for (;;) {
+    for (const conversation of page.conversations) state.conversations.set(conversation.id, conversation);
+    if (page.nextAfter === null || page.nextAfter === undefined) break;
+    page = await api('GET', `/v1/conversations?limit=200&after=${page.nextAfter}`);
+  }
   renderList();
-  return page.cursor;
+  return cursor;
 }
 
 async function loadPresence() {
@@ -248,9 +254,13 @@ function renderChat(hasMore) {
   const conversation = state.conversations.get(state.openId);
   const main = document.getElementById('main');
   const list = h('ol', { id: 'messages', class: 'messages', 'aria-label': 'Messages', 'aria-live': 'polite' });
-  list.addEventListener('scroll', () => { if (list.scrollTop === 0 && list.dataset.more === 'true') loadOlder(); });
+  list.addEventListener('scroll', () => { if (list.scrollTop === 0) loadOlder(); });
   list.dataset.more = String(hasMore);
+  const previous = document.getElementById('composer');
+  const draft = previous && state.draftFor === state.openId ? previous.value : '';
+  state.draftFor = state.openId;
   const textarea = h('textarea', { id: 'composer', 'aria-label': 'Message', placeholder: 'Write a message', rows: 2 });
+  textarea.value = draft;
   let lastTyping = 0;
   textarea.addEventListener('input', () => {
     if (Date.now() - lastTyping > 2000) { state.live?.send({ type: 'typing', conversationId: conversation.id }); lastTyping = Date.now(); }
@@ -264,7 +274,8 @@ function renderChat(hasMore) {
     h('button', { onclick: () => leave(conversation.id) }, 'Leave')) : null;
   main.replaceChildren(
     h('header', {},
-      h('h2', { style: null }, nameOf(conversation)),
+      h('h2', {}, nameOf(conversation)),
+      h('button', { id: 'older', onclick: loadOlder, 'aria-label': 'Load older messages' }, 'Older messages'),
       h('div', { class: 'members' }, conversation.members.map((m) => m.username).join(', '), ' ', groupTools),
       h('div', { id: 'typing', class: 'typing', 'aria-live': 'polite' })),
     list,
@@ -325,6 +336,12 @@ function renderPending(pending) {
 
 async function loadOlder() {
   const list = document.getElementById('messages');
+  if (!list || list.dataset.more !== 'true' || state.loadingOlder) return;
+  state.loadingOlder = true;
+  try { await loadOlderPage(list); } finally { state.loadingOlder = false; }
+}
+
+async function loadOlderPage(list) {
   const messages = state.messages.get(state.openId);
   const first = Math.min(...messages.keys());
   const page = await api('GET', `/v1/conversations/${state.openId}/messages?before=${first}&limit=50`);
