@@ -144,6 +144,29 @@ public sealed class GatewayRobustnessTests(SharedInstance shared) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_peer_that_stops_answering_pings_is_dropped_within_the_keep_alive_timeout()
+    {
+        await using var instance = await RoostInstance.StartAsync(new Dictionary<string, string>
+        {
+            ["Roost:Gateway:KeepAliveInterval"] = "00:00:01",
+            ["Roost:Gateway:KeepAliveTimeout"] = "00:00:02",
+        });
+        using var chat = await instance.StartDirectChatAsync();
+        await using var aliceLive = await chat.Alice.ConnectLiveAsync();
+
+        // Bob's socket completes the handshake and then never reads again, so it never answers a ping: a dead peer.
+        using var silent = new ClientWebSocket();
+        silent.Options.SetRequestHeader("Authorization", "Bearer " + chat.Bob.AccessToken);
+        silent.Options.KeepAliveInterval = TimeSpan.Zero;
+        await silent.ConnectAsync(new UriBuilder(new Uri(instance.BaseAddress, "v1/ws")) { Scheme = "ws" }.Uri, CancellationToken.None).DefaultTimeout();
+        await aliceLive.ReadUntilAsync(f => f.Type == ServerFrameTypes.Presence && f.AccountId == chat.BobLogin.AccountId && f.Status == "online");
+
+        var offline = await aliceLive.ReadUntilAsync(f => f.Type == ServerFrameTypes.Presence && f.AccountId == chat.BobLogin.AccountId && f.Status == "offline");
+
+        Assert.NotNull(offline.LastSeenAt);
+    }
+
+    [Fact]
     public async Task Ping_frames_are_answered_with_pong_carrying_the_ref()
     {
         var (client, _, _) = await Instance.RegisterAndLoginAsync();
