@@ -9,17 +9,28 @@ internal interface ISqliteSession
     SqliteCommand Command(string sql);
 }
 
-/// <summary>A read snapshot on a pooled connection: everything read through it sees one committed state.</summary>
+/// <summary>
+/// A reader connection that keeps its prepared commands between uses (SQLite would otherwise parse every query
+/// again). Each use is one snapshot: a deferred transaction from <see cref="Begin"/> to <see cref="End"/>.
+/// </summary>
 internal sealed class SqliteReadSession : ISqliteSession, IDisposable
 {
     private readonly SqliteConnection _connection;
-    private readonly SqliteTransaction _transaction;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private SqliteTransaction? _transaction;
 
-    public SqliteReadSession(SqliteConnection connection)
+    public SqliteReadSession(string connectionString)
     {
-        _connection = connection;
-        _transaction = connection.BeginTransaction(deferred: true);
+        _connection = new SqliteConnection(connectionString);
+        _connection.Open();
+    }
+
+    public void Begin() => _transaction = _connection.BeginTransaction(deferred: true);
+
+    public void End()
+    {
+        _transaction?.Dispose();
+        _transaction = null;
     }
 
     public SqliteCommand Command(string sql)
@@ -28,21 +39,22 @@ internal sealed class SqliteReadSession : ISqliteSession, IDisposable
         {
             command = _connection.CreateCommand();
             command.CommandText = sql;
-            command.Transaction = _transaction;
             _commands[sql] = command;
         }
 
+        command.Transaction = _transaction;
         command.Parameters.Clear();
         return command;
     }
 
     public void Dispose()
     {
+        End();
         foreach (var command in _commands.Values)
         {
             command.Dispose();
         }
 
-        _transaction.Dispose();
+        _connection.Dispose();
     }
 }

@@ -25,19 +25,17 @@ internal sealed class SqliteAccountStore(SqliteStore store) : IAccountStore
         }, cancellationToken);
 
     public Task<Account?> FindByIdAsync(long accountId, CancellationToken cancellationToken) =>
-        store.ReadAsync(connection =>
+        store.ReadSnapshotAsync(session =>
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {AccountColumns} FROM accounts WHERE id = $id";
+            var command = session.Command($"SELECT {AccountColumns} FROM accounts WHERE id = $id");
             command.Parameters.AddWithValue("$id", accountId);
             return ReadSingle(command);
         }, cancellationToken);
 
     public Task<Account?> FindByUsernameAsync(string normalizedUsername, CancellationToken cancellationToken) =>
-        store.ReadAsync(connection =>
+        store.ReadSnapshotAsync(session =>
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {AccountColumns} FROM accounts WHERE username_normalized = $username";
+            var command = session.Command($"SELECT {AccountColumns} FROM accounts WHERE username_normalized = $username");
             command.Parameters.AddWithValue("$username", normalizedUsername);
             return ReadSingle(command);
         }, cancellationToken);

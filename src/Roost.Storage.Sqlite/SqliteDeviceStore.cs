@@ -35,14 +35,13 @@ internal sealed class SqliteDeviceStore(SqliteStore store) : IDeviceStore
         }, cancellationToken);
 
     public Task<AuthenticatedDevice?> FindByTokenHashAsync(byte[] tokenHash, CancellationToken cancellationToken) =>
-        store.ReadAsync(connection =>
+        store.ReadSnapshotAsync(session =>
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = """
+            var command = session.Command("""
                 SELECT d.account_id, d.id, a.username, d.last_seen_at, d.last_ip
                 FROM devices d JOIN accounts a ON a.id = d.account_id
                 WHERE d.token_hash = $tokenHash AND a.disabled_at IS NULL
-                """;
+                """);
             command.Parameters.AddWithValue("$tokenHash", tokenHash);
             using var reader = command.ExecuteReader();
             return reader.Read()
@@ -66,19 +65,17 @@ internal sealed class SqliteDeviceStore(SqliteStore store) : IDeviceStore
         }, cancellationToken);
 
     public Task<bool> ExistsAsync(long deviceId, CancellationToken cancellationToken) =>
-        store.ReadAsync(connection =>
+        store.ReadSnapshotAsync(session =>
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT 1 FROM devices WHERE id = $id";
+            var command = session.Command("SELECT 1 FROM devices WHERE id = $id");
             command.Parameters.AddWithValue("$id", deviceId);
             return command.ExecuteScalar() is not null;
         }, cancellationToken);
 
     public Task<IReadOnlyList<Device>> ListAsync(long accountId, CancellationToken cancellationToken) =>
-        store.ReadAsync<IReadOnlyList<Device>>(connection =>
+        store.ReadSnapshotAsync<IReadOnlyList<Device>>(session =>
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {DeviceColumns} FROM devices WHERE account_id = $account ORDER BY id";
+            var command = session.Command($"SELECT {DeviceColumns} FROM devices WHERE account_id = $account ORDER BY id");
             command.Parameters.AddWithValue("$account", accountId);
             using var reader = command.ExecuteReader();
             var devices = new List<Device>();

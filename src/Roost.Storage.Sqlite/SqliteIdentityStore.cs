@@ -9,10 +9,9 @@ internal sealed class SqliteIdentityStore(SqliteStore store) : IIdentityStore
     private const int SqliteConstraintUnique = 2067;
 
     public Task<Account?> FindByPhoneAsync(string phone, CancellationToken cancellationToken) =>
-        store.ReadAsync(connection =>
+        store.ReadSnapshotAsync(session =>
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {SqliteAccountStore.AccountColumns} FROM accounts WHERE phone = $phone";
+            var command = session.Command($"SELECT {SqliteAccountStore.AccountColumns} FROM accounts WHERE phone = $phone");
             command.Parameters.AddWithValue("$phone", phone);
             return SqliteAccountStore.ReadSingle(command);
         }, cancellationToken);

@@ -25,6 +25,8 @@ public sealed partial class SqliteStore : IRoostStore
     private readonly string _writeConnectionString;
     private readonly string _readConnectionString;
     private SqliteConnection? _writeConnection;
+    private const int MaxIdleReaders = 16;
+    private readonly System.Collections.Concurrent.ConcurrentBag<SqliteReadSession> _readers = [];
     private SqliteWriter? _writer;
     private int _disposed;
 
@@ -48,7 +50,7 @@ public sealed partial class SqliteStore : IRoostStore
         {
             DataSource = path,
             Mode = SqliteOpenMode.ReadWrite,
-            Pooling = true,
+            Pooling = false, // Roost pools reader sessions itself, with their prepared statements.
             DefaultTimeout = 30,
         }.ToString();
         Accounts = new SqliteAccountStore(this);
@@ -121,7 +123,7 @@ public sealed partial class SqliteStore : IRoostStore
 
         try
         {
-            var version = await ReadAsync(c => SqliteMigrations.CurrentVersion(c, null), cancellationToken);
+            var version = await ReadSnapshotAsync(session => (int)(long)session.Command("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").ExecuteScalar()!, cancellationToken);
             return version == expected
                 ? new StoreHealth(true, version, expected, null)
                 : new StoreHealth(false, version, expected, $"Schema version {version}, expected {expected}.");
@@ -159,9 +161,9 @@ public sealed partial class SqliteStore : IRoostStore
                 await _writeConnection.DisposeAsync();
             }
 
-            using (var reader = new SqliteConnection(_readConnectionString))
+            while (_readers.TryTake(out var reader))
             {
-                SqliteConnection.ClearPool(reader);
+                reader.Dispose();
             }
 
             Log.Closed(_logger, _options.DatabasePath);
@@ -194,23 +196,37 @@ public sealed partial class SqliteStore : IRoostStore
         return writer.WriteAsync(work, cancellationToken);
     }
 
-    /// <summary>Runs a read on a pooled connection. SQLite reads are short and synchronous; WAL lets them run beside the writer.</summary>
-    internal Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs reads in one snapshot on a pooled reader session. SQLite reads are short and synchronous; WAL lets them run
+    /// beside the writer. Sessions keep their prepared statements (SQLite would otherwise parse each query again), and at
+    /// most <see cref="MaxIdleReaders"/> stay open.
+    /// </summary>
+    internal Task<T> ReadSnapshotAsync<T>(Func<ISqliteSession, T> read, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        using var connection = new SqliteConnection(_readConnectionString);
-        connection.Open();
-        return Task.FromResult(read(connection));
-    }
-
-    /// <summary>Runs several reads in one snapshot, so they see one committed state.</summary>
-    internal Task<T> ReadSnapshotAsync<T>(Func<ISqliteSession, T> read, CancellationToken cancellationToken) =>
-        ReadAsync(connection =>
+        var session = _readers.TryTake(out var idle) ? idle : new SqliteReadSession(_readConnectionString);
+        var reusable = false;
+        try
         {
-            using var session = new SqliteReadSession(connection);
-            return read(session);
-        }, cancellationToken);
+            session.Begin();
+            var result = read(session);
+            reusable = true;
+            return Task.FromResult(result);
+        }
+        finally
+        {
+            session.End();
+            if (reusable && _readers.Count < MaxIdleReaders && Volatile.Read(ref _disposed) == 0)
+            {
+                _readers.Add(session);
+            }
+            else
+            {
+                session.Dispose();
+            }
+        }
+    }
 
     private static void Pragma(SqliteConnection connection, string sql)
     {
