@@ -1,5 +1,8 @@
 using Microsoft.Data.Sqlite;
 using Roost.Core.Accounts;
+using Roost.Core.Conversations;
+using Roost.Core.Delivery;
+using Roost.Protocol.Events;
 
 namespace Roost.Storage.Sqlite;
 
@@ -73,14 +76,52 @@ internal sealed class SqliteAccountStore(SqliteStore store) : IAccountStore
             return ReadSingle(command);
         }, cancellationToken);
 
-    public Task<bool> DeleteAsync(long accountId, CancellationToken cancellationToken) =>
+    public Task<bool> DeleteAsync(long accountId, DateTimeOffset now, CancellationToken cancellationToken) =>
         store.WriteAsync(context =>
         {
-            // Devices go with the account through ON DELETE CASCADE.
+            LeaveEveryConversation(context, accountId, now);
+
+            // Devices and memberships go with the account through ON DELETE CASCADE.
             var command = context.Command("DELETE FROM accounts WHERE id = $id");
             command.Parameters.AddWithValue("$id", accountId);
             return command.ExecuteNonQuery() == 1;
         }, cancellationToken);
+
+    /// <summary>Tells each of the account's conversations it is gone, and hands on any group it owned.</summary>
+    private static void LeaveEveryConversation(SqliteWriteContext context, long accountId, DateTimeOffset now)
+    {
+        var memberships = context.Command("SELECT conversation_id, role FROM conversation_members WHERE account_id = $id AND left_seq IS NULL");
+        memberships.Parameters.AddWithValue("$id", accountId);
+        var conversations = new List<(long Id, string Role)>();
+        using (var reader = memberships.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                conversations.Add((reader.GetInt64(0), reader.GetString(1)));
+            }
+        }
+
+        foreach (var (conversationId, role) in conversations)
+        {
+            var others = SqliteQueries.LoadCurrentMembers(context, conversationId).Where(m => m.AccountId != accountId).ToList();
+            if (others.Count == 0)
+            {
+                continue;
+            }
+
+            var audience = others.Select(m => m.AccountId).ToList();
+            context.Emit(new MemberRemovedEvent(conversationId, accountId, accountId, "deleted"), audience, now);
+            if (role == MemberRoles.Owner)
+            {
+                var heir = others.OrderByDescending(m => MemberRoles.Rank(m.Role)).ThenBy(m => m.JoinedAt).ThenBy(m => m.AccountId).First();
+                var promote = context.Command("UPDATE conversation_members SET role = 'owner' WHERE conversation_id = $conversation AND account_id = $account");
+                promote.Parameters.AddWithValue("$conversation", conversationId);
+                promote.Parameters.AddWithValue("$account", heir.AccountId);
+                promote.ExecuteNonQuery();
+                context.Emit(new MemberRoleChangedEvent(conversationId, heir.AccountId, MemberRoles.Owner, accountId), audience, now);
+            }
+        }
+    }
 
     private static bool SetPasswordHash(SqliteWriteContext context, long accountId, string passwordHash)
     {

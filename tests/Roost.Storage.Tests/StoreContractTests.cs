@@ -80,7 +80,7 @@ public abstract class StoreContractTests : IAsyncLifetime
     public async Task A_device_for_an_account_that_no_longer_exists_is_not_created()
     {
         var gone = await CreateAccountAsync("gone");
-        await Store.Accounts.DeleteAsync(gone.Id, None).DefaultTimeout();
+        await Store.Accounts.DeleteAsync(gone.Id, Now, None).DefaultTimeout();
 
         Assert.Null(await Store.Devices.CreateAsync(NewDevice(gone.Id), None).DefaultTimeout());
     }
@@ -149,12 +149,12 @@ public abstract class StoreContractTests : IAsyncLifetime
         await CreateDeviceAsync(NewDevice(alice.Id, aliceToken));
         await CreateDeviceAsync(NewDevice(bob.Id, bobToken));
 
-        Assert.True(await Store.Accounts.DeleteAsync(alice.Id, None).DefaultTimeout());
+        Assert.True(await Store.Accounts.DeleteAsync(alice.Id, Now, None).DefaultTimeout());
 
         Assert.Null(await Store.Accounts.FindByIdAsync(alice.Id, None).DefaultTimeout());
         Assert.Null(await Store.Devices.FindByTokenHashAsync(aliceToken, None).DefaultTimeout());
         Assert.NotNull(await Store.Devices.FindByTokenHashAsync(bobToken, None).DefaultTimeout());
-        Assert.False(await Store.Accounts.DeleteAsync(alice.Id, None).DefaultTimeout());
+        Assert.False(await Store.Accounts.DeleteAsync(alice.Id, Now, None).DefaultTimeout());
     }
 
     [Fact]
@@ -162,7 +162,7 @@ public abstract class StoreContractTests : IAsyncLifetime
     {
         var first = await CreateAccountAsync("first");
         var device = await CreateDeviceAsync(NewDevice(first.Id));
-        await Store.Accounts.DeleteAsync(first.Id, None).DefaultTimeout();
+        await Store.Accounts.DeleteAsync(first.Id, Now, None).DefaultTimeout();
 
         var second = await CreateAccountAsync("second");
         var secondDevice = await CreateDeviceAsync(NewDevice(second.Id));

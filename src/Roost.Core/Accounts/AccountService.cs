@@ -162,7 +162,7 @@ public sealed class AccountService(IRoostStore store, IPasswordHasher hasher, Tw
             return WrongPassword();
         }
 
-        await store.Accounts.DeleteAsync(account.Id, cancellationToken);
+        await store.Accounts.DeleteAsync(account.Id, time.GetStoredNow(), cancellationToken);
         return Done.Value;
     }
 

@@ -17,6 +17,9 @@ public interface IAccountStore
 
     Task<Account?> UpdateProfileAsync(long accountId, ProfileChange change, CancellationToken cancellationToken);
 
-    /// <summary>Deletes the account and, with it, every device and session.</summary>
-    Task<bool> DeleteAsync(long accountId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Deletes the account and, with it, every device and session. Its conversations hear of it (<c>member.removed</c>,
+    /// reason <c>deleted</c>), and a group it owned passes to its longest-standing admin, else member.
+    /// </summary>
+    Task<bool> DeleteAsync(long accountId, DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -54,7 +54,7 @@ public sealed record ConversationRenamedEvent(long ConversationId, string Title,
 /// <summary>Sent to the members and to the new member; the new member sees messages from <see cref="FromSeq"/> on.</summary>
 public sealed record MemberAddedEvent(long ConversationId, MemberResponse Member, long By, long FromSeq) : RoostEvent;
 
-/// <summary><see cref="Reason"/> is <c>left</c> or <c>removed</c>. The removed member receives this and then nothing more of the conversation.</summary>
+/// <summary><see cref="Reason"/> is <c>left</c>, <c>removed</c> or <c>deleted</c> (the account was deleted). The removed member receives this and then nothing more of the conversation.</summary>
 public sealed record MemberRemovedEvent(long ConversationId, long AccountId, long By, string Reason) : RoostEvent;
 
 public sealed record MemberRoleChangedEvent(long ConversationId, long AccountId, string Role, long By) : RoostEvent;

@@ -160,6 +160,30 @@ public sealed class GroupTests(SharedInstance shared) : IClassFixture<SharedInst
     }
 
     [Fact]
+    public async Task A_deleted_account_leaves_its_conversations_and_its_groups_get_a_new_owner()
+    {
+        var (owner, _, ownerLogin) = await Instance.RegisterAndLoginAsync();
+        var (admin, adminName, adminLogin) = await Instance.RegisterAndLoginAsync();
+        var (member, memberName, _) = await Instance.RegisterAndLoginAsync();
+        using var _o = owner;
+        using var _a = admin;
+        using var _m = member;
+        var group = await owner.CreateGroupAsync("Inherited", [memberName, adminName]).DefaultTimeout();
+        await owner.SetRoleAsync(group.Id, adminLogin.AccountId, "admin").DefaultTimeout();
+        await using var memberLive = await member.ConnectLiveAsync();
+
+        await owner.DeleteAccountAsync(UserHelpers.Password).DefaultTimeout();
+
+        var removed = await memberLive.NextEventAsync<MemberRemovedEvent>();
+        var promoted = await memberLive.NextEventAsync<MemberRoleChangedEvent>();
+        Assert.Equal((ownerLogin.AccountId, "deleted"), (removed.AccountId, removed.Reason));
+        Assert.Equal((adminLogin.AccountId, "owner"), (promoted.AccountId, promoted.Role));
+        var after = await member.GetConversationAsync(group.Id).DefaultTimeout();
+        Assert.DoesNotContain(ownerLogin.AccountId, after.Members.Select(m => m.AccountId));
+        await admin.RenameConversationAsync(group.Id, "Still managed").DefaultTimeout();
+    }
+
+    [Fact]
     public async Task A_group_cannot_grow_past_its_size_limit()
     {
         await using var small = await RoostInstance.StartAsync(new Dictionary<string, string> { ["Roost:Messaging:MaxGroupMembers"] = "3" });
