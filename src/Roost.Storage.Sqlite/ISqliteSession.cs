@@ -23,6 +23,9 @@ internal sealed class SqliteReadSession : ISqliteSession, IDisposable
     {
         _connection = new SqliteConnection(connectionString);
         _connection.Open();
+        using var pragmas = _connection.CreateCommand();
+        pragmas.CommandText = "PRAGMA mmap_size = 268435456; PRAGMA cache_size = -8192";
+        pragmas.ExecuteNonQuery();
     }
 
     public void Begin() => _transaction = _connection.BeginTransaction(deferred: true);
