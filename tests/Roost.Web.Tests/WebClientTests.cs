@@ -157,6 +157,37 @@ public sealed class WebClientTests(BrowserFixture fixture) : IClassFixture<Brows
     }
 
     [Fact]
+    public async Task A_user_turns_on_an_authenticator_and_then_logs_in_with_it()
+    {
+        await using var alice = await UserAsync();
+        await RunAsync([alice], async () =>
+        {
+            await RegisterAsync(alice);
+            await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Devices" }).ClickAsync();
+            var setUp = alice.Page.GetByRole(AriaRole.Form, new() { Name = "Set up an authenticator app" });
+            await setUp.GetByLabel("Password").FillAsync(UserHelpers.Password);
+            await setUp.GetByRole(AriaRole.Button).ClickAsync();
+            var secret = Base32Decode(await alice.Page.Locator("#totp-secret").InnerTextAsync());
+            Assert.True(await alice.Page.GetByAltText("QR code of the authenticator key").IsVisibleAsync());
+            var confirm = alice.Page.GetByRole(AriaRole.Form, new() { Name = "Confirm the authenticator app" });
+            await confirm.GetByLabel("Code").FillAsync(Roost.Core.Identity.Totp.Compute(secret, Roost.Core.Identity.Totp.StepAt(DateTimeOffset.UtcNow) - 1));
+            await confirm.GetByRole(AriaRole.Button, new() { Name = "Turn on" }).ClickAsync();
+            await Expect(alice.Page.Locator("#recovery-codes li")).ToHaveCountAsync(10, new() { Timeout = Timeout });
+
+            // Log out and back in: the password alone now leads to the code step.
+            await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
+            var login = alice.Page.GetByRole(AriaRole.Form, new() { Name = "Log in" });
+            await login.GetByLabel("Username").FillAsync(alice.Name);
+            await login.GetByLabel("Password").FillAsync(UserHelpers.Password);
+            await login.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+            var second = alice.Page.GetByRole(AriaRole.Form, new() { Name = "Second factor" });
+            await second.GetByLabel("Code", new() { Exact = true }).FillAsync(Roost.Core.Identity.Totp.Compute(secret, Roost.Core.Identity.Totp.StepAt(DateTimeOffset.UtcNow) + 1));
+            await second.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
+            await Expect(alice.Page.Locator("#status")).ToHaveTextAsync("connected", new() { Timeout = Timeout });
+        });
+    }
+
+    [Fact]
     public async Task The_device_list_shows_this_browser()
     {
         await using var alice = await UserAsync();
@@ -170,6 +201,25 @@ public sealed class WebClientTests(BrowserFixture fixture) : IClassFixture<Brows
     }
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+
+    private static byte[] Base32Decode(string text)
+    {
+        const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        var bytes = new List<byte>();
+        int buffer = 0, bits = 0;
+        foreach (var c in text.Trim())
+        {
+            buffer = (buffer << 5) | Alphabet.IndexOf(c, StringComparison.Ordinal);
+            bits += 5;
+            if (bits >= 8)
+            {
+                bytes.Add((byte)(buffer >> (bits - 8)));
+                bits -= 8;
+            }
+        }
+
+        return [.. bytes];
+    }
 
     private static async Task RegisterAsync(BrowserUser user)
     {
@@ -202,7 +252,10 @@ public sealed class WebClientTests(BrowserFixture fixture) : IClassFixture<Brows
     {
         var item = user.Page.Locator("li[data-conversation]").Filter(new() { HasText = name });
         await Expect(item).ToBeVisibleAsync(new() { Timeout = Timeout });
+        var id = await item.GetAttributeAsync("data-conversation");
         await item.ClickAsync();
+        // Wait for this conversation's chat, not any composer: the previous one stays on screen while it loads.
+        await Expect(user.Page.Locator($"#messages[data-conversation-id='{id}']")).ToBeAttachedAsync(new() { Timeout = Timeout });
         await Expect(user.Page.Locator("#composer")).ToBeVisibleAsync(new() { Timeout = Timeout });
     }
 

@@ -241,6 +241,7 @@ async function openConversation(id) {
   const conversation = await api('GET', `/v1/conversations/${id}`);
   state.conversations.set(id, conversation);
   const page = await api('GET', `/v1/conversations/${id}/messages?limit=50`);
+  if (state.openId !== id) return; // another conversation was picked meanwhile
   // Merge: live messages that arrived during the fetches stay.
   const messages = state.messages.get(id) ?? new Map();
   for (const message of page.messages) messages.set(message.seq, { ...message, ...messages.get(message.seq) });
@@ -253,7 +254,7 @@ async function openConversation(id) {
 function renderChat(hasMore) {
   const conversation = state.conversations.get(state.openId);
   const main = document.getElementById('main');
-  const list = h('ol', { id: 'messages', class: 'messages', 'aria-label': 'Messages', 'aria-live': 'polite' });
+  const list = h('ol', { id: 'messages', class: 'messages', 'aria-label': 'Messages', 'aria-live': 'polite', 'data-conversation-id': conversation.id });
   list.addEventListener('scroll', () => { if (list.scrollTop === 0) loadOlder(); });
   list.dataset.more = String(hasMore);
   const previous = document.getElementById('composer');
@@ -266,7 +267,7 @@ function renderChat(hasMore) {
     if (Date.now() - lastTyping > 2000) { state.live?.send({ type: 'typing', conversationId: conversation.id }); lastTyping = Date.now(); }
   });
   textarea.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && !event.shiftKey) { event.preventDefault(); sendMessage(textarea); }
+    if (event.key === 'Enter' && !event.shiftKey) { event.preventDefault(); sendMessage(textarea, conversation.id); }
   });
   const groupTools = conversation.kind === 'group' ? h('span', {},
     h('button', { onclick: () => addMember(conversation.id) }, 'Add member'),
@@ -279,7 +280,7 @@ function renderChat(hasMore) {
       h('div', { class: 'members' }, conversation.members.map((m) => m.username).join(', '), ' ', groupTools),
       h('div', { id: 'typing', class: 'typing', 'aria-live': 'polite' })),
     list,
-    h('form', { class: 'composer', onsubmit: (event) => { event.preventDefault(); sendMessage(textarea); } },
+    h('form', { class: 'composer', onsubmit: (event) => { event.preventDefault(); sendMessage(textarea, conversation.id); } },
       h('div', { id: 'replying', class: 'replying' }),
       textarea,
       h('button', { class: 'primary', type: 'submit' }, 'Send')));
@@ -288,7 +289,8 @@ function renderChat(hasMore) {
 
 function renderMessages(scrollToEnd) {
   const list = document.getElementById('messages');
-  if (!list) return;
+  // The list on screen may still be the previous conversation's while the next one loads.
+  if (!list || list.dataset.conversationId !== String(state.openId)) return;
   const conversation = state.conversations.get(state.openId);
   const messages = [...(state.messages.get(state.openId)?.values() ?? [])].sort((a, b) => (a.seq ?? Infinity) - (b.seq ?? Infinity));
   const pending = [...state.pendingByClientId.values()].filter((p) => p.conversationId === state.openId);
@@ -352,12 +354,12 @@ async function loadOlderPage(list) {
   list.scrollTop = list.scrollHeight - height;
 }
 
-function sendMessage(textarea) {
+// The composer passes its own conversation: state.openId may already name the next one while it loads.
+function sendMessage(textarea, conversationId) {
   const body = textarea.value.trim();
   if (!body || !state.live) return;
   textarea.value = '';
   const clientId = crypto.randomUUID();
-  const conversationId = state.openId;
   const pending = { clientId, conversationId, body };
   state.pendingByClientId.set(clientId, pending);
   const frame = { type: 'send', conversationId, clientId, body };
@@ -522,7 +524,66 @@ async function showDevices() {
         h('td', {}, d.platform),
         h('td', {}, d.verifiedBy),
         h('td', {}, new Date(d.lastSeenAt).toLocaleString()),
-        h('td', {}, d.current ? '' : h('button', { onclick: async () => { await api('DELETE', `/v1/devices/${d.id}`); showDevices(); } }, 'Revoke'))))))));
+        h('td', {}, d.current ? '' : h('button', { onclick: async () => { await api('DELETE', `/v1/devices/${d.id}`); showDevices(); } }, 'Revoke')))))),
+    await twoFactorSection()));
+}
+
+// ---- two-factor authentication ------------------------------------------------------------------------------
+
+async function twoFactorSection() {
+  const status = await api('GET', '/v1/account/2fa');
+  const message = h('p', { class: 'error', role: 'alert' });
+  const section = h('section', { 'aria-label': 'Two-factor authentication' },
+    h('h2', {}, 'Two-factor authentication'),
+    h('p', { id: 'twofactor-status' }, status.totp || status.sms
+      ? `On (${[status.totp ? 'authenticator app' : null, status.sms ? 'SMS' : null].filter(Boolean).join(', ')}); ${status.recoveryCodesLeft} recovery codes left.`
+      : 'Off.'),
+    message);
+  if (!status.totp) {
+    const form = h('form', { 'aria-label': 'Set up an authenticator app', onsubmit: async (event) => {
+      event.preventDefault();
+      try {
+        const enrolment = await api('POST', '/v1/account/2fa/totp', { password: new FormData(form).get('password') });
+        form.replaceWith(confirmTotp(enrolment, message));
+      } catch (failure) { message.textContent = describe(failure); }
+    } },
+      h('label', {}, 'Password', h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true })),
+      h('button', { type: 'submit' }, 'Set up an authenticator app'));
+    section.append(form);
+  } else {
+    const form = h('form', { 'aria-label': 'Turn two-factor authentication off', onsubmit: async (event) => {
+      event.preventDefault();
+      const data = new FormData(form);
+      try {
+        await api('POST', '/v1/account/2fa/disable', { password: data.get('password'), method: 'totp', code: data.get('code') });
+        showDevices();
+      } catch (failure) { message.textContent = describe(failure); }
+    } },
+      h('label', {}, 'Password', h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true })),
+      h('label', {}, 'Authenticator code', h('input', { name: 'code', autocomplete: 'one-time-code', inputmode: 'numeric', required: true })),
+      h('button', { type: 'submit' }, 'Turn off'));
+    section.append(form);
+  }
+  return section;
+}
+
+function confirmTotp(enrolment, message) {
+  const form = h('form', { 'aria-label': 'Confirm the authenticator app', onsubmit: async (event) => {
+    event.preventDefault();
+    try {
+      const result = await api('POST', '/v1/account/2fa/totp/confirm', { code: new FormData(form).get('code') });
+      form.replaceWith(h('div', { id: 'recovery-codes' },
+        h('p', {}, 'Authenticator app on. Keep these recovery codes somewhere safe; each works once and they are shown only now:'),
+        h('ul', {}, result.recoveryCodes.map((code) => h('li', {}, h('code', {}, code)))),
+        h('button', { onclick: showDevices }, 'Done')));
+    } catch (failure) { message.textContent = describe(failure); }
+  } },
+    h('p', {}, 'Scan this code with an authenticator app, or enter the key by hand, then type the code it shows.'),
+    h('img', { src: `data:image/png;base64,${enrolment.qrCodePng}`, alt: 'QR code of the authenticator key', width: 180, height: 180 }),
+    h('p', {}, 'Key: ', h('code', { id: 'totp-secret' }, enrolment.secret)),
+    h('label', {}, 'Code', h('input', { name: 'code', autocomplete: 'one-time-code', inputmode: 'numeric', required: true })),
+    h('button', { class: 'primary', type: 'submit' }, 'Turn on'));
+  return form;
 }
 
 // ---- start --------------------------------------------------------------------------------------------------
