@@ -15,7 +15,7 @@ namespace Roost.Client.Realtime;
 /// <see cref="Cursor"/> follows the last event read, so a reconnect can sync from it. For automatic reconnection and
 /// resending, use <see cref="RoostLiveClient"/>.
 /// </summary>
-public sealed class RoostConnection : IAsyncDisposable
+public sealed class RoostConnection : IFrameRequester, IAsyncDisposable
 {
     private const int MaxIncomingFrame = 16 * 1024 * 1024;
 
@@ -123,25 +123,6 @@ public sealed class RoostConnection : IAsyncDisposable
     /// <summary>Asks for every event after <paramref name="cursor"/> (null: from now on); completes at <c>synced</c> or <c>resync_required</c>.</summary>
     public Task<ServerFrame> SyncAsync(long? cursor, CancellationToken cancellationToken = default) =>
         RequestAsync(ClientFrames.Sync(cursor), cancellationToken);
-
-    public Task<ServerFrame> EditAsync(long conversationId, long seq, string body, CancellationToken cancellationToken = default) =>
-        RequestAsync(ClientFrames.Edit(conversationId, seq, body), cancellationToken);
-
-    public Task<ServerFrame> DeleteAsync(long conversationId, long seq, CancellationToken cancellationToken = default) =>
-        RequestAsync(ClientFrames.Delete(conversationId, seq), cancellationToken);
-
-    /// <summary>Sets this user's reaction; null removes it.</summary>
-    public Task<ServerFrame> ReactAsync(long conversationId, long seq, string? emoji, CancellationToken cancellationToken = default) =>
-        RequestAsync(ClientFrames.React(conversationId, seq, emoji), cancellationToken);
-
-    public Task<ServerFrame> MarkDeliveredAsync(long conversationId, long seq, CancellationToken cancellationToken = default) =>
-        RequestAsync(ClientFrames.Delivered(conversationId, seq), cancellationToken);
-
-    public Task<ServerFrame> MarkReadAsync(long conversationId, long seq, CancellationToken cancellationToken = default) =>
-        RequestAsync(ClientFrames.Read(conversationId, seq), cancellationToken);
-
-    public Task<ServerFrame> TypingAsync(long conversationId, CancellationToken cancellationToken = default) =>
-        RequestAsync(ClientFrames.Typing(conversationId), cancellationToken);
 
     public Task<ServerFrame> PingAsync(CancellationToken cancellationToken = default) =>
         RequestAsync(ClientFrames.Ping(), cancellationToken);

@@ -10,7 +10,7 @@ namespace Roost.Client.Realtime;
 /// once. <see cref="Frames"/> yields every event exactly once, in cursor order, plus typing and presence.
 /// Stops for good when the server says the session is over (4001, 4003).
 /// </summary>
-public sealed class RoostLiveClient : IAsyncDisposable
+public sealed class RoostLiveClient : IFrameRequester, IAsyncDisposable
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
 
@@ -97,24 +97,6 @@ public sealed class RoostLiveClient : IAsyncDisposable
 
     /// <summary>Every frame of <see cref="Frames"/> as an async stream, until the client stops.</summary>
     public IAsyncEnumerable<ServerFrame> ReadAllAsync(CancellationToken cancellationToken = default) => _frames.Reader.ReadAllAsync(cancellationToken);
-
-    public Task<ServerFrame> MarkDeliveredAsync(long conversationId, long seq, CancellationToken cancellationToken = default) =>
-        RequestAsync(ClientFrames.Delivered(conversationId, seq), cancellationToken);
-
-    public Task<ServerFrame> MarkReadAsync(long conversationId, long seq, CancellationToken cancellationToken = default) =>
-        RequestAsync(ClientFrames.Read(conversationId, seq), cancellationToken);
-
-    public Task<ServerFrame> TypingAsync(long conversationId, CancellationToken cancellationToken = default) =>
-        RequestAsync(ClientFrames.Typing(conversationId), cancellationToken);
-
-    public Task<ServerFrame> EditAsync(long conversationId, long seq, string body, CancellationToken cancellationToken = default) =>
-        RequestAsync(ClientFrames.Edit(conversationId, seq, body), cancellationToken);
-
-    public Task<ServerFrame> DeleteAsync(long conversationId, long seq, CancellationToken cancellationToken = default) =>
-        RequestAsync(ClientFrames.Delete(conversationId, seq), cancellationToken);
-
-    public Task<ServerFrame> ReactAsync(long conversationId, long seq, string? emoji, CancellationToken cancellationToken = default) =>
-        RequestAsync(ClientFrames.React(conversationId, seq, emoji), cancellationToken);
 
     /// <summary>Drops the current connection as a network failure would; the client reconnects on its own.</summary>
     public void DropConnection() => _connection?.Abort();

@@ -1,4 +1,5 @@
 using System.Net;
+using Roost.Client.Realtime;
 using Roost.Protocol.Events;
 using Roost.Server.Tests.Infrastructure;
 using Roost.Testing;
