@@ -16,7 +16,7 @@ internal interface ISqliteSession
 internal sealed class SqliteReadSession : ISqliteSession, IDisposable
 {
     private readonly SqliteConnection _connection;
-    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly PreparedCommands _commands;
     private SqliteTransaction? _transaction;
 
     public SqliteReadSession(string connectionString)
@@ -26,6 +26,7 @@ internal sealed class SqliteReadSession : ISqliteSession, IDisposable
         using var pragmas = _connection.CreateCommand();
         pragmas.CommandText = "PRAGMA mmap_size = 268435456; PRAGMA cache_size = -8192";
         pragmas.ExecuteNonQuery();
+        _commands = new PreparedCommands(_connection);
     }
 
     public void Begin() => _transaction = _connection.BeginTransaction(deferred: true);
@@ -36,28 +37,12 @@ internal sealed class SqliteReadSession : ISqliteSession, IDisposable
         _transaction = null;
     }
 
-    public SqliteCommand Command(string sql)
-    {
-        if (!_commands.TryGetValue(sql, out var command))
-        {
-            command = _connection.CreateCommand();
-            command.CommandText = sql;
-            _commands[sql] = command;
-        }
-
-        command.Transaction = _transaction;
-        command.Parameters.Clear();
-        return command;
-    }
+    public SqliteCommand Command(string sql) => _commands.Get(sql, _transaction);
 
     public void Dispose()
     {
         End();
-        foreach (var command in _commands.Values)
-        {
-            command.Dispose();
-        }
-
+        _commands.Dispose();
         _connection.Dispose();
     }
 }

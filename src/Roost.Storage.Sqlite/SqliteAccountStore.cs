@@ -92,14 +92,7 @@ internal sealed class SqliteAccountStore(SqliteStore store) : IAccountStore
     {
         var memberships = context.Command("SELECT conversation_id, role FROM conversation_members WHERE account_id = $id AND left_seq IS NULL");
         memberships.Parameters.AddWithValue("$id", accountId);
-        var conversations = new List<(long Id, string Role)>();
-        using (var reader = memberships.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                conversations.Add((reader.GetInt64(0), reader.GetString(1)));
-            }
-        }
+        var conversations = memberships.ReadAll(reader => (Id: reader.GetInt64(0), Role: reader.GetString(1)));
 
         foreach (var (conversationId, role) in conversations)
         {

@@ -20,12 +20,7 @@ internal sealed class SqliteAdminStore(SqliteStore store, SqliteStoreOptions opt
             var command = session.Command(UserQuery + " WHERE a.id > $after ORDER BY a.id LIMIT $limit");
             command.Parameters.AddWithValue("$after", afterId);
             command.Parameters.AddWithValue("$limit", limit);
-            using var reader = command.ExecuteReader();
-            var users = new List<AdminUser>();
-            while (reader.Read())
-            {
-                users.Add(Read(reader));
-            }
+            var users = command.ReadAll(reader => Read(reader));
 
             return users;
         }, cancellationToken);

@@ -183,14 +183,7 @@ internal sealed class SqliteConversationStore(SqliteStore store) : IConversation
             command.Parameters.AddWithValue("$account", accountId);
             command.Parameters.AddWithValue("$after", afterId);
             command.Parameters.AddWithValue("$limit", limit + 1);
-            var ids = new List<long>();
-            using (var reader = command.ExecuteReader())
-            {
-                while (reader.Read())
-                {
-                    ids.Add(reader.GetInt64(0));
-                }
-            }
+            var ids = command.ReadAll(reader => reader.GetInt64(0));
 
             var more = ids.Count > limit;
             var views = ids.Take(limit).Select(id => SqliteQueries.LoadView(session, id, accountId)!).ToList();
@@ -206,12 +199,7 @@ internal sealed class SqliteConversationStore(SqliteStore store) : IConversation
                 WHERE mine.account_id = $account AND mine.left_seq IS NULL AND other.left_seq IS NULL AND other.account_id <> $account
                 """);
             command.Parameters.AddWithValue("$account", accountId);
-            using var reader = command.ExecuteReader();
-            var ids = new List<long>();
-            while (reader.Read())
-            {
-                ids.Add(reader.GetInt64(0));
-            }
+            var ids = command.ReadAll(reader => reader.GetInt64(0));
 
             return ids;
         }, cancellationToken);

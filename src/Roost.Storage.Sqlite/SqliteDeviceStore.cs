@@ -77,12 +77,7 @@ internal sealed class SqliteDeviceStore(SqliteStore store) : IDeviceStore
         {
             var command = session.Command($"SELECT {DeviceColumns} FROM devices WHERE account_id = $account ORDER BY id");
             command.Parameters.AddWithValue("$account", accountId);
-            using var reader = command.ExecuteReader();
-            var devices = new List<Device>();
-            while (reader.Read())
-            {
-                devices.Add(ReadDevice(reader));
-            }
+            var devices = command.ReadAll(reader => ReadDevice(reader));
 
             return devices;
         }, cancellationToken);

@@ -318,12 +318,7 @@ internal sealed class SqliteIdentityStore(SqliteStore store) : IIdentityStore
         var command = context.Command(sql);
         command.Parameters.AddWithValue("$key", key);
         command.Parameters.AddWithValue("$since", SqliteTime.ToColumn(since));
-        using var reader = command.ExecuteReader();
-        var sends = new List<DateTimeOffset>();
-        while (reader.Read())
-        {
-            sends.Add(SqliteTime.FromColumn(reader.GetInt64(0)));
-        }
+        var sends = command.ReadAll(reader => SqliteTime.FromColumn(reader.GetInt64(0)));
 
         return sends;
     }

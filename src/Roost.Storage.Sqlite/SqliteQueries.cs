@@ -51,12 +51,7 @@ internal static class SqliteQueries
             ORDER BY m.joined_at, m.account_id
             """);
         command.Parameters.AddWithValue("$conversation", conversationId);
-        using var reader = command.ExecuteReader();
-        var members = new List<Member>();
-        while (reader.Read())
-        {
-            members.Add(ReadMember(reader));
-        }
+        var members = command.ReadAll(reader => ReadMember(reader));
 
         return members;
     }
@@ -70,12 +65,7 @@ internal static class SqliteQueries
             """);
         command.Parameters.AddWithValue("$conversation", conversationId);
         command.Parameters.AddWithValue("$seq", visibleSeq == 0 ? long.MaxValue : visibleSeq);
-        using var reader = command.ExecuteReader();
-        var ids = new List<long>();
-        while (reader.Read())
-        {
-            ids.Add(reader.GetInt64(0));
-        }
+        var ids = command.ReadAll(reader => reader.GetInt64(0));
 
         return ids;
     }

@@ -6,11 +6,11 @@ namespace Roost.Storage.Sqlite;
 
 /// <summary>
 /// What a write operation sees: the writer's connection inside the current batch transaction.
-/// Commands are cached by SQL text so hot statements stay prepared across batches.
+/// Its commands stay prepared across batches.
 /// </summary>
 internal sealed class SqliteWriteContext(SqliteConnection connection) : ISqliteSession, IDisposable
 {
-    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly PreparedCommands _commands = new(connection);
     private readonly List<CommittedEvent> _emitted = [];
 
     /// <summary>Events written by this batch so far, in cursor order; published after the commit.</summary>
@@ -19,19 +19,7 @@ internal sealed class SqliteWriteContext(SqliteConnection connection) : ISqliteS
     public SqliteTransaction? Transaction { get; set; }
 
     /// <summary>A prepared command for <paramref name="sql"/>, bound to the batch transaction, with no parameters set.</summary>
-    public SqliteCommand Command(string sql)
-    {
-        if (!_commands.TryGetValue(sql, out var command))
-        {
-            command = connection.CreateCommand();
-            command.CommandText = sql;
-            _commands[sql] = command;
-        }
-
-        command.Transaction = Transaction;
-        command.Parameters.Clear();
-        return command;
-    }
+    public SqliteCommand Command(string sql) => _commands.Get(sql, Transaction);
 
     public void Execute(string sql) => Command(sql).ExecuteNonQuery();
 
@@ -60,13 +48,5 @@ internal sealed class SqliteWriteContext(SqliteConnection connection) : ISqliteS
         return cursor;
     }
 
-    public void Dispose()
-    {
-        foreach (var command in _commands.Values)
-        {
-            command.Dispose();
-        }
-
-        _commands.Clear();
-    }
+    public void Dispose() => _commands.Dispose();
 }
