@@ -18,5 +18,13 @@ exec taskset -c 0 dotnet src/Roost.Server/bin/Release/net10.0/Roost.Server.dll \
   --Roost:RateLimits:RegisterPerIp:PermitLimit=1000000 \
   --Roost:RateLimits:LoginPerIp:PermitLimit=1000000 \
   --Roost:RateLimits:LoginAttemptsPerAccount:PermitLimit=1000000 \
+  --Roost:Messaging:RateLimits:MessagesPerAccount:Rate=1000000 \
+  --Roost:Messaging:RateLimits:MessagesPerAccount:Burst=1000000 \
+  --Roost:Messaging:RateLimits:BytesPerAccount:Rate=1000000000 \
+  --Roost:Messaging:RateLimits:BytesPerAccount:Burst=1000000000 \
+  --Roost:Messaging:RateLimits:MessagesPerConversation:Rate=1000000 \
+  --Roost:Messaging:RateLimits:MessagesPerConversation:Burst=1000000 \
+  --Roost:Messaging:RateLimits:ReceiptsPerAccount:Rate=1000000 \
+  --Roost:Messaging:RateLimits:ReceiptsPerAccount:Burst=1000000 \
   --Logging:LogLevel:Default=Warning \
   "$@"

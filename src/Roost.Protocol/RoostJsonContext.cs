@@ -10,7 +10,8 @@ namespace Roost.Protocol;
 /// Source-generated serialization for every wire type: no reflection at run time, camelCase names.
 /// Readers choose their strictness: the server refuses unknown request members, clients skip unknown response members.
 /// </summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+// Web defaults, but numbers are numbers: "1" where a number is expected is refused, as docs/protocol.md says.
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(RegisterRequest))]
 [JsonSerializable(typeof(AccountResponse))]
 [JsonSerializable(typeof(UpdateProfileRequest))]

@@ -13,6 +13,11 @@ catch (RoostConfigurationException exception)
     await Console.Error.WriteLineAsync(exception.Message);
     return 2;
 }
+catch (UnsafeDataDirectoryException exception)
+{
+    await Console.Error.WriteLineAsync("Refusing to start: " + exception.Message);
+    return 4;
+}
 catch (StoreSchemaException exception)
 {
     await Console.Error.WriteLineAsync("The store cannot be opened: " + exception.Message);

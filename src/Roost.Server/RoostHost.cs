@@ -81,6 +81,7 @@ public sealed class RoostHost : IAsyncDisposable
         services.AddRoostIdentity(options);
         services.AddSingleton<SessionService>();
         services.AddSingleton(options.Messaging.ToLimits());
+        services.AddSingleton(provider => new MessageRateLimiter(options.Messaging.RateLimits, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ConversationService>();
         services.AddSingleton<MessagingService>();
         services.AddSingleton<PresenceService>();
@@ -123,7 +124,7 @@ public sealed class RoostHost : IAsyncDisposable
         app.UseRateLimiter();
 
         app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
-        app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") });
+        app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = ReadinessResponse.WriteAsync });
         app.MapOpenApi();
         var v1 = app.MapGroup("/v1");
         v1.MapAccountEndpoints();

@@ -86,7 +86,15 @@ public sealed partial class SqliteStore : IRoostStore
             return Task.CompletedTask;
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(_options.DatabasePath)!);
+        var path = _options.DatabasePath;
+        PrivateFiles.EnsureDirectory(Path.GetDirectoryName(path)!, _options.AllowSharedDataDirectory);
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+        {
+            PrivateFiles.CheckFile(file, _options.AllowSharedDataDirectory);
+        }
+
+        // SQLite would create the file 0644 (less the umask); it gives the WAL and shared-memory files the mode of the database.
+        PrivateFiles.CreateIfMissing(path);
         var connection = new SqliteConnection(_writeConnectionString);
         try
         {
@@ -127,6 +135,11 @@ public sealed partial class SqliteStore : IRoostStore
         if (_writer is null || Volatile.Read(ref _disposed) != 0)
         {
             return new StoreHealth(false, 0, expected, "The store is not open.");
+        }
+
+        if (_writer.IsStorageFull)
+        {
+            return new StoreHealth(false, expected, expected, "storage_full: the last write failed for lack of space in the data folder.");
         }
 
         try

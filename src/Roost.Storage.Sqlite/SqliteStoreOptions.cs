@@ -8,6 +8,12 @@ public sealed record SqliteStoreOptions
 
     public string FileName { get; init; } = "roost.db";
 
+    /// <summary>
+    /// Lets the server start when the data folder or its files are accessible to other users (group-shared backups,
+    /// say). Off by default: the folder holds every message and phone number.
+    /// </summary>
+    public bool AllowSharedDataDirectory { get; init; }
+
     public SqliteSynchronous Synchronous { get; init; } = SqliteSynchronous.Full;
 
     /// <summary>Most write operations committed in one transaction (group commit).</summary>

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Roost.Core.Delivery;
+using Roost.Core.Storage;
 
 namespace Roost.Storage.Sqlite;
 
@@ -20,6 +21,7 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
     private readonly ICommittedEventListener? _listener;
     private readonly Task _loop;
     private int _disposed;
+    private int _storageFull;
 
     public SqliteWriter(SqliteConnection connection, SqliteStoreOptions options, ICommittedEventListener? listener, ILogger logger)
     {
@@ -35,6 +37,9 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
         });
         _loop = Task.Run(RunAsync);
     }
+
+    /// <summary>True from a commit that failed for lack of space until the next commit that succeeds.</summary>
+    public bool IsStorageFull => Volatile.Read(ref _storageFull) != 0;
 
     public Task<T> WriteAsync<T>(Func<SqliteWriteContext, T> work, CancellationToken cancellationToken)
     {
@@ -120,7 +125,22 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
             }
 
             transaction.Commit();
+            if (Interlocked.Exchange(ref _storageFull, 0) != 0)
+            {
+                Log.StorageRecovered(_logger);
+            }
+
             Publish();
+        }
+        catch (Exception exception) when (StorageFull(exception) is { } full)
+        {
+            // Nothing of the batch is committed, and nobody is told otherwise. One log line per episode, not per write:
+            // a full disk under load would otherwise fill what little space is left with the same message.
+            batchFailure = full;
+            if (Interlocked.Exchange(ref _storageFull, 1) == 0)
+            {
+                Log.StorageFull(_logger, full.InnerException ?? full);
+            }
         }
 #pragma warning disable CA1031 // Any failure of the batch must reach every waiting caller instead of killing the writer.
         catch (Exception exception)
@@ -148,6 +168,11 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
         try
         {
             operation.Execute(_context);
+        }
+        catch (SqliteException exception) when (exception.SqliteErrorCode == SqliteFull)
+        {
+            // Not this operation's fault, and SQLite may have rolled back the whole transaction: the batch fails.
+            throw new StorageFullException("The store is full: no space is left for writes.", exception);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -192,8 +217,24 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
         operation.Fail(exception);
     }
 
+    /// <summary>SQLITE_FULL: the disk (or max_page_count) has no room for the write.</summary>
+    private const int SqliteFull = 13;
+
+    private static StorageFullException? StorageFull(Exception exception) => exception switch
+    {
+        StorageFullException full => full,
+        SqliteException { SqliteErrorCode: SqliteFull } sqlite => new StorageFullException("The store is full: no space is left for writes.", sqlite),
+        _ => null,
+    };
+
     private static partial class Log
     {
+        [LoggerMessage(EventId = 1007, Level = LogLevel.Error, Message = "The store is full: writes fail with storage_full until space is freed in the data folder")]
+        public static partial void StorageFull(ILogger logger, Exception exception);
+
+        [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "The store has space again: writes succeed")]
+        public static partial void StorageRecovered(ILogger logger);
+
         [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "A write batch of {Count} operations failed and was rolled back")]
         public static partial void BatchFailed(ILogger logger, Exception exception, int count);
 

@@ -138,7 +138,9 @@ public sealed class RoostConnection : IFrameRequester, IAsyncDisposable
         {
             await SendRawAsync(JsonSerializer.SerializeToUtf8Bytes(frame with { Ref = reference }, RoostJsonContext.Default.ClientFrame), cancellationToken);
             var result = await answer.Task.WaitAsync(cancellationToken);
-            return result.Type == ServerFrameTypes.Error ? throw new RoostRealtimeException(result.Code ?? "", result.Message ?? "") : result;
+            return result.Type == ServerFrameTypes.Error ? throw new RoostRealtimeException(
+                    result.Code ?? "", result.Message ?? "", result.RetryAfterMs is { } wait ? TimeSpan.FromMilliseconds(wait) : null)
+                : result;
         }
         finally
         {

@@ -23,5 +23,14 @@ public sealed class RoostRealtimeException : Exception
         Code = code;
     }
 
+    public RoostRealtimeException(string code, string message, TimeSpan? retryAfter)
+        : this(code, message)
+    {
+        RetryAfter = retryAfter;
+    }
+
     public string Code { get; } = "";
+
+    /// <summary>How long to wait before retrying, when the server said (rate_limited, storage_full).</summary>
+    public TimeSpan? RetryAfter { get; }
 }

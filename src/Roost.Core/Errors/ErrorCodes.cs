@@ -17,4 +17,5 @@ public static class ErrorCodes
     public const string MethodNotAllowed = "method_not_allowed";
     public const string InternalError = "internal_error";
     public const string Unavailable = "unavailable";
+    public const string StorageFull = "storage_full";
 }

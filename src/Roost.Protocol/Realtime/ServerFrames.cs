@@ -37,7 +37,13 @@ public sealed record AckFrame(
 
 public sealed record OkFrame([property: JsonPropertyOrder(-1)] string Type, string? Ref);
 
-public sealed record ErrorFrame([property: JsonPropertyOrder(-1)] string Type, string? Ref, string Code, string Message);
+/// <summary>A frame or operation failed; the connection stays open. <see cref="RetryAfterMs"/> is set when retrying later can succeed (rate_limited, storage_full).</summary>
+public sealed record ErrorFrame(
+    [property: JsonPropertyOrder(-1)] string Type,
+    string? Ref,
+    string Code,
+    string Message,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? RetryAfterMs = null);
 
 /// <summary>All stored events after the requested cursor have been sent; live events follow. <see cref="Cursor"/> is the last one sent (or the request's).</summary>
 public sealed record SyncedFrame([property: JsonPropertyOrder(-1)] string Type, string? Ref, long Cursor);
@@ -67,6 +73,9 @@ public sealed record ServerFrame
     public string? Code { get; init; }
 
     public string? Message { get; init; }
+
+    /// <summary>On an error that a later retry can pass (rate_limited, storage_full): milliseconds to wait first.</summary>
+    public long? RetryAfterMs { get; init; }
 
     public string? ClientId { get; init; }
 

@@ -1,5 +1,6 @@
 using Roost.Core.Errors;
 using Roost.Core.Messaging;
+using Roost.Core.Storage;
 using Roost.Protocol.Realtime;
 
 namespace Roost.Server.Gateway;
@@ -28,6 +29,11 @@ internal sealed partial class GatewayConnection
         catch (ObjectDisposedException) when (_closing.IsCancellationRequested)
         {
             return; // The server is stopping, and so is this connection.
+        }
+        catch (StorageFullException)
+        {
+            // Logged once per episode by the store; nothing of the frame was stored.
+            answer = GatewayFrames.Error(frame.Ref, ErrorCodes.StorageFull, "The server is out of storage space; nothing was stored. Retry later.", StorageFullException.SuggestedRetryAfter);
         }
 #pragma warning disable CA1031 // A fault in one operation is answered and logged; the connection lives on.
         catch (Exception exception)
@@ -115,6 +121,12 @@ internal sealed partial class GatewayConnection
             {
                 return frame.Ref is null ? [] : GatewayFrames.Ok(frame.Ref);
             }
+        }
+
+        // Coalesced frames above cost nothing; one that would reach the store is limited per account.
+        if (_services.Messaging.CheckTyping(AccountId) is { } limited)
+        {
+            return GatewayFrames.Error(frame.Ref, limited);
         }
 
         var members = await Store.Conversations.GetMemberIdsIfMemberAsync(conversationId, AccountId, CancellationToken.None);

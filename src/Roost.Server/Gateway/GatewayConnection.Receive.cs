@@ -15,6 +15,7 @@ internal sealed partial class GatewayConnection
     private static readonly RoostJsonContext StrictJson = new(new JsonSerializerOptions(JsonSerializerDefaults.Web)
     {
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
     });
 
     private int _invalidFrames;

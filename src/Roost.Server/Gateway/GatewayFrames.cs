@@ -24,15 +24,17 @@ internal static class GatewayFrames
     public static byte[] Pong(string? reference) =>
         JsonSerializer.SerializeToUtf8Bytes(new PongFrame(ServerFrameTypes.Pong, reference), RoostJsonContext.Default.PongFrame);
 
-    public static byte[] Error(string? reference, string code, string message) =>
-        JsonSerializer.SerializeToUtf8Bytes(new ErrorFrame(ServerFrameTypes.Error, reference, code, message), RoostJsonContext.Default.ErrorFrame);
+    public static byte[] Error(string? reference, string code, string message, TimeSpan? retryAfter = null) =>
+        JsonSerializer.SerializeToUtf8Bytes(
+            new ErrorFrame(ServerFrameTypes.Error, reference, code, message, retryAfter is { } wait ? (long)Math.Ceiling(wait.TotalMilliseconds) : null),
+            RoostJsonContext.Default.ErrorFrame);
 
     public static byte[] Error(string? reference, RoostError error)
     {
         var message = error.FieldErrors is { Count: > 0 } fields
             ? error.Message + " " + string.Join(" ", fields.SelectMany(f => f.Value.Select(m => $"{f.Key}: {m}")))
             : error.Message;
-        return Error(reference, error.Code, message);
+        return Error(reference, error.Code, message, error.RetryAfter);
     }
 
     public static byte[] Synced(string? reference, long cursor) =>

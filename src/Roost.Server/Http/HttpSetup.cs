@@ -16,6 +16,9 @@ public static class HttpSetup
 
             // A misspelt member must not be silently ignored: it is refused with malformed_json.
             options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+
+            // The web defaults read "1" as the number 1; the protocol refuses a value of the wrong type.
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
 
         // Binding failures (bad JSON, wrong content type, oversized body) throw, so RoostExceptionHandler answers them with problem+json.

@@ -34,6 +34,7 @@ public static class Problems
         StatusCodes.Status415UnsupportedMediaType => ErrorCodes.UnsupportedMediaType,
         StatusCodes.Status429TooManyRequests => ErrorCodes.RateLimited,
         StatusCodes.Status503ServiceUnavailable => ErrorCodes.Unavailable,
+        StatusCodes.Status507InsufficientStorage => ErrorCodes.StorageFull,
         _ => status >= 500 ? ErrorCodes.InternalError : ErrorCodes.MalformedRequest,
     };
 
@@ -48,6 +49,14 @@ public static class Problems
         }
 
         return TypedResults.Problem(problem);
+    }
+
+    /// <summary>507: the store has no space; nothing of the request was stored.</summary>
+    public static ProblemDetails StorageFull()
+    {
+        var problem = Create(StatusCodes.Status507InsufficientStorage, ErrorCodes.StorageFull, "The server is out of storage space; nothing was stored. Retry later.");
+        problem.Extensions[RetryAfterExtension] = (int)Roost.Core.Storage.StorageFullException.SuggestedRetryAfter.TotalSeconds;
+        return problem;
     }
 
     public static ProblemDetails Create(int status, string code, string title, IReadOnlyDictionary<string, string[]>? fieldErrors = null, string? detail = null)

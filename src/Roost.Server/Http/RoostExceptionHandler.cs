@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Roost.Core.Errors;
+using Roost.Core.Storage;
 
 namespace Roost.Server.Http;
 
@@ -21,6 +22,9 @@ internal sealed partial class RoostExceptionHandler(
                 "The request body is not valid JSON for this operation.",
                 detail: json.Path is { Length: > 0 } path ? $"The problem is at {path}: a syntax error, a value of the wrong type, or a member this operation does not take." : null),
             BadHttpRequestException bad => Problems.Create(bad.StatusCode, Problems.CodeForStatus(bad.StatusCode), TitleFor(bad.StatusCode)),
+
+            // Not the client's fault, but nothing was stored and a retry can succeed; the store logs it once per episode.
+            StorageFullException => Problems.StorageFull(),
             _ => null,
         };
 

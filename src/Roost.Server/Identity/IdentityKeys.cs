@@ -1,4 +1,5 @@
 using Roost.Core.Identity;
+using Roost.Core.Storage;
 using Roost.Server.Options;
 
 namespace Roost.Server.Identity;
@@ -21,9 +22,10 @@ internal static partial class IdentityKeys
         }
 
         var path = Path.Combine(Path.GetFullPath(options.Storage.DataDirectory), KeyFileName);
+        PrivateFiles.EnsureDirectory(Path.GetDirectoryName(path)!, options.Storage.AllowSharedDataDirectory);
+        PrivateFiles.CheckFile(path, options.Storage.AllowSharedDataDirectory);
         if (!File.Exists(path))
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
             var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
             if (!OperatingSystem.IsWindows())

@@ -140,6 +140,9 @@ public sealed record MessagingOptions
     /// <summary>How often expired events are compacted.</summary>
     public TimeSpan CompactionInterval { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>Token-bucket limits on sends, receipts and typing (docs/protocol.md, "Limits").</summary>
+    public SendLimits RateLimits { get; init; } = new();
+
     public MessagingLimits ToLimits() => new() { MaxMessageBytes = MaxMessageBytes, MaxGroupMembers = MaxGroupMembers };
 }
 

@@ -61,6 +61,19 @@ public static class RoostOptionsValidator
         Range(problems, "Roost:Messaging:EventRetention", messaging.EventRetention, TimeSpan.FromMinutes(1), TimeSpan.FromDays(3650));
         Range(problems, "Roost:Messaging:CompactionInterval", messaging.CompactionInterval, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
 
+        var sendLimits = messaging.RateLimits;
+        Bucket(problems, "Roost:Messaging:RateLimits:MessagesPerAccount", sendLimits.MessagesPerAccount);
+        Bucket(problems, "Roost:Messaging:RateLimits:BytesPerAccount", sendLimits.BytesPerAccount);
+        if (sendLimits.BytesPerAccount.Burst < messaging.MaxMessageBytes)
+        {
+            problems.Add($"Roost:Messaging:RateLimits:BytesPerAccount:Burst ({sendLimits.BytesPerAccount.Burst}) must be at least Roost:Messaging:MaxMessageBytes ({messaging.MaxMessageBytes}), or the largest message could never be sent.");
+        }
+
+        Bucket(problems, "Roost:Messaging:RateLimits:MessagesPerConversation", sendLimits.MessagesPerConversation);
+        Bucket(problems, "Roost:Messaging:RateLimits:ReceiptsPerAccount", sendLimits.ReceiptsPerAccount);
+        Bucket(problems, "Roost:Messaging:RateLimits:TypingPerAccount", sendLimits.TypingPerAccount);
+        Range(problems, "Roost:Messaging:RateLimits:MaxTrackedKeys", sendLimits.MaxTrackedKeys, 100, 10_000_000);
+
         var gateway = options.Gateway;
         Range(problems, "Roost:Gateway:MaxFrameBytes", gateway.MaxFrameBytes, 1024, 16 * 1024 * 1024);
         if (gateway.MaxFrameBytes < messaging.MaxMessageBytes + 1024)
@@ -167,6 +180,13 @@ public static class RoostOptionsValidator
     {
         Range(problems, path + ":PermitLimit", limit.PermitLimit, 1, 1_000_000);
         Range(problems, path + ":Window", limit.Window, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+    }
+
+    private static void Bucket(List<string> problems, string path, Roost.Core.RateLimiting.BucketLimit limit)
+    {
+        Range(problems, path + ":Rate", limit.Rate, 0.001, 1e12);
+        Range(problems, path + ":Period", limit.Period, TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1));
+        Range(problems, path + ":Burst", limit.Burst, 1, 1e12);
     }
 
     private static void Range<T>(List<string> problems, string path, T value, T min, T max)

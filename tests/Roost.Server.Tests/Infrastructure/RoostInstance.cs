@@ -43,6 +43,11 @@ public sealed class RoostInstance : IAsyncDisposable
         ["Roost:RateLimits:PasswordChecksPerAccount:PermitLimit"] = "100000",
         ["Roost:Identity:SendsPerNumber:PermitLimit"] = "100000",
         ["Roost:Identity:SendsPerIp:PermitLimit"] = "100000",
+        ["Roost:Messaging:RateLimits:MessagesPerAccount:Burst"] = "1000000",
+        ["Roost:Messaging:RateLimits:BytesPerAccount:Burst"] = "1000000000",
+        ["Roost:Messaging:RateLimits:MessagesPerConversation:Burst"] = "1000000",
+        ["Roost:Messaging:RateLimits:ReceiptsPerAccount:Burst"] = "1000000",
+        ["Roost:Messaging:RateLimits:TypingPerAccount:Burst"] = "1000000",
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:Roost.Server.Sms"] = "Error",
         ["Logging:LogLevel:Roost.Server.Identity"] = "Error",
@@ -70,7 +75,14 @@ public sealed class RoostInstance : IAsyncDisposable
         return settings;
     }
 
-    public static async Task<RoostInstance> StartAsync(IReadOnlyDictionary<string, string>? overrides = null, TimeProvider? time = null)
+    public static Task<RoostInstance> StartAsync(IReadOnlyDictionary<string, string>? overrides = null, TimeProvider? time = null) =>
+        StartAsync(new TempDirectory(), ownsDirectory: true, overrides, time);
+
+    /// <summary>Starts on a data folder the test owns (a small file system, say); it is not removed on dispose.</summary>
+    public static Task<RoostInstance> StartInAsync(TempDirectory directory, IReadOnlyDictionary<string, string>? overrides = null, TimeProvider? time = null) =>
+        StartAsync(directory, ownsDirectory: false, overrides, time);
+
+    private static async Task<RoostInstance> StartAsync(TempDirectory directory, bool ownsDirectory, IReadOnlyDictionary<string, string>? overrides, TimeProvider? time)
     {
         var settings = new Dictionary<string, string>(DefaultSettings);
         foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
@@ -78,7 +90,7 @@ public sealed class RoostInstance : IAsyncDisposable
             settings[key] = value;
         }
 
-        var instance = new RoostInstance(new TempDirectory(), ownsDirectory: true, settings, time);
+        var instance = new RoostInstance(directory, ownsDirectory, settings, time);
         await instance.StartHostAsync();
         return instance;
     }

@@ -1,0 +1,75 @@
+using Roost.Core.Errors;
+using Roost.Core.RateLimiting;
+
+namespace Roost.Core.Messaging;
+
+/// <summary>
+/// Token-bucket limits on what one account sends and what one conversation receives. Checked before the store is
+/// touched, so a limited operation stores nothing; an operation already acknowledged is never affected. The buckets
+/// live in this process (per node); they hold seconds of state, so a restart forgives at most one burst.
+/// </summary>
+public sealed class MessageRateLimiter
+{
+    private readonly TimeProvider _time;
+    private readonly BucketTable<long> _messages;
+    private readonly BucketTable<long> _bytes;
+    private readonly BucketTable<long> _conversations;
+    private readonly BucketTable<long> _receipts;
+    private readonly BucketTable<long> _typing;
+
+    public MessageRateLimiter(SendLimits limits, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        _time = time;
+        _messages = new(limits.MessagesPerAccount, limits.MaxTrackedKeys);
+        _bytes = new(limits.BytesPerAccount, limits.MaxTrackedKeys);
+        _conversations = new(limits.MessagesPerConversation, limits.MaxTrackedKeys);
+        _receipts = new(limits.ReceiptsPerAccount, limits.MaxTrackedKeys);
+        _typing = new(limits.TypingPerAccount, limits.MaxTrackedKeys);
+    }
+
+    /// <summary>A message-level operation (send, edit, delete, react) with <paramref name="bodyBytes"/> of new text; null when allowed.</summary>
+    public RoostError? TryMessage(long accountId, long conversationId, int bodyBytes)
+    {
+        var now = _time.GetUtcNow().UtcTicks;
+        var account = _messages.Get(accountId, now);
+        if (account.TryTake(1, now) is { } wait)
+        {
+            return Limited(wait, "You are sending messages too fast.");
+        }
+
+        TokenBucket? bytes = null;
+        if (bodyBytes > 0)
+        {
+            bytes = _bytes.Get(accountId, now);
+            if (bytes.TryTake(bodyBytes, now) is { } bytesWait)
+            {
+                account.Refund(1);
+                return Limited(bytesWait, "You are sending too much text too fast.");
+            }
+        }
+
+        if (_conversations.Get(conversationId, now).TryTake(1, now) is { } conversationWait)
+        {
+            account.Refund(1);
+            bytes?.Refund(bodyBytes);
+            return Limited(conversationWait, "This conversation is receiving messages too fast.");
+        }
+
+        return null;
+    }
+
+    public RoostError? TryReceipt(long accountId)
+    {
+        var now = _time.GetUtcNow().UtcTicks;
+        return _receipts.Get(accountId, now).TryTake(1, now) is { } wait ? Limited(wait, "You are sending receipts too fast.") : null;
+    }
+
+    public RoostError? TryTyping(long accountId)
+    {
+        var now = _time.GetUtcNow().UtcTicks;
+        return _typing.Get(accountId, now).TryTake(1, now) is { } wait ? Limited(wait, "You are sending typing notifications too fast.") : null;
+    }
+
+    private static RoostError Limited(TimeSpan wait, string message) => RoostError.RateLimited(wait, message + " Retry after the time given.");
+}
