@@ -63,6 +63,9 @@ public sealed class RoostHost : IAsyncDisposable
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = options.Server.MaxJsonBodyBytes;
+
+            // Kestrel's own rejections (a %00 in the path, a broken request line) get problem+json like every other 4xx.
+            kestrel.ConfigureEndpointDefaults(listen => listen.UseProblemRejections());
         });
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.Server.ShutdownTimeout);
 

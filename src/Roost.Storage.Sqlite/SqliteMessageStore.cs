@@ -12,16 +12,21 @@ internal sealed class SqliteMessageStore(SqliteStore store) : IMessageStore
         store.WriteAsync<Outcome<SendResult>>(context =>
         {
             // Exactly-once: a (sender, client id) seen before answers with the first send's ack.
-            var seen = context.Command("SELECT conversation_id, seq, sent_at FROM messages WHERE sender_id = $sender AND client_id = $clientId");
+            var seen = context.Command("SELECT conversation_id, seq, sent_at, body, reply_to, edited_at FROM messages WHERE sender_id = $sender AND client_id = $clientId");
             seen.Parameters.AddWithValue("$sender", message.SenderId);
             seen.Parameters.AddWithValue("$clientId", message.ClientId);
             using (var reader = seen.ExecuteReader())
             {
                 if (reader.Read())
                 {
-                    return reader.GetInt64(0) == message.ConversationId
-                        ? new SendResult(message.ConversationId, reader.GetInt64(1), message.ClientId, SqliteTime.FromColumn(reader.GetInt64(2)), Duplicate: true)
-                        : MessageRules.ClientIdReused();
+                    var first = new FirstSend(
+                        reader.GetInt64(0),
+                        reader.GetInt64(1),
+                        SqliteTime.FromColumn(reader.GetInt64(2)),
+                        reader.IsDBNull(3) ? null : reader.GetString(3),
+                        reader.IsDBNull(4) ? null : reader.GetInt64(4),
+                        Changed: !reader.IsDBNull(5) || reader.IsDBNull(3));
+                    return MessageRules.AnswerRepeatedSend(first, message);
                 }
             }
 
@@ -62,9 +67,16 @@ internal sealed class SqliteMessageStore(SqliteStore store) : IMessageStore
                 return RoostError.Validation("replyTo", "replyTo must be a message of this conversation that you can see.");
             }
 
-            var next = context.Command("UPDATE conversations SET last_seq = last_seq + 1 WHERE id = $id RETURNING last_seq");
+            var next = context.Command("UPDATE conversations SET last_seq = last_seq + 1 WHERE id = $id RETURNING last_seq, kind");
             next.Parameters.AddWithValue("$id", message.ConversationId);
-            var seq = (long)next.ExecuteScalar()!;
+            long seq;
+            string kind;
+            using (var reader = next.ExecuteReader())
+            {
+                reader.Read();
+                seq = reader.GetInt64(0);
+                kind = reader.GetString(1);
+            }
 
             var insert = context.Command("""
                 INSERT INTO messages (conversation_id, seq, sender_id, client_id, body, reply_to, sent_at)
@@ -80,7 +92,7 @@ internal sealed class SqliteMessageStore(SqliteStore store) : IMessageStore
             insert.ExecuteNonQuery();
 
             var created = new Message(message.ConversationId, seq, message.SenderId, message.ClientId, message.Body, message.ReplyTo, message.Now, null, null, []);
-            context.Emit(new MessageCreatedEvent(created.ToResponse()), recipients, message.Now);
+            context.Emit(new MessageCreatedEvent(created.ToResponse(), kind), recipients, message.Now);
             return new SendResult(message.ConversationId, seq, message.ClientId, message.Now, Duplicate: false);
         }, cancellationToken);
 

@@ -16,6 +16,9 @@ public sealed record Reaction(long AccountId, string Emoji);
 
 public sealed record NewMessage(long ConversationId, long SenderId, string ClientId, string Body, long? ReplyTo, DateTimeOffset Now);
 
+/// <summary>What the store remembers of the first send under a client id. <see cref="Changed"/>: edited or deleted since, so the original body is unknown.</summary>
+public sealed record FirstSend(long ConversationId, long Seq, DateTimeOffset SentAt, string? Body, long? ReplyTo, bool Changed);
+
 /// <summary>The acknowledgement of a send. <see cref="Duplicate"/>: the client id was used before and this is the first send's ack.</summary>
 public sealed record SendResult(long ConversationId, long Seq, string ClientId, DateTimeOffset SentAt, bool Duplicate);
 

@@ -57,6 +57,33 @@ public static class MessageRules
         return null;
     }
 
+    /// <summary>
+    /// A send whose (sender, client id) was stored before. The same message again (a retry after a lost ack) gets
+    /// the first ack, marked duplicate. The id naming a different message is a client bug (a restarted counter, say)
+    /// that would otherwise lose that message silently, so it is refused: in another conversation with
+    /// <c>client_id_reused</c>, with another body or reply with <c>client_id_conflict</c>. Once the first message
+    /// was edited or deleted its original text is gone, and a repeat is taken as the retry it most likely is.
+    /// </summary>
+    public static Outcome<SendResult> AnswerRepeatedSend(FirstSend first, NewMessage repeat)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(repeat);
+        if (first.ConversationId != repeat.ConversationId)
+        {
+            return ClientIdReused();
+        }
+
+        if (!first.Changed && (!string.Equals(first.Body, repeat.Body, StringComparison.Ordinal) || first.ReplyTo != repeat.ReplyTo))
+        {
+            return ClientIdConflict();
+        }
+
+        return new SendResult(first.ConversationId, first.Seq, repeat.ClientId, first.SentAt, Duplicate: true);
+    }
+
+    public static RoostError ClientIdConflict() =>
+        new(ErrorKind.Conflict, MessagingErrorCodes.ClientIdConflict, "That client id already names another message of yours (a different body or reply); use a fresh client id for each message.");
+
     public static RoostError ClientIdReused() =>
         new(ErrorKind.Conflict, MessagingErrorCodes.ClientIdReused, "That client id was already used for a message in another conversation.");
 
@@ -67,6 +94,7 @@ public static class MessageRules
 public static class MessagingErrorCodes
 {
     public const string ClientIdReused = "client_id_reused";
+    public const string ClientIdConflict = "client_id_conflict";
     public const string NotSender = "not_sender";
     public const string MessageDeleted = "message_deleted";
 }

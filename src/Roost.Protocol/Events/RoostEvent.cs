@@ -35,7 +35,8 @@ public static class EventTypes
     public const string MemberRoleChanged = "member.role_changed";
 }
 
-public sealed record MessageCreatedEvent(MessageResponse Message) : RoostEvent;
+/// <summary>A new message. <see cref="ConversationKind"/> ("direct" or "group") lets a client render it without a look-up; events stored before it existed lack it.</summary>
+public sealed record MessageCreatedEvent(MessageResponse Message, string? ConversationKind = null) : RoostEvent;
 
 public sealed record MessageEditedEvent(long ConversationId, long Seq, string Body, DateTimeOffset EditedAt) : RoostEvent;
 

@@ -29,9 +29,19 @@ internal static class ConversationEndpoints
         [FromBody] CreateDirectRequest request, ConversationService conversations, HttpContext context, CancellationToken cancellationToken) =>
         Answer(await conversations.CreateDirectAsync(context.Caller().AccountId, request.Username, cancellationToken));
 
-    private static async Task<Results<Ok<ConversationResponse>, ProblemHttpResult>> CreateGroupAsync(
-        [FromBody] CreateGroupRequest request, ConversationService conversations, HttpContext context, CancellationToken cancellationToken) =>
-        Answer(await conversations.CreateGroupAsync(context.Caller().AccountId, request.Title, request.Members, cancellationToken));
+    /// <summary>Always creates, so 201 with a Location (a direct conversation is found-or-created, so it answers 200).</summary>
+    private static async Task<Results<Created<ConversationResponse>, ProblemHttpResult>> CreateGroupAsync(
+        [FromBody] CreateGroupRequest request, ConversationService conversations, HttpContext context, CancellationToken cancellationToken)
+    {
+        var outcome = await conversations.CreateGroupAsync(context.Caller().AccountId, request.Title, request.Members, cancellationToken);
+        if (!outcome.IsSuccess)
+        {
+            return Problems.From(outcome.Error);
+        }
+
+        var created = outcome.Value.ToResponse();
+        return TypedResults.Created($"/v1/conversations/{created.Id}", created);
+    }
 
     private static async Task<Ok<ConversationListResponse>> ListAsync(
         ConversationService conversations, HttpContext context, CancellationToken cancellationToken, long after = 0, int? limit = null)

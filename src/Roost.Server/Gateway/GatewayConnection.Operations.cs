@@ -17,7 +17,7 @@ internal sealed partial class GatewayConnection
     /// </summary>
     private async Task RunOperationAsync(ClientFrame frame, Func<ClientFrame, Task<byte[]>> operation)
     {
-        byte[] answer;
+        byte[]? answer = null;
         try
         {
             answer = await operation(frame);
@@ -44,6 +44,13 @@ internal sealed partial class GatewayConnection
         }
         finally
         {
+            // The answer is queued before the slot is given back, so a ping that waits for every slot (the
+            // barrier) is answered after every earlier operation's answer.
+            if (answer is { Length: > 0 })
+            {
+                Enqueue(answer);
+            }
+
             try
             {
                 _inFlight.Release();
@@ -53,10 +60,31 @@ internal sealed partial class GatewayConnection
                 // The connection finished while this ran.
             }
         }
+    }
 
-        if (answer.Length > 0)
+    /// <summary>
+    /// <c>ping</c> is a barrier: its <c>pong</c> is queued only once every operation read before it has been
+    /// answered, so "pong" means "everything I sent before the ping is stored (or refused)". The receive loop waits
+    /// here, so frames after the ping are read after it; pings are rare, pipelining elsewhere is untouched.
+    /// </summary>
+    private async Task PingBarrierAsync(string? reference)
+    {
+        var taken = 0;
+        try
         {
-            Enqueue(answer);
+            for (; taken < _options.MaxInFlightSends; taken++)
+            {
+                await _inFlight.WaitAsync(_closing.Token);
+            }
+
+            Enqueue(GatewayFrames.Pong(reference));
+        }
+        finally
+        {
+            if (taken > 0)
+            {
+                _inFlight.Release(taken);
+            }
         }
     }
 

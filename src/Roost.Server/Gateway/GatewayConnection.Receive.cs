@@ -42,6 +42,17 @@ internal sealed partial class GatewayConnection
                         return;
                     }
 
+                    if (probe.EndOfMessage)
+                    {
+                        // The whole message fit in zero bytes: an empty frame, which is no JSON object.
+                        if (Volatile.Read(ref _closeRequested) == 0)
+                        {
+                            Invalid(null, probe.MessageType == WebSocketMessageType.Binary ? GatewayErrorCodes.BinaryNotSupported : GatewayErrorCodes.MalformedFrame, "The frame is empty; frames are JSON objects.");
+                        }
+
+                        continue;
+                    }
+
                     buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
                 }
                 else if (length == buffer.Length)
@@ -88,7 +99,11 @@ internal sealed partial class GatewayConnection
                 length = 0;
                 ArrayPool<byte>.Shared.Return(buffer);
                 buffer = null;
-                if (operation is not null)
+                if (operation is { Run: null })
+                {
+                    await PingBarrierAsync(operation.Frame.Ref);
+                }
+                else if (operation is not null)
                 {
                     // At most MaxInFlightSends operations run at once; beyond that, reading from this client waits.
                     await _inFlight.WaitAsync(_closing.Token);
@@ -167,8 +182,7 @@ internal sealed partial class GatewayConnection
                 RequestSync(frame.Cursor, frame.Ref);
                 break;
             case ClientFrameTypes.Ping:
-                Enqueue(GatewayFrames.Pong(frame.Ref));
-                break;
+                return new PendingOperation(frame, null);
             case null:
                 Invalid(frame.Ref, GatewayErrorCodes.MissingField, "Every frame has a type.");
                 break;
@@ -190,7 +204,8 @@ internal sealed partial class GatewayConnection
         }
     }
 
-    private sealed record PendingOperation(ClientFrame Frame, Func<ClientFrame, Task<byte[]>> Run);
+    /// <summary>An operation to start; a null <see cref="Run"/> is the ping barrier.</summary>
+    private sealed record PendingOperation(ClientFrame Frame, Func<ClientFrame, Task<byte[]>>? Run);
 
     private static string Truncate(string value) => value.Length <= 32 ? value : value[..32] + "…";
 }

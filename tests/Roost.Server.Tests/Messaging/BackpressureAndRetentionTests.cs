@@ -12,15 +12,22 @@ namespace Roost.Server.Tests.Messaging;
 
 public sealed class BackpressureAndRetentionTests
 {
-    [Fact]
-    public async Task A_slow_consumer_is_cut_off_with_4008_then_resyncs_with_nothing_lost_while_others_are_unaffected()
+    /// <summary>
+    /// With a patient close timeout the 4008 close frame arrives after what was buffered. With a short one the close
+    /// handshake is bounded: a peer whose socket buffer stays full is aborted, and it may see a reset instead of 4008
+    /// (docs/protocol.md says a client must treat both alike). Either way it resyncs with nothing lost.
+    /// </summary>
+    [Theory]
+    [InlineData("00:01:00", true)]
+    [InlineData("00:00:01", false)]
+    public async Task A_slow_consumer_is_cut_off_with_4008_then_resyncs_with_nothing_lost_while_others_are_unaffected(string closeTimeout, bool closeFrameExpected)
     {
         await using var instance = await RoostInstance.StartAsync(new Dictionary<string, string>
         {
             // Small outboxes, and commits small enough that one commit's burst of events fits in them.
             ["Roost:Gateway:OutboxCapacity"] = "256",
             ["Roost:Storage:MaxWriteBatch"] = "8",
-            ["Roost:Gateway:CloseTimeout"] = "00:01:00",
+            ["Roost:Gateway:CloseTimeout"] = closeTimeout,
         });
         var (alice, _, _) = await instance.RegisterAndLoginAsync();
         var (bob, bobName, _) = await instance.RegisterAndLoginAsync();
@@ -60,18 +67,27 @@ public sealed class BackpressureAndRetentionTests
         Assert.Equal(Enumerable.Range(1, Count).Select(i => (long)i), (await carolLive.ReadMessagesAsync(Count)).Select(m => m.Event.Message.Seq));
 
         var seen = new List<long>();
+        var reset = false;
         long cursor = 0;
         var buffer = new byte[64 * 1024];
         while (true)
         {
             var length = 0;
             WebSocketReceiveResult result;
-            do
+            try
             {
-                result = await slowBob.ReceiveAsync(new ArraySegment<byte>(buffer, length, buffer.Length - length), CancellationToken.None).DefaultTimeout();
-                length += result.Count;
+                do
+                {
+                    result = await slowBob.ReceiveAsync(new ArraySegment<byte>(buffer, length, buffer.Length - length), CancellationToken.None).DefaultTimeout();
+                    length += result.Count;
+                }
+                while (!result.EndOfMessage);
             }
-            while (!result.EndOfMessage);
+            catch (WebSocketException) when (!closeFrameExpected)
+            {
+                reset = true;
+                break;
+            }
 
             if (result.MessageType == WebSocketMessageType.Close)
             {
@@ -86,7 +102,7 @@ public sealed class BackpressureAndRetentionTests
             }
         }
 
-        Assert.Equal((WebSocketCloseStatus)4008, slowBob.CloseStatus);
+        Assert.True(reset || slowBob.CloseStatus == (WebSocketCloseStatus)4008, $"closed with {slowBob.CloseStatus}, reset: {reset}");
         Assert.True(seen.Count < Count, "the slow consumer should have been cut off before the end");
 
         await using var resumed = await bob.ConnectAsync(syncFrom: cursor).DefaultTimeout();

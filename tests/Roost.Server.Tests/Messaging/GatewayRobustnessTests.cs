@@ -16,6 +16,8 @@ public sealed class GatewayRobustnessTests(SharedInstance shared) : IClassFixtur
     [InlineData("{not json", "malformed_frame")]
     [InlineData("[1,2]", "malformed_frame")]
     [InlineData("{\"type\":\"send\",\"conversationId\":\"x\"}", "malformed_frame")]
+    [InlineData("{\"type\":\"send\",\"conversationId\":\"1\",\"clientId\":\"c\",\"body\":\"b\"}", "malformed_frame")]
+    [InlineData("{\"type\":\"sync\",\"cursor\":\"0\"}", "malformed_frame")]
     [InlineData("{\"type\":\"send\",\"surprise\":1}", "malformed_frame")]
     [InlineData("{\"type\":\"teleport\"}", "unknown_type")]
     [InlineData("{\"ref\":\"r\"}", "missing_field")]
