@@ -117,14 +117,14 @@ async function startSession(token) {
   const cursor = await loadConversations();
   state.live?.stop();
   state.live = new LiveConnection(token, {
-    onState: renderStatus,
+    // Presence changes while disconnected send no frame: every (re)connection reloads it.
+    onState: (status) => { renderStatus(status); if (status === 'connected') loadPresence(); },
     onEvent: handleEvent,
     onEphemeral: handleEphemeral,
     onResync: () => loadConversations().then(() => state.openId && openConversation(state.openId)),
     onSignedOut: () => signOut('Your session ended. Please log in again.'),
   });
   state.live.start(cursor);
-  loadPresence();
 }
 
 // The connection stops before the session ends, so the server's 4003 close never reaches it and the login page is
@@ -162,11 +162,13 @@ async function loadConversations() {
   return cursor;
 }
 
-// Called at start and whenever a conversation appears: a peer who was already online sends no presence frame.
+// On every (re)connection and whenever a conversation appears: a peer who was already online sends no frame.
 async function loadPresence() {
   const asOf = state.presenceChanges;
+  const token = state.token;
   try {
     const list = await api('GET', '/v1/presence');
+    if (state.token !== token) return; // signed out meanwhile
     for (const p of list.presence) {
       if ((state.presenceChangedAt.get(p.accountId) ?? -1) < asOf) state.presence.set(p.accountId, p.status);
     }
