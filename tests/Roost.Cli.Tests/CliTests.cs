@@ -181,6 +181,23 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task A_bench_writes_progress_to_stderr_when_asked_and_not_to_redirected_output_by_default()
+    {
+        await using var instance = await RoostInstance.StartAsync();
+        var url = instance.BaseAddress.ToString();
+
+        var (asked, askedOutput, askedError) = await RunAsync("bench", "online", "--url", url, "-n", "4", "-d", "30s", "-m", "100", "--progress");
+        var (quiet, _, quietError) = await RunAsync("bench", "online", "--url", url, "-n", "4", "-d", "30s", "-m", "100");
+
+        Assert.True(asked == 0, askedOutput);
+        // At least the last line, written when sending and delivery are done.
+        Assert.Contains("sent 100  acked 100  delivered 100", askedError, StringComparison.Ordinal);
+        Assert.DoesNotContain("acked/s", askedOutput, StringComparison.Ordinal);
+        Assert.Equal(0, quiet);
+        Assert.DoesNotContain("acked/s", quietError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_short_offline_bench_drains_everything()
     {
         await using var instance = await RoostInstance.StartAsync();

@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using Roost.Core.Identity;
 using Roost.Server.Tests.Infrastructure;
 
 namespace Roost.Web.Tests;
@@ -170,7 +171,13 @@ public sealed class WebClientTests(BrowserFixture fixture) : IClassFixture<Brows
             var secret = Base32Decode(await alice.Page.Locator("#totp-secret").InnerTextAsync());
             Assert.True(await alice.Page.GetByAltText("QR code of the authenticator key").IsVisibleAsync());
             var confirm = alice.Page.GetByRole(AriaRole.Form, new() { Name = "Confirm the authenticator app" });
-            await confirm.GetByLabel("Code").FillAsync(Roost.Core.Identity.Totp.Compute(secret, Roost.Core.Identity.Totp.StepAt(DateTimeOffset.UtcNow) - 1));
+            var confirmCode = confirm.GetByLabel("Code");
+            await confirmCode.WaitForAsync();
+
+            // Each code is computed for the current step just before it is typed, so a slow machine cannot let it expire
+            // (the server accepts one step either side); the login code must be from a later step than the confirmation's.
+            var confirmedStep = Totp.StepAt(DateTimeOffset.UtcNow);
+            await confirmCode.FillAsync(Totp.Compute(secret, confirmedStep));
             await confirm.GetByRole(AriaRole.Button, new() { Name = "Turn on" }).ClickAsync();
             await Expect(alice.Page.Locator("#recovery-codes li")).ToHaveCountAsync(10, new() { Timeout = Timeout });
 
@@ -181,9 +188,69 @@ public sealed class WebClientTests(BrowserFixture fixture) : IClassFixture<Brows
             await login.GetByLabel("Password").FillAsync(UserHelpers.Password);
             await login.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
             var second = alice.Page.GetByRole(AriaRole.Form, new() { Name = "Second factor" });
-            await second.GetByLabel("Code", new() { Exact = true }).FillAsync(Roost.Core.Identity.Totp.Compute(secret, Roost.Core.Identity.Totp.StepAt(DateTimeOffset.UtcNow) + 1));
+            var secondCode = second.GetByLabel("Code", new() { Exact = true });
+            await secondCode.WaitForAsync();
+            await secondCode.FillAsync(Totp.Compute(secret, Math.Max(Totp.StepAt(DateTimeOffset.UtcNow), confirmedStep + 1)));
             await second.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
             await Expect(alice.Page.Locator("#status")).ToHaveTextAsync("connected", new() { Timeout = Timeout });
+        });
+    }
+
+    [Fact]
+    public async Task A_peer_who_is_already_online_when_the_chat_is_created_shows_as_online()
+    {
+        await using var alice = await UserAsync();
+        await using var bob = await UserAsync();
+        await RunAsync([alice, bob], async () =>
+        {
+            // Both are online before they share a conversation, so neither gets a presence frame about the other.
+            await RegisterAndStartChatAsync(alice, bob);
+
+            await Expect(alice.Page.Locator("li[data-conversation]").Filter(new() { HasText = bob.Name }).Locator(".dot.online")).ToBeVisibleAsync(new() { Timeout = Timeout });
+            await Expect(bob.Page.Locator("li[data-conversation]").Filter(new() { HasText = alice.Name }).Locator(".dot.online")).ToBeVisibleAsync(new() { Timeout = Timeout });
+        });
+    }
+
+    [Fact]
+    public async Task Logging_out_draws_the_login_page_once_and_keeps_what_the_user_types()
+    {
+        await using var alice = await UserAsync();
+        await RunAsync([alice], async () =>
+        {
+            // Counts login pages drawn, socket closes whose handlers (the client's included) have all run, and DELETE
+            // requests whose callers have run (a task queued when the body is read runs after their continuations).
+            await alice.Page.AddInitScriptAsync("""
+                window.authDraws = 0;
+                window.closesHandled = 0;
+                window.deletesHandled = 0;
+                const nativeFetch = window.fetch;
+                window.fetch = (input, init) => nativeFetch(input, init).then((response) => {
+                  if (init?.method !== 'DELETE') return response;
+                  const text = response.text.bind(response);
+                  response.text = () => text().finally(() => setTimeout(() => { window.deletesHandled++; }, 0));
+                  return response;
+                });
+                new MutationObserver((records) => {
+                  for (const record of records) for (const node of record.addedNodes) if (node.classList?.contains('auth')) window.authDraws++;
+                }).observe(document, { childList: true, subtree: true });
+                const NativeWebSocket = window.WebSocket;
+                window.WebSocket = class extends NativeWebSocket {
+                  constructor(...args) {
+                    super(...args);
+                    this.addEventListener('close', () => setTimeout(() => { window.closesHandled++; }, 0));
+                  }
+                };
+                """);
+            await RegisterAsync(alice);
+            var drawsBefore = await alice.Page.EvaluateAsync<int>("() => window.authDraws");
+
+            await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
+            var username = alice.Page.GetByRole(AriaRole.Form, new() { Name = "Log in" }).GetByLabel("Username");
+            await username.FillAsync(alice.Name);
+            await alice.Page.WaitForFunctionAsync("() => window.closesHandled >= 1 && window.deletesHandled >= 1", null, new() { Timeout = Timeout });
+
+            Assert.Equal(drawsBefore + 1, await alice.Page.EvaluateAsync<int>("() => window.authDraws"));
+            await Expect(username).ToHaveValueAsync(alice.Name, new() { Timeout = Timeout });
         });
     }
 

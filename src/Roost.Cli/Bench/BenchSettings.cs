@@ -22,6 +22,9 @@ internal sealed record BenchSettings
 
     public int? ServerPid { get; init; }
 
+    /// <summary>Where a progress line goes once a second while sending (null: no progress).</summary>
+    public TextWriter? Progress { get; init; }
+
     public int Parallelism { get; init; } = 32;
 
     public string Prefix { get; init; } = "bench" + Guid.NewGuid().ToString("N")[..6];

@@ -170,6 +170,9 @@ internal static class Workloads
             using var stopSenders = new CancellationTokenSource();
             var senderDrains = senders.Select(s => new DeliveryTracker().ReadAsync(s.Connection!, s.AccountId, stopSenders.Token)).ToList();
             var driver = new SendDriver(settings with { Rate = 0 });
+            var tracker = new DeliveryTracker();
+            using var stopProgress = new CancellationTokenSource();
+            var progress = StartProgress(settings, () => new(driver.Sent, driver.Acked, tracker.Delivered), stopProgress.Token);
             var cpuBefore = server?.CpuSeconds() ?? 0;
             var sendStarted = Stopwatch.GetTimestamp();
             await driver.RunAsync(senders.Select((s, i) => (s.Connection!, perSender[i].ToArray())).ToList(), cancellationToken);
@@ -178,7 +181,6 @@ internal static class Workloads
             await stopSenders.CancelAsync();
             await Task.WhenAll(senderDrains);
 
-            var tracker = new DeliveryTracker();
             using var stopReading = new CancellationTokenSource();
             var drainStarted = Stopwatch.GetTimestamp();
             var readers = new List<Task>();
@@ -194,6 +196,8 @@ internal static class Workloads
             });
             await tracker.WaitForAsync(driver.Acked, TimeSpan.FromSeconds(60));
             var drainTime = Stopwatch.GetElapsedTime(drainStarted);
+            await stopProgress.CancelAsync();
+            await progress;
             await stopReading.CancelAsync();
             await Task.WhenAll(readers);
 
@@ -228,6 +232,8 @@ internal static class Workloads
         var cpuBefore = server?.CpuSeconds() ?? 0;
         var started = Stopwatch.GetTimestamp();
         console.MarkupLineInterpolated($"Sending for up to {settings.Duration.TotalSeconds:0.#} s from {senders.Count} senders…");
+        using var stopProgress = new CancellationTokenSource();
+        var progress = StartProgress(settings, () => new(driver.Sent, driver.Acked, tracker.Delivered), stopProgress.Token);
         await driver.RunAsync(senders, cancellationToken);
         var sendTime = Stopwatch.GetElapsedTime(started);
 
@@ -235,6 +241,8 @@ internal static class Workloads
         var receiversEach = ExpectedReceivers(report);
         await tracker.WaitForAsync(driver.Acked * receiversEach, TimeSpan.FromSeconds(30));
         var elapsed = Stopwatch.GetElapsedTime(started);
+        await stopProgress.CancelAsync();
+        await progress;
         var cpu = (server?.CpuSeconds() ?? 0) - cpuBefore;
         await stopReading.CancelAsync();
         await Task.WhenAll(readers);
@@ -259,6 +267,9 @@ internal static class Workloads
 
         return report;
     }
+
+    private static Task StartProgress(BenchSettings settings, Func<BenchCounts> read, CancellationToken stop) =>
+        settings.Progress is { } writer ? new BenchProgress(writer, read).RunAsync(stop) : Task.CompletedTask;
 
     private static int ExpectedReceivers(BenchReport report) =>
         report.Parameters.TryGetValue("group size", out var size) ? (int)size - 1 : 1;

@@ -7,22 +7,22 @@ namespace Roost.Cli.Commands;
 /// <summary><c>roost bench online|idle|group|offline</c>: load against a Roost URL, bounded in count and time.</summary>
 internal static class BenchCommand
 {
-    public static Command Create(IAnsiConsole console)
+    public static Command Create(IAnsiConsole console, CliTerminal terminal)
     {
         var bench = new Command("bench", "Load-test a server (loopback by default). Every run is bounded by --duration and --messages.");
-        bench.Subcommands.Add(Workload(console, "online", "N connected users send 1:1 messages to random online peers.", null, (s, r, c, t) => Workloads.OnlineAsync(s, c, t)));
+        bench.Subcommands.Add(Workload(console, terminal, "online", "N connected users send 1:1 messages to random online peers.", null, (s, r, c, t) => Workloads.OnlineAsync(s, c, t)));
 
         var groupSize = new Option<int>("--group-size", "-g") { Description = "Members per group.", DefaultValueFactory = _ => 20 };
-        bench.Subcommands.Add(Workload(console, "group", "Groups of --group-size; one sender each; fan-out deliveries per second.", groupSize, (s, r, c, t) => Workloads.GroupAsync(s, r.GetValue(groupSize), c, t)));
+        bench.Subcommands.Add(Workload(console, terminal, "group", "Groups of --group-size; one sender each; fan-out deliveries per second.", groupSize, (s, r, c, t) => Workloads.GroupAsync(s, r.GetValue(groupSize), c, t)));
 
         var connections = new Option<int>("--connections", "-c") { Description = "Connections to hold open (1–19,500: the open-file limit here is 20,000).", DefaultValueFactory = _ => 1000 };
         var hold = CommonOptions.Duration("--hold", "How long to hold them before measuring memory.", TimeSpan.FromSeconds(3));
-        var idle = Workload(console, "idle", "Hold C authenticated connections open: connect rate and server memory per connection.", connections, (s, r, c, t) => Workloads.IdleAsync(s, r.GetValue(connections), r.GetValue(hold), c, t));
+        var idle = Workload(console, terminal, "idle", "Hold C authenticated connections open: connect rate and server memory per connection.", connections, (s, r, c, t) => Workloads.IdleAsync(s, r.GetValue(connections), r.GetValue(hold), c, t));
         idle.Options.Add(hold);
         bench.Subcommands.Add(idle);
 
         var senders = new Option<int>("--senders") { Description = "Connected senders (receivers are --users, offline).", DefaultValueFactory = _ => 50 };
-        bench.Subcommands.Add(Workload(console, "offline", "Send --messages to offline users, then they connect and drain.", senders, (s, r, c, t) => Workloads.OfflineAsync(s, r.GetValue(senders), c, t)));
+        bench.Subcommands.Add(Workload(console, terminal, "offline", "Send --messages to offline users, then they connect and drain.", senders, (s, r, c, t) => Workloads.OfflineAsync(s, r.GetValue(senders), c, t)));
         return bench;
     }
 
@@ -37,7 +37,7 @@ internal static class BenchCommand
         : null;
 
     private static Command Workload(
-        IAnsiConsole console, string name, string description, Option? extra,
+        IAnsiConsole console, CliTerminal terminal, string name, string description, Option? extra,
         Func<BenchSettings, ParseResult, IAnsiConsole, CancellationToken, Task<BenchReport>> run)
     {
         var url = CommonOptions.Url();
@@ -50,7 +50,11 @@ internal static class BenchCommand
         var body = new Option<int>("--body-bytes") { Description = "Message body size.", DefaultValueFactory = _ => 64 };
         var pid = new Option<int?>("--server-pid", "-p") { Description = "The server's process id, for CPU per message and memory from /proc." };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the report as JSON to this file." };
-        var command = new Command(name, description) { url, users, duration, messages, window, rate, body, pid, json };
+        var progress = new Option<bool?>("--progress")
+        {
+            Description = "A progress line on stderr once a second while sending (default: only when stderr is a terminal; --progress false: never).",
+        };
+        var command = new Command(name, description) { url, users, duration, messages, window, rate, body, pid, json, progress };
         if (extra is not null)
         {
             command.Options.Add(extra);
@@ -74,6 +78,7 @@ internal static class BenchCommand
                 Rate = result.GetValue(rate),
                 BodyBytes = result.GetValue(body),
                 ServerPid = result.GetValue(pid),
+                Progress = (result.GetValue(progress) ?? terminal.ErrorIsTerminal) ? terminal.Error : null,
             };
             try
             {

@@ -28,8 +28,8 @@ internal static class ChatCommand
 
     private sealed class ChatSession(IAnsiConsole console, Uri url)
     {
-        private readonly Dictionary<long, string> _names = [];
         private readonly Lock _gate = new();
+        private ChatTranscript _transcript = new(0);
         private RoostClient _client = null!;
         private RoostLiveClient? _live;
         private long _me;
@@ -55,6 +55,7 @@ internal static class ChatCommand
                 }
 
                 _me = login.AccountId;
+                _transcript = new ChatTranscript(_me);
             }
             catch (RoostApiException exception)
             {
@@ -134,8 +135,12 @@ internal static class ChatCommand
             }
             else
             {
-                var ack = await _live!.SendAsync(_open.Id, line, cancellationToken: cancellationToken);
-                console.MarkupLineInterpolated($"[grey]  ✓ sent #{ack.Seq}[/]");
+                var conversationId = _open.Id;
+                var ack = await _live!.SendAsync(conversationId, line, cancellationToken: cancellationToken);
+                lock (_gate)
+                {
+                    Write(_transcript.OnAck(conversationId, ack.Seq ?? 0, line, ack.SentAt ?? DateTimeOffset.UtcNow));
+                }
             }
         }
 
@@ -147,9 +152,9 @@ internal static class ChatCommand
             {
                 Remember(conversation);
                 table.AddRow(
-                    Markup.Escape(Safe(NameOf(conversation))),
+                    Markup.Escape(ChatTranscript.Safe(NameOf(conversation))),
                     conversation.UnreadCount.ToString(CultureInfo.InvariantCulture),
-                    Markup.Escape(Safe(conversation.LastMessage is { } last ? $"{Who(last.SenderId)}: {last.Body ?? "(deleted)"}" : "—")));
+                    Markup.Escape(ChatTranscript.Safe(conversation.LastMessage is { } last ? $"{Who(last.SenderId)}: {last.Body ?? "(deleted)"}" : "—")));
             }
 
             console.Write(table);
@@ -170,9 +175,13 @@ internal static class ChatCommand
 
         private async Task ShowAsync(ConversationResponse conversation, CancellationToken cancellationToken)
         {
-            Remember(conversation);
+            lock (_gate)
+            {
+                _transcript.Open(conversation);
+            }
+
             _open = conversation;
-            console.Write(new Rule(Markup.Escape(NameOf(conversation))));
+            console.Write(new Rule(Markup.Escape(ChatTranscript.Safe(NameOf(conversation)))));
             var history = await _client.GetMessagesAsync(conversation.Id, limit: 20, cancellationToken: cancellationToken);
             foreach (var message in history.Messages)
             {
@@ -204,14 +213,18 @@ internal static class ChatCommand
                         case MessageCreatedEvent created when created.Message.SenderId != _me:
                             console.MarkupLineInterpolated($"[blue]● new message from {Who(created.Message.SenderId)}[/]");
                             break;
-                        case ReceiptEvent receipt when receipt.ConversationId == _open?.Id && receipt.AccountId != _me:
-                            console.MarkupLineInterpolated($"[grey]  {(receipt.Kind == "read" ? "✓✓ read" : "✓ delivered")} by {Who(receipt.AccountId)} up to #{receipt.Seq}[/]");
+                        case ReceiptEvent receipt:
+                            lock (_gate)
+                            {
+                                Write(_transcript.OnReceipt(receipt) is { } line ? [line] : []);
+                            }
+
                             break;
                     }
 
                     if (frame.Type == ServerFrameTypes.Typing && frame.ConversationId == _open?.Id)
                     {
-                        console.MarkupLineInterpolated($"[grey]  {Who(frame.AccountId ?? 0)} is typing…[/]");
+                        console.MarkupLineInterpolated($"[grey]  {ChatTranscript.Safe(Who(frame.AccountId ?? 0))} is typing…[/]");
                     }
                 }
             }
@@ -264,32 +277,36 @@ internal static class ChatCommand
 
         private void Print(MessageResponse message)
         {
-            var time = message.SentAt.ToLocalTime().ToString("HH:mm", CultureInfo.InvariantCulture);
             lock (_gate)
             {
-                console.MarkupLineInterpolated($"[grey]{time} #{message.Seq}[/] [bold]{Safe(Who(message.SenderId))}[/]: {Safe(message.Body ?? "(deleted)")}{(message.EditedAt is null ? "" : " (edited)")}");
+                Write(_transcript.OnMessage(message));
             }
         }
 
-        /// <summary>Other people's text never drives the terminal: control characters (escape sequences) become '?'.</summary>
-        private static string Safe(string text) =>
-            string.Create(text.Length, text, (span, source) =>
+        /// <summary>Writes markup lines; the caller holds <see cref="_gate"/> so lines of one event stay together.</summary>
+        private void Write(IReadOnlyList<string> lines)
+        {
+            foreach (var line in lines)
             {
-                for (var i = 0; i < source.Length; i++)
-                {
-                    span[i] = char.IsControl(source[i]) && source[i] != '\n' ? '?' : source[i];
-                }
-            });
+                console.MarkupLine(line);
+            }
+        }
 
         private void Remember(ConversationResponse conversation)
         {
-            foreach (var member in conversation.Members)
+            lock (_gate)
             {
-                _names[member.AccountId] = member.Username;
+                _transcript.Remember(conversation);
             }
         }
 
-        private string Who(long accountId) => accountId == _me ? "you" : _names.GetValueOrDefault(accountId, "#" + accountId.ToString(CultureInfo.InvariantCulture));
+        private string Who(long accountId)
+        {
+            lock (_gate)
+            {
+                return _transcript.Who(accountId);
+            }
+        }
 
         private string NameOf(ConversationResponse conversation) =>
             conversation.Kind == "group"

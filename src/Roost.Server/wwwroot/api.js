@@ -33,8 +33,10 @@ export class LiveConnection {
     this.backoff = 250;
     this.stopped = false;
     this.state = 'connecting';
-    window.addEventListener('offline', () => this.socket?.close());
-    window.addEventListener('online', () => { if (!this.socket) this.open(); });
+    this.onOffline = () => this.socket?.close();
+    this.onOnline = () => { if (!this.socket) this.open(); };
+    window.addEventListener('offline', this.onOffline);
+    window.addEventListener('online', this.onOnline);
   }
 
   start(cursor) {
@@ -42,9 +44,14 @@ export class LiveConnection {
     this.open();
   }
 
+  // After stop() the connection never calls a handler again: its own socket's close (even a 4003 the server sent
+  // first) belongs to whoever stopped it, who has already moved on (e.g. drawn the login page).
   stop() {
     this.stopped = true;
+    window.removeEventListener('offline', this.onOffline);
+    window.removeEventListener('online', this.onOnline);
     this.socket?.close();
+    this.socket = null;
   }
 
   setState(state) {
@@ -60,8 +67,9 @@ export class LiveConnection {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     const socket = new WebSocket(`${scheme}://${location.host}/v1/ws?${query}`);
     this.socket = socket;
-    socket.onmessage = (event) => this.receive(JSON.parse(event.data));
+    socket.onmessage = (event) => { if (!this.stopped) this.receive(JSON.parse(event.data)); };
     socket.onclose = (event) => {
+      if (this.stopped) return;
       this.socket = null;
       if (event.code === 4001 || event.code === 4003) {
         this.stopped = true;

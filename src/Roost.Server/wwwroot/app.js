@@ -9,6 +9,8 @@ const state = {
   messages: new Map(), // conversation id -> Map(seq -> message)
   pendingByClientId: new Map(), // client id -> { conversationId, body, replyTo }
   presence: new Map(), // account id -> status
+  presenceChanges: 0, // live presence frames so far; a slower GET /v1/presence never overwrites a newer frame
+  presenceChangedAt: new Map(), // account id -> presenceChanges when its last frame arrived
   openId: null,
   replyTo: null,
   typingTimers: new Map(),
@@ -115,14 +117,23 @@ async function startSession(token) {
   const cursor = await loadConversations();
   state.live?.stop();
   state.live = new LiveConnection(token, {
-    onState: renderStatus,
+    // Presence changes while disconnected send no frame: every (re)connection reloads it.
+    onState: (status) => { renderStatus(status); if (status === 'connected') loadPresence(); },
     onEvent: handleEvent,
     onEphemeral: handleEphemeral,
     onResync: () => loadConversations().then(() => state.openId && openConversation(state.openId)),
     onSignedOut: () => signOut('Your session ended. Please log in again.'),
   });
   state.live.start(cursor);
-  loadPresence();
+}
+
+// The connection stops before the session ends, so the server's 4003 close never reaches it and the login page is
+// drawn once (a second draw would wipe what the user has started typing).
+async function logOut() {
+  state.live?.stop();
+  state.live = null;
+  await api('DELETE', '/v1/sessions/current').catch(() => {});
+  signOut('');
 }
 
 function signOut(message) {
@@ -132,6 +143,8 @@ function signOut(message) {
   Object.assign(state, { token: null, me: null, openId: null });
   state.conversations.clear();
   state.messages.clear();
+  state.presence.clear();
+  state.presenceChangedAt.clear();
   renderAuth(message);
 }
 
@@ -149,10 +162,16 @@ async function loadConversations() {
   return cursor;
 }
 
+// On every (re)connection and whenever a conversation appears: a peer who was already online sends no frame.
 async function loadPresence() {
+  const asOf = state.presenceChanges;
+  const token = state.token;
   try {
     const list = await api('GET', '/v1/presence');
-    for (const p of list.presence) state.presence.set(p.accountId, p.status);
+    if (state.token !== token) return; // signed out meanwhile
+    for (const p of list.presence) {
+      if ((state.presenceChangedAt.get(p.accountId) ?? -1) < asOf) state.presence.set(p.accountId, p.status);
+    }
     renderList();
   } catch { /* presence is decoration */ }
 }
@@ -169,7 +188,7 @@ function renderShell() {
           h('button', { onclick: newDirect, 'aria-label': 'Start a direct chat' }, 'New chat'),
           h('button', { onclick: newGroup, 'aria-label': 'Create a group' }, 'New group'),
           h('button', { onclick: showDevices }, 'Devices'),
-          h('button', { onclick: async () => { await api('DELETE', '/v1/sessions/current').catch(() => {}); signOut(''); } }, 'Log out')),
+          h('button', { onclick: logOut }, 'Log out')),
         h('ul', { id: 'conversations', class: 'conversations' })),
       h('section', { id: 'main', class: 'chat', 'aria-label': 'Chat' }, h('p', { class: 'empty' }, 'Pick a conversation, or start one.'))));
 }
@@ -220,6 +239,7 @@ async function newDirect() {
   try {
     const conversation = await api('POST', '/v1/conversations/direct', { username });
     state.conversations.set(conversation.id, conversation);
+    loadPresence();
     await openConversation(conversation.id);
   } catch (failure) { alert(describe(failure)); }
 }
@@ -231,6 +251,7 @@ async function newGroup() {
   try {
     const conversation = await api('POST', '/v1/conversations/groups', { title, members });
     state.conversations.set(conversation.id, conversation);
+    loadPresence();
     await openConversation(conversation.id);
   } catch (failure) { alert(describe(failure)); }
 }
@@ -486,13 +507,15 @@ function handleEvent(event) {
       return;
     }
     default:
-      // Membership and conversation changes: reload what they touch.
+      // Membership and conversation changes: reload what they touch; new members' presence too.
       loadConversations().then(() => { if (event.conversationId === state.openId) openConversation(state.openId).catch(() => {}); });
+      if (event.type === 'conversation.created' || event.type === 'member.added') loadPresence();
   }
 }
 
 function handleEphemeral(frame) {
   if (frame.type === 'presence') {
+    state.presenceChangedAt.set(frame.accountId, ++state.presenceChanges);
     state.presence.set(frame.accountId, frame.status);
     renderList();
     return;
