@@ -25,7 +25,7 @@ internal static class GatewayEndpoint
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
-            return Problems.From(new RoostError(ErrorKind.Validation, "websocket_required", "This endpoint speaks WebSocket only: send an upgrade request."));
+            return Problems.From(new RoostError(ErrorKind.Validation, GatewayErrorCodes.WebSocketRequired, "This endpoint speaks WebSocket only: send an upgrade request."));
         }
 
         long? cursor = null;

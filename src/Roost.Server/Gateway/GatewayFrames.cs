@@ -54,4 +54,5 @@ public static class GatewayErrorCodes
     public const string UnknownType = "unknown_type";
     public const string BinaryNotSupported = "binary_not_supported";
     public const string MissingField = "missing_field";
+    public const string WebSocketRequired = "websocket_required";
 }
