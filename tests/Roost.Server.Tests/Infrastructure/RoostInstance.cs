@@ -94,6 +94,33 @@ public sealed class RoostInstance : IAsyncDisposable
 
     public RoostClient CreateClient() => new(BaseAddress);
 
+    /// <summary>
+    /// A client whose connections come from <paramref name="localAddress"/> (127.0.0.x: all of 127/8 is loopback on
+    /// Linux), so the server sees a different client network without a proxy header.
+    /// </summary>
+    public RoostClient CreateClientFrom(System.Net.IPAddress localAddress)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new System.Net.Sockets.Socket(localAddress.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(new System.Net.IPEndPoint(localAddress, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        return new RoostClient(new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeoutExtensions.Limit }, ownsHttpClient: true);
+    }
+
     /// <summary>A plain HTTP client for requests <see cref="RoostClient"/> would never send (malformed bodies and the like).</summary>
     public HttpClient CreateHttpClient() => new() { BaseAddress = BaseAddress, Timeout = TimeoutExtensions.Limit };
 
