@@ -19,13 +19,7 @@ public static class PhoneNumber
     private const int MaxInputLength = 32;
     private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
 
-    /// <summary>The E.164 form of a valid number of any type.</summary>
-    public static bool TryNormalize(string? input, out string normalized)
-    {
-        normalized = TryParse(input, out var parsed) ? parsed.E164 : "";
-        return normalized.Length > 0;
-    }
-
+    /// <summary>A valid number of any type (whether it takes SMS is <see cref="SmsNumberPolicy"/>'s call), in E.164.</summary>
     public static bool TryParse(string? input, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ParsedPhoneNumber? parsed)
     {
         parsed = null;
