@@ -14,6 +14,7 @@ public sealed partial class RoostClient
     {
         var response = await SendAsync(HttpMethod.Post, "v1/phone/sessions", new PhoneSignInRequest(phone, code, deviceName, platform), RoostJsonContext.Default.PhoneSignInRequest, RoostJsonContext.Default.LoginResponse, cancellationToken);
         AccessToken = response.Token ?? AccessToken;
+        DeviceKey = response.DeviceKey ?? DeviceKey;
         return response;
     }
 
@@ -22,6 +23,7 @@ public sealed partial class RoostClient
     {
         var response = await SendAsync(HttpMethod.Post, "v1/sessions/second-factor", new SecondFactorRequest(challenge, method, code), RoostJsonContext.Default.SecondFactorRequest, RoostJsonContext.Default.LoginResponse, cancellationToken);
         AccessToken = response.Token ?? AccessToken;
+        DeviceKey = response.DeviceKey ?? DeviceKey;
         return response;
     }
 

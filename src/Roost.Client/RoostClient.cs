@@ -35,17 +35,24 @@ public sealed partial class RoostClient : IDisposable
     /// <summary>The bearer token sent with each request; set by <see cref="LoginAsync"/>, cleared by <see cref="LogoutAsync"/>.</summary>
     public string? AccessToken { get; set; }
 
+    /// <summary>
+    /// This device's key: kept from each log-in that returns one and sent on the next <see cref="LoginAsync"/>, so a
+    /// lockout caused by someone else's wrong passwords does not keep this device out. Persist it beside the token.
+    /// </summary>
+    public string? DeviceKey { get; set; }
+
     /// <summary>The operator token for the admin API (sent as X-Admin-Token), when set.</summary>
     public string? AdminToken { get; set; }
 
     public Task<AccountResponse> RegisterAsync(string username, string password, string? displayName = null, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, "v1/accounts", new RegisterRequest(username, password, displayName), RoostJsonContext.Default.RegisterRequest, RoostJsonContext.Default.AccountResponse, cancellationToken);
 
-    /// <summary>Logs in and keeps the token for the following calls.</summary>
+    /// <summary>Logs in (sending <see cref="DeviceKey"/> when set) and keeps the token and device key for the following calls.</summary>
     public async Task<LoginResponse> LoginAsync(string username, string password, string? deviceName = null, string? platform = null, CancellationToken cancellationToken = default)
     {
-        var response = await SendAsync(HttpMethod.Post, "v1/sessions", new LoginRequest(username, password, deviceName, platform), RoostJsonContext.Default.LoginRequest, RoostJsonContext.Default.LoginResponse, cancellationToken);
+        var response = await SendAsync(HttpMethod.Post, "v1/sessions", new LoginRequest(username, password, deviceName, platform, DeviceKey), RoostJsonContext.Default.LoginRequest, RoostJsonContext.Default.LoginResponse, cancellationToken);
         AccessToken = response.Token;
+        DeviceKey = response.DeviceKey ?? DeviceKey;
         return response;
     }
 

@@ -66,17 +66,21 @@ internal sealed class SqliteIdentityStore(SqliteStore store) : IIdentityStore
             }
         }, cancellationToken);
 
-    public Task<TimeSpan?> CreateCodeAsync(NewCode code, SendThrottle perBudget, SendThrottle perIp, CancellationToken cancellationToken) =>
-        store.WriteAsync<TimeSpan?>(context =>
+    public Task<CodeSend> CreateCodeAsync(NewCode code, SendThrottle perBudget, SendThrottle perIp, CountryBudget perCountry, CancellationToken cancellationToken) =>
+        store.WriteAsync(context =>
         {
-            // Checked and recorded in the writer's transaction: parallel requests cannot slip past the limits.
+            // Checked and recorded in the writer's transaction: parallel requests cannot slip past the limits. The
+            // country's count comes from the log, so a restart does not refill it.
             var since = code.Now - SendThrottle.Memory;
             var wait = Longest(
                 perBudget.RetryAfter(ReadSends(context, "SELECT sent_at FROM code_sends WHERE target = $key AND sent_at >= $since", code.Budget, since), code.Now),
                 perIp.RetryAfter(ReadSends(context, "SELECT sent_at FROM code_sends WHERE ip = $key AND sent_at >= $since", code.Ip, since), code.Now));
-            if (wait is not null)
+            wait = Longest(wait, perCountry.RetryAfter(
+                ReadSends(context, "SELECT sent_at FROM code_sends WHERE country = $key AND sent_at >= $since", perCountry.Country, code.Now - CountryBudget.Window),
+                code.Now));
+            if (wait is { } retryAfter)
             {
-                return wait;
+                return CodeSend.Refused(retryAfter);
             }
 
             var inherited = 0L;
@@ -106,11 +110,12 @@ internal sealed class SqliteIdentityStore(SqliteStore store) : IIdentityStore
             insert.Parameters.AddWithValue("$now", SqliteTime.ToColumn(code.Now));
             insert.ExecuteNonQuery();
 
-            var send = context.Command("INSERT INTO code_sends (target, ip, sent_at) VALUES ($budget, $ip, $now)");
+            var send = context.Command("INSERT INTO code_sends (target, ip, sent_at, country) VALUES ($budget, $ip, $now, $country) RETURNING rowid");
             send.Parameters.AddWithValue("$budget", code.Budget);
             send.Parameters.AddWithValue("$ip", code.Ip);
             send.Parameters.AddWithValue("$now", SqliteTime.ToColumn(code.Now));
-            send.ExecuteNonQuery();
+            send.Parameters.AddWithValue("$country", code.Country);
+            var sendId = (long)send.ExecuteScalar()!;
 
             // Old bookkeeping goes as new arrives: nothing here outlives a day.
             var prune = context.Command("DELETE FROM code_sends WHERE sent_at < $dayAgo");
@@ -119,7 +124,15 @@ internal sealed class SqliteIdentityStore(SqliteStore store) : IIdentityStore
             var pruneCodes = context.Command("DELETE FROM one_time_codes WHERE expires_at < $dayAgo");
             pruneCodes.Parameters.AddWithValue("$dayAgo", SqliteTime.ToColumn(since));
             pruneCodes.ExecuteNonQuery();
-            return null;
+            return new CodeSend(sendId, null);
+        }, cancellationToken);
+
+    public Task ReleaseCountrySendAsync(long sendId, CancellationToken cancellationToken) =>
+        store.WriteAsync(context =>
+        {
+            var command = context.Command("UPDATE code_sends SET country = NULL WHERE rowid = $id");
+            command.Parameters.AddWithValue("$id", sendId);
+            return command.ExecuteNonQuery();
         }, cancellationToken);
 
     public Task<CodeAttempt?> CountCodeAttemptAsync(string purpose, string target, int maxAttempts, DateTimeOffset now, CancellationToken cancellationToken) =>

@@ -20,6 +20,11 @@ internal sealed class SqliteScope : IAsyncDisposable
 
     public ManualTimeProvider Time { get; }
 
+    public DeviceKeys DeviceKeys { get; } = new(new SecretProtector(new byte[32]).DeviceKeyKey);
+
+    private static LoginLockoutLimits UnreachedLimits { get; } = new(
+        new AttemptWindow(100_000, TimeSpan.FromMinutes(15)), new AttemptWindow(100_000, TimeSpan.FromMinutes(15)), new AttemptWindow(100_000, TimeSpan.FromMinutes(15)));
+
     public RecordingSmsChannel Sms { get; } = new();
 
     public SqliteStore Store { get; }
@@ -32,14 +37,15 @@ internal sealed class SqliteScope : IAsyncDisposable
     }
 
     /// <summary>The account use cases wired as the server wires them, with <paramref name="hasher"/> for passwords.</summary>
-    public AccountService Accounts(IPasswordHasher hasher) => new(Store, hasher, TwoFactor(hasher), Time);
+    public AccountService Accounts(IPasswordHasher hasher) =>
+        new(Store, hasher, TwoFactor(hasher), new LoginLockout(new InMemoryLoginAttemptCounter(Time), UnreachedLimits), DeviceKeys, Time);
 
     public TwoFactorService TwoFactor(IPasswordHasher hasher)
     {
         var protector = new SecretProtector(new byte[32]);
         var limits = new IdentityLimits();
-        var codes = new OneTimeCodeService(Store, Sms, protector, limits, Time);
-        return new TwoFactorService(Store, hasher, protector, codes, new DeviceIssuer(Store, Time), limits, Time);
+        var codes = new OneTimeCodeService(Store, Sms, protector, new SmsNumberPolicy(SmsCountryRules.Everywhere), limits, Time);
+        return new TwoFactorService(Store, hasher, protector, codes, new DeviceIssuer(Store, DeviceKeys, Time), limits, Time);
     }
 
     public async ValueTask DisposeAsync()

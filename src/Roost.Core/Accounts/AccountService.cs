@@ -6,7 +6,7 @@ using Roost.Core.Storage;
 namespace Roost.Core.Accounts;
 
 /// <summary>Registration, log-in and the account's own changes. Every method validates its input and returns an <see cref="Outcome{T}"/>.</summary>
-public sealed class AccountService(IRoostStore store, IPasswordHasher hasher, TwoFactorService twoFactor, TimeProvider time)
+public sealed class AccountService(IRoostStore store, IPasswordHasher hasher, TwoFactorService twoFactor, LoginLockout lockout, DeviceKeys deviceKeys, TimeProvider time)
 {
     public async Task<Outcome<Account>> RegisterAsync(Registration registration, CancellationToken cancellationToken)
     {
@@ -61,27 +61,39 @@ public sealed class AccountService(IRoostStore store, IPasswordHasher hasher, Tw
             return errors.ToError();
         }
 
-        var account = Username.Validate(attempt.Username) is null
-            ? await store.Accounts.FindByUsernameAsync(Username.Normalize(attempt.Username!), cancellationToken)
-            : null;
-        if (account is null)
+        var normalized = Username.Validate(attempt.Username) is null ? Username.Normalize(attempt.Username!) : null;
+        var account = normalized is null ? null : await store.Accounts.FindByUsernameAsync(normalized, cancellationToken);
+
+        // Decided before the password is checked, so parallel guesses cannot slip past. A name that cannot exist
+        // needs no limit: its answer is always the same.
+        var admission = normalized is null
+            ? LoginAdmission.Open
+            : lockout.Admit(normalized, attempt.Network, account is null ? null : deviceKeys.Verify(attempt.DeviceKey, account.Id));
+        if (admission.Kind == LoginAdmissionKind.Refused)
         {
-            // Same cost as a wrong password, so timing does not tell whether the user exists.
-            hasher.VerifyAgainstDummy(attempt.Password!);
-            return RoostError.InvalidCredentials();
+            return LockedOut(admission.RetryAfter);
         }
 
-        if (!account.HasPassword)
+        // While the account's ceiling is used up, a wrong password gets the lockout answer, not invalid_credentials.
+        var failed = admission.Kind == LoginAdmissionKind.SecondFactorOnly ? LockedOut(admission.RetryAfter) : RoostError.InvalidCredentials();
+        if (account is null || !account.HasPassword)
         {
-            // Signed up by phone and never set a password: same cost and answer as a wrong one.
+            // Same cost and answer as a wrong password, so neither tells whether the user exists (or signed up by
+            // phone and never set a password).
             hasher.VerifyAgainstDummy(attempt.Password!);
-            return RoostError.InvalidCredentials();
+            return failed;
         }
 
         var verification = hasher.Verify(attempt.Password!, account.PasswordHash);
         if (verification == PasswordVerification.Failed)
         {
-            return RoostError.InvalidCredentials();
+            return failed;
+        }
+
+        // Past the ceiling only a second factor lets the owner in: the challenge still has to be completed.
+        if (admission.Kind == LoginAdmissionKind.SecondFactorOnly && !(await store.Identity.GetTwoFactorAsync(account.Id, cancellationToken)).IsEnabled)
+        {
+            return failed;
         }
 
         if (verification == PasswordVerification.SuccessRehashNeeded)
@@ -92,6 +104,9 @@ public sealed class AccountService(IRoostStore store, IPasswordHasher hasher, Tw
         // With two-factor authentication this yields a challenge instead of a session.
         return await twoFactor.ContinueLoginAsync(account, VerificationMethods.Password, attempt.DeviceName, attempt.Platform, attempt.ClientIp, cancellationToken);
     }
+
+    private static RoostError LockedOut(TimeSpan retryAfter) =>
+        RoostError.RateLimited(retryAfter, "Too many log-in attempts for this account. Try again later, or sign in from a device that signed in before.");
 
     /// <summary>Picks a new username (phone sign-ups start with a generated one).</summary>
     public async Task<Outcome<Account>> SetUsernameAsync(long accountId, string? username, CancellationToken cancellationToken)

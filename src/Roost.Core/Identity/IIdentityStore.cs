@@ -11,10 +11,17 @@ public sealed record TwoFactorState(byte[]? ProtectedTotpSecret, bool TotpConfir
 
 /// <summary>
 /// A code to store. <paramref name="Budget"/> keys the per-number sending limit (purpose and number, so one purpose
-/// cannot exhaust another's). <paramref name="RetireAllPurposes"/>: the provider checks codes per number only (Twilio
+/// cannot exhaust another's). <paramref name="Country"/>: the region whose hourly budget the send counts against.
+/// <paramref name="RetireAllPurposes"/>: the provider checks codes per number only (Twilio
 /// Verify), so a new code retires live codes of every purpose and inherits their attempts.
 /// </summary>
-public sealed record NewCode(string Purpose, string Target, string Budget, byte[] CodeHash, string Ip, DateTimeOffset ExpiresAt, DateTimeOffset Now, bool RetireAllPurposes);
+public sealed record NewCode(string Purpose, string Target, string Budget, string Country, byte[] CodeHash, string Ip, DateTimeOffset ExpiresAt, DateTimeOffset Now, bool RetireAllPurposes);
+
+/// <summary>A code stored and its send recorded (<see cref="SendId"/>), or refused with how long to wait.</summary>
+public sealed record CodeSend(long SendId, TimeSpan? RetryAfter)
+{
+    public static CodeSend Refused(TimeSpan retryAfter) => new(0, retryAfter);
+}
 
 /// <summary>An active one-time code whose attempt was just counted.</summary>
 public sealed record CodeAttempt(long Id, byte[] CodeHash);
@@ -36,10 +43,13 @@ public interface IIdentityStore
     Task<bool> SetUsernameAsync(long accountId, string username, string normalizedUsername, CancellationToken cancellationToken);
 
     /// <summary>
-    /// In one transaction: checks the sending limits (per <paramref name="budget"/> and per IP) and, when they allow,
-    /// stores the new code, retires earlier live ones and records the send. Returns how long to wait when refused.
+    /// In one transaction: checks the sending limits (per budget key, per IP, and the country's hourly budget) and,
+    /// when they allow, stores the new code, retires earlier live ones and records the send with its country.
     /// </summary>
-    Task<TimeSpan?> CreateCodeAsync(NewCode code, SendThrottle perBudget, SendThrottle perIp, CancellationToken cancellationToken);
+    Task<CodeSend> CreateCodeAsync(NewCode code, SendThrottle perBudget, SendThrottle perIp, CountryBudget perCountry, CancellationToken cancellationToken);
+
+    /// <summary>The send did not go out (the provider refused it): it stops counting against its country's budget.</summary>
+    Task ReleaseCountrySendAsync(long sendId, CancellationToken cancellationToken);
 
     /// <summary>Counts an attempt against the newest live code; null when there is none, it expired, or its attempts are used up.</summary>
     Task<CodeAttempt?> CountCodeAttemptAsync(string purpose, string target, int maxAttempts, DateTimeOffset now, CancellationToken cancellationToken);

@@ -5,25 +5,35 @@ namespace Roost.Core.Identity;
 
 /// <summary>
 /// Sends six-digit codes by SMS and checks them: they expire (5 minutes), allow 5 attempts (counted before checking,
-/// so the sixth fails even when right), and work once. Sending is limited per number and per client IP.
+/// so the sixth fails even when right), and work once. Sending is limited per number, per client IP and per country
+/// (<see cref="SmsNumberPolicy"/>), and only to numbers the policy accepts.
 /// </summary>
-public sealed class OneTimeCodeService(IRoostStore store, ISmsCodeChannel channel, SecretProtector protector, IdentityLimits limits, TimeProvider time)
+public sealed class OneTimeCodeService(IRoostStore store, ISmsCodeChannel channel, SecretProtector protector, SmsNumberPolicy numbers, IdentityLimits limits, TimeProvider time)
 {
     /// <summary>Sends a new code for <paramref name="purpose"/> to <paramref name="phone"/> (normalized); returns when it expires.</summary>
     public async Task<Outcome<DateTimeOffset>> SendAsync(string purpose, string phone, string clientIp, CancellationToken cancellationToken)
     {
+        // Checked here too, not only where a number is typed in: a stored number (2FA) may be in a country since denied.
+        var destination = numbers.Check(phone);
+        if (!destination.IsSuccess)
+        {
+            return destination.Error;
+        }
+
         var now = time.GetStoredNow();
         var code = channel.ProviderChecksCodes ? null : OneTimeCodes.NewNumericCode();
         var expiresAt = now + limits.CodeLifetime;
         var hash = code is null ? [] : OneTimeCodes.Hash(protector.CodeKey, purpose, code);
 
         // Each purpose has its own per-number budget, so anonymous sign-in requests cannot use up a user's 2FA codes.
-        var wait = await store.Identity.CreateCodeAsync(
-            new NewCode(purpose, phone, purpose + "|" + phone, hash, clientIp, expiresAt, now, RetireAllPurposes: channel.ProviderChecksCodes),
+        var country = destination.Value.Country;
+        var send = await store.Identity.CreateCodeAsync(
+            new NewCode(purpose, phone, purpose + "|" + phone, country, hash, clientIp, expiresAt, now, RetireAllPurposes: channel.ProviderChecksCodes),
             limits.SendsPerNumber,
             limits.SendsPerIp,
+            numbers.BudgetFor(country),
             cancellationToken);
-        if (wait is { } retryAfter)
+        if (send.RetryAfter is { } retryAfter)
         {
             return RoostError.RateLimited(retryAfter, "Too many codes were sent. Try again later.");
         }
@@ -34,6 +44,8 @@ public sealed class OneTimeCodeService(IRoostStore store, ISmsCodeChannel channe
         }
         catch (SmsDeliveryException exception)
         {
+            // The country's budget counts codes that went out; per-number and per-IP limits still count the try.
+            await store.Identity.ReleaseCountrySendAsync(send.SendId, CancellationToken.None);
             return exception.IsClientError ? RoostError.Validation("phone", "The SMS provider refused this number.") : Unavailable();
         }
 

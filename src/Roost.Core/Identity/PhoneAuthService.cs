@@ -10,15 +10,16 @@ namespace Roost.Core.Identity;
 /// Phone numbers: verifying one for an account, and signing up or in with a number and an SMS code. Answers never
 /// say whether a number is registered before the code has proved the caller holds it.
 /// </summary>
-public sealed class PhoneAuthService(IRoostStore store, OneTimeCodeService codes, TwoFactorService twoFactor, IPasswordHasher hasher, TimeProvider time)
+public sealed class PhoneAuthService(IRoostStore store, SmsNumberPolicy numbers, OneTimeCodeService codes, TwoFactorService twoFactor, IPasswordHasher hasher, TimeProvider time)
 {
     private const string SignInPurpose = "phone_signin";
 
     /// <summary>Sends a sign-in code. The same answer whether or not the number has an account.</summary>
-    public async Task<Outcome<DateTimeOffset>> SendSignInCodeAsync(string? phone, string clientIp, CancellationToken cancellationToken) =>
-        PhoneNumber.TryNormalize(phone, out var normalized)
-            ? await codes.SendAsync(SignInPurpose, normalized, clientIp, cancellationToken)
-            : InvalidNumber();
+    public async Task<Outcome<DateTimeOffset>> SendSignInCodeAsync(string? phone, string clientIp, CancellationToken cancellationToken)
+    {
+        var destination = numbers.Check(phone);
+        return destination.IsSuccess ? await codes.SendAsync(SignInPurpose, destination.Value.Phone, clientIp, cancellationToken) : destination.Error;
+    }
 
     /// <summary>
     /// Signs in with a number and its code: the account holding the number, or a new one (with a generated username
@@ -26,10 +27,13 @@ public sealed class PhoneAuthService(IRoostStore store, OneTimeCodeService codes
     /// </summary>
     public async Task<Outcome<SignIn>> SignInAsync(string? phone, string? code, string? deviceName, string? platform, string? clientIp, CancellationToken cancellationToken)
     {
-        if (!PhoneNumber.TryNormalize(phone, out var normalized))
+        var destination = numbers.Check(phone);
+        if (!destination.IsSuccess)
         {
-            return InvalidNumber();
+            return destination.Error;
         }
+
+        var normalized = destination.Value.Phone;
 
         var errors = new FieldErrors();
         errors.AddIfPresent("deviceName", DeviceLabels.ValidateName(deviceName));
@@ -77,10 +81,11 @@ public sealed class PhoneAuthService(IRoostStore store, OneTimeCodeService codes
     }
 
     /// <summary>Sends a code to a number the caller wants to add to their account.</summary>
-    public async Task<Outcome<DateTimeOffset>> SendVerificationCodeAsync(long accountId, string? phone, string clientIp, CancellationToken cancellationToken) =>
-        PhoneNumber.TryNormalize(phone, out var normalized)
-            ? await codes.SendAsync(AddPurpose(accountId), normalized, clientIp, cancellationToken)
-            : InvalidNumber();
+    public async Task<Outcome<DateTimeOffset>> SendVerificationCodeAsync(long accountId, string? phone, string clientIp, CancellationToken cancellationToken)
+    {
+        var destination = numbers.Check(phone);
+        return destination.IsSuccess ? await codes.SendAsync(AddPurpose(accountId), destination.Value.Phone, clientIp, cancellationToken) : destination.Error;
+    }
 
     /// <summary>
     /// Adds (or replaces) the number once its code is right, and the account's password confirms it is the owner
@@ -89,10 +94,13 @@ public sealed class PhoneAuthService(IRoostStore store, OneTimeCodeService codes
     /// </summary>
     public async Task<Outcome<Account>> ConfirmPhoneAsync(long accountId, string? phone, string? code, string? password, CancellationToken cancellationToken)
     {
-        if (!PhoneNumber.TryNormalize(phone, out var normalized))
+        var destination = numbers.Check(phone);
+        if (!destination.IsSuccess)
         {
-            return InvalidNumber();
+            return destination.Error;
         }
+
+        var normalized = destination.Value.Phone;
 
         var owner = await store.Accounts.FindByIdAsync(accountId, cancellationToken);
         if (owner is null)
@@ -131,9 +139,6 @@ public sealed class PhoneAuthService(IRoostStore store, OneTimeCodeService codes
     }
 
     private static string AddPurpose(long accountId) => "phone_add:" + accountId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    private static RoostError InvalidNumber() =>
-        RoostError.Validation("phone", "A phone number in international form, such as +14155552671.");
 
     private static RoostError InvalidCode() =>
         new(ErrorKind.Forbidden, IdentityErrorCodes.InvalidCode, "The code is wrong, expired, already used, or out of attempts.");

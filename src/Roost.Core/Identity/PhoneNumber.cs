@@ -1,67 +1,74 @@
+using PhoneNumbers;
+
 namespace Roost.Core.Identity;
 
+/// <summary>A number that exists in its country's numbering plan, in E.164 form, with what kind of line it is.</summary>
+/// <param name="Region">ISO 3166 region (GB, US, JM…), or "001" for non-geographic numbers (+800, +882…).</param>
+public sealed record ParsedPhoneNumber(string E164, int CountryCode, string Region, PhoneNumberType Type);
+
 /// <summary>
-/// E.164 phone numbers: '+', a country code that does not start with 0, and at most 15 digits in all. Input may carry
-/// spaces, dashes, dots, parentheses and a leading "00" instead of '+'; the normalized form has none of them.
-/// (Per-country length rules need libphonenumber's metadata, which is not available here; the SMS provider refuses
-/// numbers that do not exist.)
+/// Phone numbers in international form: '+' (or a leading "00") and a country code; spaces, dashes, dots and
+/// parentheses are ignored. A number counts only when libphonenumber's metadata says it exists
+/// (<see cref="PhoneNumberUtil.IsValidNumber"/>); shape alone lets through numbers nobody can hold, each a paid SMS.
 /// </summary>
 public static class PhoneNumber
 {
-    public const int MinDigits = 8;
-    public const int MaxDigits = 15;
+    /// <summary>libphonenumber's region for numbers of no country (+800, +882…).</summary>
+    public const string NonGeographicRegion = "001";
 
-    public static bool TryNormalize(string? input, out string normalized)
+    private const int MaxInputLength = 32;
+    private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
+
+    /// <summary>A valid number of any type (whether it takes SMS is <see cref="SmsNumberPolicy"/>'s call), in E.164.</summary>
+    public static bool TryParse(string? input, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ParsedPhoneNumber? parsed)
     {
-        normalized = "";
-        if (string.IsNullOrWhiteSpace(input) || input.Length > 32)
+        parsed = null;
+        if (string.IsNullOrWhiteSpace(input) || input.Length > MaxInputLength)
         {
             return false;
         }
 
         var text = input.Trim();
-        Span<char> digits = stackalloc char[MaxDigits];
-        var count = 0;
-        var start = 0;
-        if (text.StartsWith('+'))
+        if (text.StartsWith("00", StringComparison.Ordinal))
         {
-            start = 1;
-        }
-        else if (text.StartsWith("00", StringComparison.Ordinal))
-        {
-            start = 2;
-        }
-        else
-        {
-            return false; // Without a country code a number is ambiguous.
+            text = "+" + text[2..];
         }
 
-        for (var i = start; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (c is >= '0' and <= '9')
-            {
-                if (count == MaxDigits)
-                {
-                    return false;
-                }
-
-                digits[count++] = c;
-            }
-            else if (c is not (' ' or '-' or '.' or '(' or ')'))
-            {
-                return false;
-            }
-        }
-
-        if (count < MinDigits || digits[0] == '0')
+        // Without a country code a number is ambiguous; anything beyond digits and separators (an extension, a
+        // letter) is refused rather than guessed at.
+        if (!text.StartsWith('+') || !text.Skip(1).All(c => char.IsAsciiDigit(c) || c is ' ' or '-' or '.' or '(' or ')'))
         {
             return false;
         }
 
-        normalized = "+" + new string(digits[..count]);
+        PhoneNumbers.PhoneNumber number;
+        try
+        {
+            number = Util.Parse(text, null);
+        }
+        catch (NumberParseException)
+        {
+            return false;
+        }
+
+        if (!Util.IsValidNumber(number))
+        {
+            return false;
+        }
+
+        parsed = new ParsedPhoneNumber(
+            Util.Format(number, PhoneNumberFormat.E164),
+            number.CountryCode,
+            Util.GetRegionCodeForNumber(number) ?? NonGeographicRegion,
+            Util.GetNumberType(number));
         return true;
     }
+
+    /// <summary>True for a region code the metadata knows (GB, US…), case-insensitive.</summary>
+    public static bool IsKnownRegion(string region) => Util.GetSupportedRegions().Contains(region.ToUpperInvariant());
+
+    /// <summary>True for a country calling code in use (44, 1, 882…).</summary>
+    public static bool IsKnownCountryCode(int countryCode) => Util.GetSupportedCallingCodes().Contains(countryCode);
 
     /// <summary>For logs: the country code and the last two digits only.</summary>
     public static string Mask(string normalized) =>

@@ -3,8 +3,8 @@ using System.Security.Cryptography;
 namespace Roost.Core.Identity;
 
 /// <summary>
-/// AES-256-GCM for secrets that must be read back (TOTP seeds), plus an HMAC key derived from the same master key for
-/// one-time codes. Stored form: version byte, 12-byte nonce, 16-byte tag, ciphertext. The account id is bound as
+/// AES-256-GCM for secrets that must be read back (TOTP seeds), plus HMAC keys derived from the same master key for
+/// one-time codes and device keys. Stored form: version byte, 12-byte nonce, 16-byte tag, ciphertext. The account id is bound as
 /// associated data, so a ciphertext copied to another account does not decrypt.
 /// </summary>
 public sealed class SecretProtector
@@ -23,10 +23,14 @@ public sealed class SecretProtector
 
         _encryptionKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey.ToArray(), 32, info: "roost secrets v1"u8.ToArray());
         CodeKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey.ToArray(), 32, info: "roost one-time codes v1"u8.ToArray());
+        DeviceKeyKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey.ToArray(), 32, info: "roost device keys v1"u8.ToArray());
     }
 
     /// <summary>The key one-time codes are hashed with.</summary>
     public byte[] CodeKey { get; }
+
+    /// <summary>The key device keys are signed with (<see cref="Sessions.DeviceKeys"/>).</summary>
+    public byte[] DeviceKeyKey { get; }
 
     public byte[] Protect(ReadOnlySpan<byte> secret, long accountId)
     {

@@ -4,8 +4,11 @@ using Roost.Core.Storage;
 
 namespace Roost.Core.Sessions;
 
-/// <summary>Creates a device with a fresh token once every factor of a log-in has been checked.</summary>
-public sealed class DeviceIssuer(IRoostStore store, TimeProvider time)
+/// <summary>
+/// Creates a device with a fresh token once every factor of a log-in has been checked, and a device key that lets
+/// later log-ins from it past a lockout (<see cref="DeviceKeys"/>).
+/// </summary>
+public sealed class DeviceIssuer(IRoostStore store, DeviceKeys deviceKeys, TimeProvider time)
 {
     public async Task<Outcome<SignIn>> IssueAsync(Account account, string? deviceName, string? platform, string? ip, string verifiedBy, CancellationToken cancellationToken)
     {
@@ -28,6 +31,6 @@ public sealed class DeviceIssuer(IRoostStore store, TimeProvider time)
             cancellationToken);
 
         // Null when the account was deleted while this log-in ran.
-        return device is null ? RoostError.InvalidCredentials() : new SignIn(token, device, account);
+        return device is null ? RoostError.InvalidCredentials() : new SignIn(token, device, account) { DeviceKey = deviceKeys.Create(account.Id) };
     }
 }

@@ -17,7 +17,8 @@ internal static class ContractMapping
             signIn.Device?.Id,
             signIn.Account.Username,
             signIn.Challenge is { } challenge ? new SecondFactorResponse(challenge.Token, challenge.Methods, challenge.ExpiresAt) : null,
-            signIn.UsernameRequired);
+            signIn.UsernameRequired,
+            signIn.DeviceKey);
 
     public static UserResponse ToUserResponse(this Account account) =>
         new(account.Id, account.Username, account.DisplayName, account.About, AvatarUrl: null);

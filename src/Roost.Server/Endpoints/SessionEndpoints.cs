@@ -20,7 +20,7 @@ internal static class SessionEndpoints
         v1.MapPost("/sessions", LoginAsync)
             .RequireRateLimiting(RateLimitingSetup.LoginPolicy)
             .WithName("Login")
-            .WithSummary("Log in with username and password; returns a bearer token bound to a new device.")
+            .WithSummary("Log in with username and password (and the device key of an earlier log-in, if any); returns a bearer token bound to a new device and a device key.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
@@ -53,20 +53,19 @@ internal static class SessionEndpoints
     private static async Task<Results<Ok<LoginResponse>, ProblemHttpResult>> LoginAsync(
         [FromBody] LoginRequest request,
         AccountService accounts,
-        LoginAttemptLimiter attempts,
         HttpContext context,
         CancellationToken cancellationToken)
     {
-        var limitKey = string.IsNullOrEmpty(request.Username) || Username.Validate(request.Username) is not null
-            ? null
-            : Username.Normalize(request.Username);
-        if (limitKey is not null && !attempts.TryAcquire(limitKey, out var retryAfter))
-        {
-            return RateLimitingSetup.RateLimited(context, retryAfter);
-        }
-
+        // The account lockout is decided in AccountService.LoginAsync (LoginLockout), keyed by account and network.
         var outcome = await accounts.LoginAsync(
-            new LoginAttempt(request.Username, request.Password, request.DeviceName, request.Platform, context.Connection.RemoteIpAddress?.ToString()),
+            new LoginAttempt(
+                request.Username,
+                request.Password,
+                request.DeviceName,
+                request.Platform,
+                context.Connection.RemoteIpAddress?.ToString(),
+                RateLimitingSetup.ClientIp(context),
+                request.DeviceKey),
             cancellationToken);
         if (!outcome.IsSuccess)
         {

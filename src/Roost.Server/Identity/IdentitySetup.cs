@@ -22,7 +22,10 @@ public static class IdentitySetup
             ChallengeMaxAttempts = identity.ChallengeMaxAttempts,
             TotpIssuer = identity.TotpIssuer,
         });
+        // Validated at start (RoostOptionsValidator), so the rules are there.
+        services.AddSingleton(new SmsNumberPolicy(identity.SmsCountries.ToRules([]) ?? SmsCountryRules.Everywhere));
         services.AddSingleton(provider => IdentityKeys.CreateProtector(options, provider.GetRequiredService<ILoggerFactory>().CreateLogger("Roost.Server.Identity")));
+        services.AddSingleton(provider => new DeviceKeys(provider.GetRequiredService<SecretProtector>().DeviceKeyKey));
         services.AddSingleton<DeviceIssuer>();
         services.AddSingleton<OneTimeCodeService>();
         services.AddSingleton<TwoFactorService>();

@@ -1,3 +1,4 @@
+using Roost.Core.Identity;
 using Roost.Core.Messaging;
 using Roost.Storage.Sqlite;
 
@@ -60,6 +61,70 @@ public sealed record IdentityOptions
 
     /// <summary>The issuer authenticator apps show next to the account.</summary>
     public string TotpIssuer { get; init; } = "Roost";
+
+    /// <summary>Which countries SMS codes go to, and how many each may be sent per hour.</summary>
+    public SmsCountryOptions SmsCountries { get; init; } = new();
+}
+
+/// <summary>
+/// Lists are comma-separated region codes (GB, US, JM) or country calling codes (+44); a number matches by either.
+/// A region is what +1's countries are told apart by.
+/// </summary>
+public sealed record SmsCountryOptions
+{
+    /// <summary>Only these countries get codes. Empty: every country not denied.</summary>
+    public string Allow { get; init; } = "";
+
+    /// <summary>These countries never get codes, even when allowed.</summary>
+    public string Deny { get; init; } = "";
+
+    /// <summary>Codes that went out to one country (region) within any hour; past it, 429 rate_limited.</summary>
+    public int SendsPerHour { get; init; } = 100;
+
+    /// <summary>Per-region budgets replacing <see cref="SendsPerHour"/>, as "GB=500, NG=0" (0: none at all).</summary>
+    public string SendsPerHourByRegion { get; init; } = "";
+
+    /// <summary>The rules, or null with what is wrong in <paramref name="problems"/>.</summary>
+    public SmsCountryRules? ToRules(List<string> problems)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        const string Path = "Roost:Identity:SmsCountries";
+        var before = problems.Count;
+        var allow = SmsCountryRules.ParseCountries(Allow, out var allowProblem);
+        if (allow is null)
+        {
+            problems.Add($"{Path}:Allow: {allowProblem}.");
+        }
+
+        var deny = SmsCountryRules.ParseCountries(Deny, out var denyProblem);
+        if (deny is null)
+        {
+            problems.Add($"{Path}:Deny: {denyProblem}.");
+        }
+
+        if (SendsPerHour is < 0 or > 1_000_000)
+        {
+            problems.Add($"{Path}:SendsPerHour must be between 0 and 1000000; got {SendsPerHour}.");
+        }
+
+        var byRegion = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var entry in SendsPerHourByRegion.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = entry.Split('=', StringSplitOptions.TrimEntries);
+            var region = parts.Length == 2 && parts[0].Length == 2 ? SmsCountryRules.ParseCountry(parts[0]) : null;
+            if (region is null || !int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var limit) || limit > 1_000_000)
+            {
+                problems.Add($"{Path}:SendsPerHourByRegion: '{entry}' is not REGION=COUNT (such as GB=500) with a known region and a count up to 1000000.");
+                continue;
+            }
+
+            byRegion[region] = limit;
+        }
+
+        return problems.Count > before
+            ? null
+            : new SmsCountryRules { Allow = allow!, Deny = deny!, SendsPerHour = SendsPerHour, SendsPerHourByRegion = byRegion };
+    }
 }
 
 public sealed record SendLimit
@@ -207,8 +272,20 @@ public sealed record RateLimitOptions
     /// <summary>Log-in attempts per client IP, whatever their outcome.</summary>
     public WindowLimit LoginPerIp { get; init; } = new() { PermitLimit = 30, Window = TimeSpan.FromMinutes(1) };
 
-    /// <summary>Log-in attempts per account (by username, whether or not it exists), so a password cannot be guessed from many IPs.</summary>
-    public WindowLimit LoginAttemptsPerAccount { get; init; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(15) };
+    /// <summary>
+    /// Log-in attempts for one account (by username, whether or not it exists) from one network (an IPv4 address or an
+    /// IPv6 /64). Past it, that network is locked out of that account; the owner elsewhere is not.
+    /// </summary>
+    public WindowLimit LoginAttemptsPerAccountAndNetwork { get; init; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(15) };
+
+    /// <summary>
+    /// Log-in attempts for one account from every network together, so a password cannot be guessed from many
+    /// addresses. Past it, only a device key or a second factor gets in.
+    /// </summary>
+    public WindowLimit LoginAttemptsPerAccount { get; init; } = new() { PermitLimit = 100, Window = TimeSpan.FromMinutes(15) };
+
+    /// <summary>Log-in attempts with one device key; past it the key is ignored and the limits above apply.</summary>
+    public WindowLimit LoginAttemptsPerDeviceKey { get; init; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(15) };
 
     /// <summary>Password checks by a signed-in account (change password, delete account).</summary>
     public WindowLimit PasswordChecksPerAccount { get; init; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(15) };

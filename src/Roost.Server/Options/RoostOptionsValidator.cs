@@ -53,7 +53,9 @@ public static class RoostOptionsValidator
         var limits = options.RateLimits;
         Window(problems, "Roost:RateLimits:RegisterPerIp", limits.RegisterPerIp);
         Window(problems, "Roost:RateLimits:LoginPerIp", limits.LoginPerIp);
+        Window(problems, "Roost:RateLimits:LoginAttemptsPerAccountAndNetwork", limits.LoginAttemptsPerAccountAndNetwork);
         Window(problems, "Roost:RateLimits:LoginAttemptsPerAccount", limits.LoginAttemptsPerAccount);
+        Window(problems, "Roost:RateLimits:LoginAttemptsPerDeviceKey", limits.LoginAttemptsPerDeviceKey);
         Window(problems, "Roost:RateLimits:PasswordChecksPerAccount", limits.PasswordChecksPerAccount);
         var messaging = options.Messaging;
         Range(problems, "Roost:Messaging:MaxMessageBytes", messaging.MaxMessageBytes, 1, 1024 * 1024);
@@ -112,6 +114,7 @@ public static class RoostOptionsValidator
         Range(problems, "Roost:Identity:ChallengeMaxAttempts", identity.ChallengeMaxAttempts, 1, 20);
         SendLimit(problems, "Roost:Identity:SendsPerNumber", identity.SendsPerNumber);
         SendLimit(problems, "Roost:Identity:SendsPerIp", identity.SendsPerIp);
+        identity.SmsCountries.ToRules(problems);
         if (string.IsNullOrWhiteSpace(identity.TotpIssuer) || identity.TotpIssuer.Contains(':', StringComparison.Ordinal))
         {
             problems.Add("Roost:Identity:TotpIssuer must be a name without ':'.");

@@ -3,12 +3,13 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.RateLimiting;
 using Roost.Core.Errors;
+using Roost.Core.Sessions;
 using Roost.Server.Http;
 using Roost.Server.Options;
 
 namespace Roost.Server.RateLimiting;
 
-/// <summary>Per-IP and per-account limits on everything that creates accounts or checks a password.</summary>
+/// <summary>Per-IP and per-account limits on everything that creates accounts or checks a password (log-in lockout: <see cref="LoginLockout"/>).</summary>
 public static class RateLimitingSetup
 {
     public const string RegisterPolicy = "register";
@@ -18,7 +19,10 @@ public static class RateLimitingSetup
     public static IServiceCollection AddRoostRateLimiting(this IServiceCollection services, RateLimitOptions limits)
     {
         ArgumentNullException.ThrowIfNull(limits);
-        services.AddSingleton(new LoginAttemptLimiter(limits.LoginAttemptsPerAccount));
+        services.AddSingleton<ILoginAttemptCounter>(provider => new InMemoryLoginAttemptCounter(provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(new LoginLockoutLimits(
+            Attempts(limits.LoginAttemptsPerAccountAndNetwork), Attempts(limits.LoginAttemptsPerAccount), Attempts(limits.LoginAttemptsPerDeviceKey)));
+        services.AddSingleton<LoginLockout>();
         services.AddRateLimiter(options =>
         {
             options.AddPolicy(RegisterPolicy, context => PerKey(ClientIp(context), limits.RegisterPerIp));
@@ -76,6 +80,8 @@ public static class RateLimitingSetup
         Array.Clear(bytes, 8, 8);
         return new System.Net.IPAddress(bytes) + "/64";
     }
+
+    private static AttemptWindow Attempts(WindowLimit limit) => new(limit.PermitLimit, limit.Window);
 
     private static RateLimitPartition<string> PerKey(string key, WindowLimit limit) =>
         RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions

@@ -42,7 +42,7 @@ function renderAuth(message = '') {
     event.preventDefault();
     const data = new FormData(loginForm);
     try {
-      const login = await request('POST', '/v1/sessions', { username: data.get('username'), password: data.get('password'), deviceName: 'Web browser', platform: 'web' });
+      const login = await request('POST', '/v1/sessions', { username: data.get('username'), password: data.get('password'), deviceName: 'Web browser', platform: 'web', deviceKey: localStorage.getItem('roost.deviceKey') });
       await completeLogin(login, error);
     } catch (failure) { error.textContent = describe(failure); }
   } },
@@ -55,7 +55,7 @@ function renderAuth(message = '') {
     const data = new FormData(registerForm);
     try {
       await request('POST', '/v1/accounts', { username: data.get('username'), password: data.get('password') });
-      const login = await request('POST', '/v1/sessions', { username: data.get('username'), password: data.get('password'), deviceName: 'Web browser', platform: 'web' });
+      const login = await request('POST', '/v1/sessions', { username: data.get('username'), password: data.get('password'), deviceName: 'Web browser', platform: 'web', deviceKey: localStorage.getItem('roost.deviceKey') });
       await completeLogin(login, error);
     } catch (failure) { error.textContent = describe(failure); }
   } },
@@ -66,7 +66,13 @@ function renderAuth(message = '') {
   app.replaceChildren(h('section', { class: 'auth' }, h('h1', {}, 'Roost'), error, loginForm, registerForm));
 }
 
+// The device key lets this browser log in past a lockout caused by others' wrong passwords; it outlives log-outs.
+function keepDeviceKey(login) {
+  if (login.deviceKey) localStorage.setItem('roost.deviceKey', login.deviceKey);
+}
+
 async function completeLogin(login, error) {
+  keepDeviceKey(login);
   if (login.secondFactor) {
     const challenge = login.secondFactor;
     const form = h('form', { 'aria-label': 'Second factor', onsubmit: async (event) => {
@@ -74,6 +80,7 @@ async function completeLogin(login, error) {
       const data = new FormData(form);
       try {
         const done = await request('POST', '/v1/sessions/second-factor', { challenge: challenge.challenge, method: data.get('method'), code: data.get('code') });
+        keepDeviceKey(done);
         await startSession(done.token);
       } catch (failure) { error.textContent = describe(failure); }
     } },

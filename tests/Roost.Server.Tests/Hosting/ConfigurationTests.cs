@@ -36,6 +36,10 @@ public sealed class ConfigurationTests
     [InlineData("Roost:Server:Urls", "ftp://example", "Roost:Server:Urls has 'ftp://example'")]
     [InlineData("Roost:Accounts:PasswordHashIterations", "1000", "Roost:Accounts:PasswordHashIterations must be between 600000")]
     [InlineData("Roost:Storage:FileName", "../escape.db", "Roost:Storage:FileName must be a plain file name")]
+    [InlineData("Roost:Identity:SmsCountries:Deny", "GB, Narnia", "Roost:Identity:SmsCountries:Deny: 'Narnia' is neither a region code")]
+    [InlineData("Roost:Identity:SmsCountries:Allow", "+999", "Roost:Identity:SmsCountries:Allow: '+999' is neither a region code")]
+    [InlineData("Roost:Identity:SmsCountries:SendsPerHourByRegion", "GB=lots", "Roost:Identity:SmsCountries:SendsPerHourByRegion: 'GB=lots' is not REGION=COUNT")]
+    [InlineData("Roost:RateLimits:LoginAttemptsPerAccountAndNetwork:PermitLimit", "0", "Roost:RateLimits:LoginAttemptsPerAccountAndNetwork:PermitLimit must be between 1")]
     public void A_bad_setting_is_refused_with_a_message_naming_it(string key, string value, string expected)
     {
         var failure = Assert.Throws<RoostConfigurationException>(() => Load(new() { [key] = value }));

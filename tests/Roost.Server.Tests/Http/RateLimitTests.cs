@@ -29,11 +29,11 @@ public sealed class RateLimitTests
     }
 
     [Fact]
-    public async Task After_the_attempt_limit_even_the_right_password_is_refused_for_that_account()
+    public async Task After_the_attempt_limit_even_the_right_password_is_refused_for_that_account_from_that_network()
     {
         await using var instance = await RoostInstance.StartAsync(new Dictionary<string, string>
         {
-            ["Roost:RateLimits:LoginAttemptsPerAccount:PermitLimit"] = "6",
+            ["Roost:RateLimits:LoginAttemptsPerAccountAndNetwork:PermitLimit"] = "6",
         });
 
         // One good log-in and five wrong ones use the six attempts.
@@ -58,7 +58,7 @@ public sealed class RateLimitTests
     {
         await using var instance = await RoostInstance.StartAsync(new Dictionary<string, string>
         {
-            ["Roost:RateLimits:LoginAttemptsPerAccount:PermitLimit"] = "3",
+            ["Roost:RateLimits:LoginAttemptsPerAccountAndNetwork:PermitLimit"] = "3",
         });
         using var client = instance.CreateClient();
         var username = UserHelpers.UniqueUsername();

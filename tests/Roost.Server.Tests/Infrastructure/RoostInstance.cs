@@ -39,6 +39,7 @@ public sealed class RoostInstance : IAsyncDisposable
         ["Roost:Accounts:AllowWeakPasswordHashing"] = "true",
         ["Roost:RateLimits:RegisterPerIp:PermitLimit"] = "100000",
         ["Roost:RateLimits:LoginPerIp:PermitLimit"] = "100000",
+        ["Roost:RateLimits:LoginAttemptsPerAccountAndNetwork:PermitLimit"] = "100000",
         ["Roost:RateLimits:LoginAttemptsPerAccount:PermitLimit"] = "100000",
         ["Roost:RateLimits:PasswordChecksPerAccount:PermitLimit"] = "100000",
         ["Roost:Identity:SendsPerNumber:PermitLimit"] = "100000",
@@ -48,6 +49,7 @@ public sealed class RoostInstance : IAsyncDisposable
         ["Roost:Messaging:RateLimits:MessagesPerConversation:Burst"] = "1000000",
         ["Roost:Messaging:RateLimits:ReceiptsPerAccount:Burst"] = "1000000",
         ["Roost:Messaging:RateLimits:TypingPerAccount:Burst"] = "1000000",
+        ["Roost:Identity:SmsCountries:SendsPerHour"] = "100000",
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:Roost.Server.Sms"] = "Error",
         ["Logging:LogLevel:Roost.Server.Identity"] = "Error",
@@ -103,6 +105,33 @@ public sealed class RoostInstance : IAsyncDisposable
     }
 
     public RoostClient CreateClient() => new(BaseAddress);
+
+    /// <summary>
+    /// A client whose connections come from <paramref name="localAddress"/> (127.0.0.x: all of 127/8 is loopback on
+    /// Linux), so the server sees a different client network without a proxy header.
+    /// </summary>
+    public RoostClient CreateClientFrom(System.Net.IPAddress localAddress)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new System.Net.Sockets.Socket(localAddress.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(new System.Net.IPEndPoint(localAddress, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        return new RoostClient(new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeoutExtensions.Limit }, ownsHttpClient: true);
+    }
 
     /// <summary>A plain HTTP client for requests <see cref="RoostClient"/> would never send (malformed bodies and the like).</summary>
     public HttpClient CreateHttpClient() => new() { BaseAddress = BaseAddress, Timeout = TimeoutExtensions.Limit };

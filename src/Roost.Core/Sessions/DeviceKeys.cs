@@ -1,0 +1,59 @@
+using System.Security.Cryptography;
+
+namespace Roost.Core.Sessions;
+
+/// <summary>
+/// Device keys (OWASP's "device cookie"): a successful log-in hands the client a random id with an HMAC that binds it
+/// to the account, keyed from the identity master key (<see cref="Identity.SecretProtector.DeviceKeyKey"/>). A later
+/// log-in of that account presenting it comes from a device that signed in before, and is not locked out by other
+/// people's guesses. Nothing is stored; a key stays valid until the master key changes, and is worth nothing without
+/// the password.
+/// </summary>
+public sealed class DeviceKeys(byte[] key)
+{
+    private const string Prefix = "dk1_";
+    private const int IdBytes = 16;
+    private const int MacBytes = 16;
+    private static readonly int EncodedLength = Prefix.Length + Base64UrlLength(IdBytes + MacBytes);
+
+    public string Create(long accountId)
+    {
+        var bytes = new byte[IdBytes + MacBytes];
+        RandomNumberGenerator.Fill(bytes.AsSpan(0, IdBytes));
+        Mac(accountId, bytes.AsSpan(0, IdBytes), bytes.AsSpan(IdBytes));
+        return Prefix + System.Buffers.Text.Base64Url.EncodeToString(bytes);
+    }
+
+    /// <summary>The key's id when <paramref name="deviceKey"/> was made for <paramref name="accountId"/>; null otherwise.</summary>
+    public string? Verify(string? deviceKey, long accountId)
+    {
+        if (deviceKey is null || deviceKey.Length != EncodedLength || !deviceKey.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        Span<byte> bytes = stackalloc byte[IdBytes + MacBytes];
+        if (!System.Buffers.Text.Base64Url.TryDecodeFromChars(deviceKey.AsSpan(Prefix.Length), bytes, out var written) || written != bytes.Length)
+        {
+            return null;
+        }
+
+        Span<byte> expected = stackalloc byte[MacBytes];
+        Mac(accountId, bytes[..IdBytes], expected);
+        return CryptographicOperations.FixedTimeEquals(expected, bytes[IdBytes..])
+            ? Convert.ToHexString(bytes[..IdBytes])
+            : null;
+    }
+
+    private void Mac(long accountId, ReadOnlySpan<byte> id, Span<byte> destination)
+    {
+        Span<byte> input = stackalloc byte[sizeof(long) + IdBytes];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(input, accountId);
+        id.CopyTo(input[sizeof(long)..]);
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(key, input, mac);
+        mac[..MacBytes].CopyTo(destination);
+    }
+
+    private static int Base64UrlLength(int bytes) => ((bytes * 4) + 2) / 3;
+}

@@ -1,0 +1,31 @@
+using Roost.Core.Sessions;
+
+namespace Roost.Core.Tests.Sessions;
+
+public sealed class DeviceKeysTests
+{
+    private readonly DeviceKeys _keys = new(new byte[32]);
+
+    [Fact]
+    public void A_device_key_verifies_only_for_the_account_it_was_made_for()
+    {
+        var key = _keys.Create(7);
+
+        Assert.NotNull(_keys.Verify(key, 7));
+        Assert.Null(_keys.Verify(key, 8));
+        Assert.Null(new DeviceKeys(new byte[32].Select(_ => (byte)1).ToArray()).Verify(key, 7));
+    }
+
+    [Fact]
+    public void Altered_or_malformed_keys_are_refused()
+    {
+        var key = _keys.Create(7);
+        var altered = key[..^1] + (key[^1] == 'A' ? 'B' : 'A');
+
+        Assert.Null(_keys.Verify(altered, 7));
+        Assert.Null(_keys.Verify("dk1_" + new string('A', key.Length - 4), 7));
+        Assert.Null(_keys.Verify("", 7));
+        Assert.Null(_keys.Verify(null, 7));
+        Assert.Null(_keys.Verify(key + "A", 7));
+    }
+}
