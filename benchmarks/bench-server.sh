@@ -18,6 +18,7 @@ exec taskset -c 0 dotnet src/Roost.Server/bin/Release/net10.0/Roost.Server.dll \
   --Roost:RateLimits:RegisterPerIp:PermitLimit=1000000 \
   --Roost:RateLimits:LoginPerIp:PermitLimit=1000000 \
   --Roost:RateLimits:LoginAttemptsPerAccount:PermitLimit=1000000 \
+  --Roost:RateLimits:LoginAttemptsPerAccountAndNetwork:PermitLimit=1000000 \
   --Roost:Messaging:RateLimits:MessagesPerAccount:Rate=1000000 \
   --Roost:Messaging:RateLimits:MessagesPerAccount:Burst=1000000 \
   --Roost:Messaging:RateLimits:BytesPerAccount:Rate=1000000000 \
