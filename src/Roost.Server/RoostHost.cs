@@ -5,6 +5,7 @@ using Roost.Core.Accounts;
 using Roost.Core.Conversations;
 using Roost.Core.Delivery;
 using Roost.Core.Messaging;
+using Roost.Core.Moderation;
 using Roost.Core.Presence;
 using Roost.Core.Sessions;
 using Roost.Core.Storage;
@@ -83,6 +84,8 @@ public sealed class RoostHost : IAsyncDisposable
         services.AddSingleton(options.Messaging.ToLimits());
         services.AddSingleton<ConversationService>();
         services.AddSingleton<MessagingService>();
+        services.AddSingleton(options.Moderation.ToLimits());
+        services.AddSingleton<ReportService>();
         services.AddSingleton<PresenceService>();
         services.AddSingleton<GatewayServices>();
         services.AddSingleton<EventCompactionService>();
@@ -132,6 +135,7 @@ public sealed class RoostHost : IAsyncDisposable
         v1.MapMessageEndpoints();
         v1.MapPresenceEndpoints();
         v1.MapIdentityEndpoints();
+        v1.MapReportEndpoints();
         v1.MapAdminEndpoints(options);
         v1.MapGateway();
         return new RoostHost(app, options);
