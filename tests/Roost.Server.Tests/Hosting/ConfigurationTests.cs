@@ -36,6 +36,8 @@ public sealed class ConfigurationTests
     [InlineData("Roost:Server:Urls", "ftp://example", "Roost:Server:Urls has 'ftp://example'")]
     [InlineData("Roost:Accounts:PasswordHashIterations", "1000", "Roost:Accounts:PasswordHashIterations must be between 600000")]
     [InlineData("Roost:Storage:FileName", "../escape.db", "Roost:Storage:FileName must be a plain file name")]
+    [InlineData("Roost:Moderation:MaxOpenReportsPerAccount", "0", "Roost:Moderation:MaxOpenReportsPerAccount must be between 1 and 10000; got 0")]
+    [InlineData("Roost:Moderation:ReportsPerAccount:Window", "00:00:00", "Roost:Moderation:ReportsPerAccount:Window must be between")]
     public void A_bad_setting_is_refused_with_a_message_naming_it(string key, string value, string expected)
     {
         var failure = Assert.Throws<RoostConfigurationException>(() => Load(new() { [key] = value }));
