@@ -67,4 +67,9 @@ namespace Roost.Protocol;
 [JsonSerializable(typeof(AdminUserListResponse))]
 [JsonSerializable(typeof(AdminStatsResponse))]
 [JsonSerializable(typeof(RevokedSessionsResponse))]
+[JsonSerializable(typeof(CreateReportRequest))]
+[JsonSerializable(typeof(ReportCreatedResponse))]
+[JsonSerializable(typeof(ResolveReportRequest))]
+[JsonSerializable(typeof(AdminReportListResponse))]
+[JsonSerializable(typeof(AdminReportResponse))]
 public sealed partial class RoostJsonContext : JsonSerializerContext;

@@ -5,6 +5,7 @@ using Roost.Core.Accounts;
 using Roost.Core.Conversations;
 using Roost.Core.Delivery;
 using Roost.Core.Messaging;
+using Roost.Core.Moderation;
 using Roost.Core.Presence;
 using Roost.Core.Sessions;
 using Roost.Core.Storage;
@@ -87,6 +88,8 @@ public sealed class RoostHost : IAsyncDisposable
         services.AddSingleton(provider => new MessageRateLimiter(options.Messaging.RateLimits, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ConversationService>();
         services.AddSingleton<MessagingService>();
+        services.AddSingleton(options.Moderation.ToLimits());
+        services.AddSingleton<ReportService>();
         services.AddSingleton<PresenceService>();
         services.AddSingleton<GatewayServices>();
         services.AddSingleton<EventCompactionService>();
@@ -136,6 +139,7 @@ public sealed class RoostHost : IAsyncDisposable
         v1.MapMessageEndpoints();
         v1.MapPresenceEndpoints();
         v1.MapIdentityEndpoints();
+        v1.MapReportEndpoints();
         v1.MapAdminEndpoints(options);
         v1.MapGateway();
         return new RoostHost(app, options);

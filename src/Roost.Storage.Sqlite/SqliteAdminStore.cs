@@ -35,23 +35,26 @@ internal sealed class SqliteAdminStore(SqliteStore store, SqliteStoreOptions opt
         }, cancellationToken);
 
     public Task<bool> SetDisabledAsync(long accountId, DateTimeOffset? disabledAt, CancellationToken cancellationToken) =>
-        store.WriteAsync(context =>
+        store.WriteAsync(context => SetDisabled(context, accountId, disabledAt), cancellationToken);
+
+    /// <summary>Disables (revoking every session) or re-enables an account inside the caller's transaction; false when it does not exist.</summary>
+    internal static bool SetDisabled(SqliteWriteContext context, long accountId, DateTimeOffset? disabledAt)
+    {
+        var command = context.Command("UPDATE accounts SET disabled_at = $at WHERE id = $id");
+        command.Parameters.AddWithValue("$at", disabledAt is { } at ? SqliteTime.ToColumn(at) : DBNull.Value);
+        command.Parameters.AddWithValue("$id", accountId);
+        if (command.ExecuteNonQuery() == 0)
         {
-            var command = context.Command("UPDATE accounts SET disabled_at = $at WHERE id = $id");
-            command.Parameters.AddWithValue("$at", disabledAt is { } at ? SqliteTime.ToColumn(at) : DBNull.Value);
-            command.Parameters.AddWithValue("$id", accountId);
-            if (command.ExecuteNonQuery() == 0)
-            {
-                return false;
-            }
+            return false;
+        }
 
-            if (disabledAt is not null)
-            {
-                DeleteDevices(context, accountId);
-            }
+        if (disabledAt is not null)
+        {
+            DeleteDevices(context, accountId);
+        }
 
-            return true;
-        }, cancellationToken);
+        return true;
+    }
 
     public Task<int> RevokeSessionsAsync(long accountId, CancellationToken cancellationToken) =>
         store.WriteAsync(context => DeleteDevices(context, accountId), cancellationToken);

@@ -6,7 +6,7 @@ using Roost.Core.Storage;
 namespace Roost.Storage.Sqlite;
 
 /// <summary>
-/// Numbered SQL scripts embedded in this assembly (<c>Migrations/NNNN_name.sql</c>), applied in order at start-up,
+/// Numbered SQL scripts embedded in this assembly (<c>Migrations/NNNN_name.sql</c>), applied in ascending order at start-up,
 /// each in its own transaction together with its row in <c>schema_migrations</c>.
 /// </summary>
 internal static class SqliteMigrations
@@ -33,9 +33,10 @@ internal static class SqliteMigrations
         {
             // BEGIN IMMEDIATE takes the write lock first, so two processes starting on one file apply each script once.
             using var transaction = connection.BeginTransaction(deferred: false);
-            var current = CurrentVersion(connection, transaction);
-            ThrowIfNewer(current);
-            if (migration.Version <= current)
+            ThrowIfNewer(CurrentVersion(connection, transaction));
+
+            // By number, not by the highest applied: a migration that lands after a higher-numbered one still runs.
+            if (IsApplied(connection, transaction, migration.Version))
             {
                 continue;
             }
@@ -69,6 +70,15 @@ internal static class SqliteMigrations
         command.Transaction = transaction;
         command.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
         return Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    private static bool IsApplied(SqliteConnection connection, SqliteTransaction transaction, int version)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT 1 FROM schema_migrations WHERE version = $v";
+        command.Parameters.AddWithValue("$v", version);
+        return command.ExecuteScalar() is not null;
     }
 
     private static void ThrowIfNewer(int current)
@@ -108,12 +118,13 @@ internal static class SqliteMigrations
             migrations.Add(new Migration(version, fileName[(separator + 1)..], reader.ReadToEnd()));
         }
 
+        // Numbers only need to increase: features developed side by side each take their own number, so one can land before another.
         migrations.Sort((a, b) => a.Version.CompareTo(b.Version));
         for (var i = 0; i < migrations.Count; i++)
         {
-            if (migrations[i].Version != i + 1)
+            if (migrations[i].Version < 1 || (i > 0 && migrations[i].Version == migrations[i - 1].Version))
             {
-                throw new InvalidOperationException($"SQLite migrations must be numbered 1, 2, 3... without gaps; found {migrations[i].Version} at position {i + 1}.");
+                throw new InvalidOperationException($"SQLite migrations must have distinct numbers from 1 up; found {migrations[i].Version} twice or out of range.");
             }
         }
 

@@ -6,6 +6,7 @@ using Roost.Core.Conversations;
 using Roost.Core.Delivery;
 using Roost.Core.Identity;
 using Roost.Core.Messaging;
+using Roost.Core.Moderation;
 using Roost.Core.Presence;
 using Roost.Core.Sessions;
 using Roost.Core.Storage;
@@ -61,6 +62,7 @@ public sealed partial class SqliteStore : IRoostStore
         Presence = new SqlitePresenceStore(this);
         Identity = new SqliteIdentityStore(this);
         Admin = new SqliteAdminStore(this, options);
+        Reports = new SqliteReportStore(this);
     }
 
     public IAccountStore Accounts { get; }
@@ -78,6 +80,8 @@ public sealed partial class SqliteStore : IRoostStore
     public IIdentityStore Identity { get; }
 
     public IAdminStore Admin { get; }
+
+    public IReportStore Reports { get; }
 
     public Task InitializeAsync(CancellationToken cancellationToken)
     {

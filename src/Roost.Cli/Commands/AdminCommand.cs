@@ -6,7 +6,7 @@ using Spectre.Console;
 
 namespace Roost.Cli.Commands;
 
-/// <summary><c>roost admin …</c>: the operator API (users, sessions, stats), authenticated by the server's admin token.</summary>
+/// <summary><c>roost admin …</c>: the operator API (users, sessions, stats, reports), authenticated by the server's admin token.</summary>
 internal static class AdminCommand
 {
     public static Command Create(IAnsiConsole console)
@@ -18,7 +18,7 @@ internal static class AdminCommand
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("ROOST_ADMIN_TOKEN") ?? "",
         };
         var username = new Argument<string>("username");
-        var admin = new Command("admin", "Operate a server: users, sessions, stats.");
+        var admin = new Command("admin", "Operate a server: users, sessions, stats, reports.");
         admin.Options.Add(url);
         admin.Options.Add(token);
         url.Recursive = true;
@@ -75,6 +75,7 @@ internal static class AdminCommand
             console.MarkupLineInterpolated($"Revoked {revoked.Revoked} session(s).");
         }));
         admin.Subcommands.Add(revoke);
+        admin.Subcommands.Add(AdminReportsCommand.Create(console, url, token));
         return admin;
     }
 
@@ -93,7 +94,7 @@ internal static class AdminCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(IAnsiConsole console, Uri url, string token, Func<RoostClient, Task> action)
+    internal static async Task<int> RunAsync(IAnsiConsole console, Uri url, string token, Func<RoostClient, Task> action)
     {
         if (token.Length == 0)
         {

@@ -4,6 +4,7 @@ using Roost.Core.Conversations;
 using Roost.Core.Delivery;
 using Roost.Core.Identity;
 using Roost.Core.Messaging;
+using Roost.Core.Moderation;
 using Roost.Core.Presence;
 using Roost.Core.Sessions;
 
@@ -30,6 +31,8 @@ public interface IRoostStore : IAsyncDisposable
     IIdentityStore Identity { get; }
 
     IAdminStore Admin { get; }
+
+    IReportStore Reports { get; }
 
     /// <summary>Opens the store and applies pending migrations. Throws <see cref="StoreSchemaException"/> for a database this build cannot use.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);

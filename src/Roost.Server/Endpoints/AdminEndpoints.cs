@@ -35,6 +35,7 @@ internal static class AdminEndpoints
         admin.MapPost("/users/{username}/disable", DisableAsync).WithName("AdminDisableUser").WithSummary("Disable an account: no log-in, every session revoked.");
         admin.MapPost("/users/{username}/enable", EnableAsync).WithName("AdminEnableUser");
         admin.MapDelete("/users/{username}/sessions", RevokeSessionsAsync).WithName("AdminRevokeSessions").WithSummary("Sign every device of the account out.");
+        admin.MapAdminReportEndpoints();
     }
 
     private static async Task<Ok<AdminStatsResponse>> StatsAsync(IRoostStore store, EventRouter router, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using Roost.Core.Identity;
 using Roost.Core.Messaging;
+using Roost.Core.Moderation;
 using Roost.Storage.Sqlite;
 
 namespace Roost.Server.Options;
@@ -30,6 +31,20 @@ public sealed record RoostOptions
     public SmsOptions Sms { get; init; } = new();
 
     public AdminOptions Admin { get; init; } = new();
+
+    public ModerationOptions Moderation { get; init; } = new();
+}
+
+/// <summary>User reports of messages and accounts, and how much one account may report.</summary>
+public sealed record ModerationOptions
+{
+    /// <summary>Reports of one account waiting for review at once; past it, further reports wait until operators resolve some.</summary>
+    public int MaxOpenReportsPerAccount { get; init; } = 20;
+
+    /// <summary>Reports one account may make per window.</summary>
+    public WindowLimit ReportsPerAccount { get; init; } = new() { PermitLimit = 10, Window = TimeSpan.FromHours(1) };
+
+    public ReportLimits ToLimits() => new() { MaxOpenPerReporter = MaxOpenReportsPerAccount, MaxPerWindow = ReportsPerAccount.PermitLimit, Window = ReportsPerAccount.Window };
 }
 
 public sealed record AdminOptions

@@ -125,6 +125,9 @@ public static class RoostOptionsValidator
             problems.Add("Roost:Admin:Token must have at least 24 characters (it guards every account): for example openssl rand -base64 32.");
         }
 
+        Range(problems, "Roost:Moderation:MaxOpenReportsPerAccount", options.Moderation.MaxOpenReportsPerAccount, 1, 10_000);
+        Window(problems, "Roost:Moderation:ReportsPerAccount", options.Moderation.ReportsPerAccount);
+
         var sms = options.Sms;
         if (sms.Provider == SmsProvider.Development && IsProduction(environmentName) && !sms.AllowDevelopmentProviderInProduction)
         {

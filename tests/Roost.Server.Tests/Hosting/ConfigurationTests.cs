@@ -40,6 +40,8 @@ public sealed class ConfigurationTests
     [InlineData("Roost:Identity:SmsCountries:Allow", "+999", "Roost:Identity:SmsCountries:Allow: '+999' is neither a region code")]
     [InlineData("Roost:Identity:SmsCountries:SendsPerHourByRegion", "GB=lots", "Roost:Identity:SmsCountries:SendsPerHourByRegion: 'GB=lots' is not REGION=COUNT")]
     [InlineData("Roost:RateLimits:LoginAttemptsPerAccountAndNetwork:PermitLimit", "0", "Roost:RateLimits:LoginAttemptsPerAccountAndNetwork:PermitLimit must be between 1")]
+    [InlineData("Roost:Moderation:MaxOpenReportsPerAccount", "0", "Roost:Moderation:MaxOpenReportsPerAccount must be between 1 and 10000; got 0")]
+    [InlineData("Roost:Moderation:ReportsPerAccount:Window", "00:00:00", "Roost:Moderation:ReportsPerAccount:Window must be between")]
     public void A_bad_setting_is_refused_with_a_message_naming_it(string key, string value, string expected)
     {
         var failure = Assert.Throws<RoostConfigurationException>(() => Load(new() { [key] = value }));

@@ -39,11 +39,13 @@ public sealed class PersistenceTests
         {
             await peek.OpenAsync().DefaultTimeout();
             await using var command = peek.CreateCommand();
-            command.CommandText = "SELECT COUNT(*), COUNT(DISTINCT version), MAX(version) FROM schema_migrations";
+            command.CommandText = "SELECT COUNT(*), COUNT(DISTINCT version) FROM schema_migrations";
             await using var reader = await command.ExecuteReaderAsync().DefaultTimeout();
             Assert.True(await reader.ReadAsync().DefaultTimeout());
             Assert.Equal(reader.GetInt64(0), reader.GetInt64(1));
-            Assert.Equal(reader.GetInt64(0), reader.GetInt64(2));
+
+            // One row per shipped script; numbers may have gaps, so the count is not the highest number.
+            Assert.Equal(typeof(Roost.Storage.Sqlite.SqliteStore).Assembly.GetManifestResourceNames().Count(n => n.EndsWith(".sql", StringComparison.Ordinal)), reader.GetInt64(0));
         }
     }
 }
