@@ -27,4 +27,7 @@ public static class IdentityErrorCodes
     public const string TwoFactorRequired = "two_factor_required";
     public const string TwoFactorNotEnabled = "two_factor_not_enabled";
     public const string ChallengeInvalid = "challenge_invalid";
+    public const string TotpAlreadyEnabled = "totp_already_enabled";
+    public const string TotpNotPending = "totp_not_pending";
+    public const string PasswordRequired = "password_required";
 }

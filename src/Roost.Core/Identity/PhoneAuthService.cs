@@ -110,7 +110,7 @@ public sealed class PhoneAuthService(IRoostStore store, SmsNumberPolicy numbers,
 
         if (owner.Phone is not null && !owner.HasPassword)
         {
-            return new RoostError(ErrorKind.Conflict, "password_required", "Set a password first (PUT /v1/account/password); changing the number needs it.");
+            return new RoostError(ErrorKind.Conflict, IdentityErrorCodes.PasswordRequired, "Set a password first (PUT /v1/account/password); changing the number needs it.");
         }
 
         if (owner.HasPassword && (string.IsNullOrEmpty(password) || password.Length > PasswordPolicy.MaxLength * 2

@@ -40,7 +40,7 @@ public sealed class TwoFactorService(
         var secret = RandomNumberGenerator.GetBytes(Totp.SecretBytes);
         if (!await store.Identity.SetPendingTotpAsync(accountId, protector.Protect(secret, accountId), cancellationToken))
         {
-            return new RoostError(ErrorKind.Conflict, "totp_already_enabled", "TOTP is already on. Turn two-factor authentication off first to enrol a new authenticator.");
+            return new RoostError(ErrorKind.Conflict, IdentityErrorCodes.TotpAlreadyEnabled, "TOTP is already on. Turn two-factor authentication off first to enrol a new authenticator.");
         }
 
         return new TotpEnrolment(Base32.Encode(secret), Totp.EnrolmentUri(limits.TotpIssuer, account.Value.Username, secret));
@@ -52,7 +52,7 @@ public sealed class TwoFactorService(
         var state = await store.Identity.GetTwoFactorAsync(accountId, cancellationToken);
         if (state.ProtectedTotpSecret is null || state.TotpConfirmed)
         {
-            return new RoostError(ErrorKind.Conflict, "totp_not_pending", "Start TOTP enrolment first.");
+            return new RoostError(ErrorKind.Conflict, IdentityErrorCodes.TotpNotPending, "Start TOTP enrolment first.");
         }
 
         var secret = Unprotect(state.ProtectedTotpSecret, accountId);
@@ -357,7 +357,7 @@ public sealed class TwoFactorService(
 
         if (!account.HasPassword)
         {
-            return new RoostError(ErrorKind.Conflict, "password_required", "Set a password first (PUT /v1/account/password).");
+            return new RoostError(ErrorKind.Conflict, IdentityErrorCodes.PasswordRequired, "Set a password first (PUT /v1/account/password).");
         }
 
         if (string.IsNullOrEmpty(password) || password.Length > PasswordPolicy.MaxLength * 2

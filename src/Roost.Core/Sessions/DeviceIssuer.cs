@@ -15,7 +15,7 @@ public sealed class DeviceIssuer(IRoostStore store, DeviceKeys deviceKeys, TimeP
         ArgumentNullException.ThrowIfNull(account);
         if (account.DisabledAt is not null)
         {
-            return new RoostError(ErrorKind.Forbidden, "account_disabled", "This account was disabled by an operator.");
+            return new RoostError(ErrorKind.Forbidden, SessionErrorCodes.AccountDisabled, "This account was disabled by an operator.");
         }
 
         var token = SessionToken.Create();
