@@ -150,6 +150,10 @@ public sealed class RoostHost : IAsyncDisposable
     {
         await _app.Services.GetRequiredService<IRoostStore>().InitializeAsync(cancellationToken);
 
+        // The identity key is read (and its file's permissions checked) now, so an unsafe key file stops the start
+        // instead of failing the first sign-in that needs it.
+        _app.Services.GetRequiredService<Core.Identity.SecretProtector>();
+
         // Presence listens to the router from the first connection on.
         _app.Services.GetRequiredService<PresenceService>();
         await _app.StartAsync(cancellationToken);

@@ -30,6 +30,9 @@ public sealed partial class SqliteStore : IRoostStore
     private readonly System.Collections.Concurrent.ConcurrentBag<SqliteReadSession> _readers = [];
     private SqliteWriter? _writer;
     private int _disposed;
+    private static readonly TimeSpan SpaceProbeInterval = TimeSpan.FromSeconds(5);
+    private const long MinFreeBytesToRecover = 1024 * 1024;
+    private DateTimeOffset _lastSpaceProbe = DateTimeOffset.MinValue;
 
     public SqliteStore(SqliteStoreOptions options, TimeProvider time, ILogger<SqliteStore> logger, ICommittedEventListener? listener = null)
     {
@@ -92,13 +95,13 @@ public sealed partial class SqliteStore : IRoostStore
 
         var path = _options.DatabasePath;
         PrivateFiles.EnsureDirectory(Path.GetDirectoryName(path)!, _options.AllowSharedDataDirectory);
+
+        // SQLite would create the file 0644 (less the umask); it gives the WAL and shared-memory files the mode of the database.
+        PrivateFiles.CreateIfMissing(path);
         foreach (var file in new[] { path, path + "-wal", path + "-shm" })
         {
             PrivateFiles.CheckFile(file, _options.AllowSharedDataDirectory);
         }
-
-        // SQLite would create the file 0644 (less the umask); it gives the WAL and shared-memory files the mode of the database.
-        PrivateFiles.CreateIfMissing(path);
         var connection = new SqliteConnection(_writeConnectionString);
         try
         {
@@ -141,7 +144,7 @@ public sealed partial class SqliteStore : IRoostStore
             return new StoreHealth(false, 0, expected, "The store is not open.");
         }
 
-        if (_writer.IsStorageFull)
+        if (_writer.IsStorageFull && !await ProbeForSpaceAsync(cancellationToken))
         {
             return new StoreHealth(false, expected, expected, "storage_full: the last write failed for lack of space in the data folder.");
         }
@@ -156,6 +159,49 @@ public sealed partial class SqliteStore : IRoostStore
         catch (SqliteException exception)
         {
             return new StoreHealth(false, 0, expected, exception.Message);
+        }
+    }
+
+    /// <summary>
+    /// While the store is full, a readiness check tries one tiny real write (at most every few seconds): a node that
+    /// a load balancer took out of service gets no writes of its own, and must notice by itself that space is back.
+    /// </summary>
+    private async Task<bool> ProbeForSpaceAsync(CancellationToken cancellationToken)
+    {
+        // A small write can fit in space a failed large one left allocated in the WAL: only probe once the file
+        // system has room for real work again, or readiness would flap between a lucky probe and the next failure.
+        var now = _time.GetUtcNow();
+        if (now - _lastSpaceProbe < SpaceProbeInterval || FreeBytes() < MinFreeBytesToRecover)
+        {
+            return false;
+        }
+
+        _lastSpaceProbe = now;
+        try
+        {
+            // Rewriting a row with its own value still writes its page, so the commit needs space like any other.
+            await WriteAsync(context =>
+            {
+                context.Execute("UPDATE schema_migrations SET applied_at = applied_at WHERE version = (SELECT MAX(version) FROM schema_migrations)");
+                return true;
+            }, cancellationToken);
+            return !_writer!.IsStorageFull;
+        }
+        catch (StorageFullException)
+        {
+            return false;
+        }
+    }
+
+    private long FreeBytes()
+    {
+        try
+        {
+            return new DriveInfo(Path.GetDirectoryName(_options.DatabasePath)!).AvailableFreeSpace;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return long.MaxValue; // Unknown: let the probe write decide.
         }
     }
 

@@ -112,6 +112,7 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
     private void CommitBatch(List<SqliteWriteOperation> batch)
     {
         Exception? batchFailure = null;
+        var changesBefore = SQLitePCL.raw.sqlite3_total_changes(_connection.Handle);
         try
         {
             using var transaction = _connection.BeginTransaction(deferred: false);
@@ -125,7 +126,12 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
             }
 
             transaction.Commit();
-            if (Interlocked.Exchange(ref _storageFull, 0) != 0)
+
+            // Only a commit that wrote something proves there is space again: a batch of duplicates or refusals
+            // commits fine on a full disk, and must not end the episode (the log and /readyz would flap).
+            if (Volatile.Read(ref _storageFull) != 0
+                && SQLitePCL.raw.sqlite3_total_changes(_connection.Handle) != changesBefore
+                && Interlocked.Exchange(ref _storageFull, 0) != 0)
             {
                 Log.StorageRecovered(_logger);
             }
@@ -172,6 +178,8 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
         catch (SqliteException exception) when (exception.SqliteErrorCode == SqliteFull)
         {
             // Not this operation's fault, and SQLite may have rolled back the whole transaction: the batch fails.
+            // (Microsoft.Data.Sqlite 10 notices SQLite's own rollback, so disposing the transaction does not throw
+            // a second error over this one; efcore#36685 fixed that.)
             throw new StorageFullException("The store is full: no space is left for writes.", exception);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)

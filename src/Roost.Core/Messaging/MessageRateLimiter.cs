@@ -28,9 +28,15 @@ public sealed class MessageRateLimiter
         _typing = new(limits.TypingPerAccount, limits.MaxTrackedKeys);
     }
 
-    /// <summary>A message-level operation (send, edit, delete, react) with <paramref name="bodyBytes"/> of new text; null when allowed.</summary>
-    public RoostError? TryMessage(long accountId, long conversationId, int bodyBytes)
+    /// <summary>
+    /// A message-level operation (send, edit, delete, react) with <paramref name="bodyBytes"/> of new text; null when
+    /// allowed. <paramref name="charge"/> gives the tokens back when the store then refuses the operation or finds it
+    /// a duplicate: an account that is no member of a conversation cannot drain that conversation's budget, and a
+    /// retried send costs nothing once its first attempt is known.
+    /// </summary>
+    public RoostError? TryMessage(long accountId, long conversationId, int bodyBytes, out MessageCharge charge)
     {
+        charge = default;
         var now = _time.GetUtcNow().UtcTicks;
         var account = _messages.Get(accountId, now);
         if (account.TryTake(1, now) is { } wait)
@@ -49,13 +55,15 @@ public sealed class MessageRateLimiter
             }
         }
 
-        if (_conversations.Get(conversationId, now).TryTake(1, now) is { } conversationWait)
+        var conversation = _conversations.Get(conversationId, now);
+        if (conversation.TryTake(1, now) is { } conversationWait)
         {
             account.Refund(1);
             bytes?.Refund(bodyBytes);
             return Limited(conversationWait, "This conversation is receiving messages too fast.");
         }
 
+        charge = new MessageCharge(account, bytes, conversation, bodyBytes);
         return null;
     }
 
@@ -72,4 +80,34 @@ public sealed class MessageRateLimiter
     }
 
     private static RoostError Limited(TimeSpan wait, string message) => RoostError.RateLimited(wait, message + " Retry after the time given.");
+}
+
+/// <summary>The tokens one allowed operation took; <see cref="Refund"/> gives them back (at most once).</summary>
+public struct MessageCharge
+{
+    private TokenBucket? _account;
+    private readonly TokenBucket? _bytes;
+    private readonly TokenBucket? _conversation;
+    private readonly int _bodyBytes;
+
+    internal MessageCharge(TokenBucket account, TokenBucket? bytes, TokenBucket conversation, int bodyBytes)
+    {
+        _account = account;
+        _bytes = bytes;
+        _conversation = conversation;
+        _bodyBytes = bodyBytes;
+    }
+
+    public void Refund()
+    {
+        if (_account is null)
+        {
+            return;
+        }
+
+        _account.Refund(1);
+        _bytes?.Refund(_bodyBytes);
+        _conversation?.Refund(1);
+        _account = null;
+    }
 }

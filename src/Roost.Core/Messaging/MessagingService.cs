@@ -27,9 +27,9 @@ public sealed class MessagingService(IRoostStore store, TimeProvider time, Messa
             return errors.ToError();
         }
 
-        return rateLimiter.TryMessage(senderId, conversationId, Encoding.UTF8.GetByteCount(body!)) is { } limited
-            ? limited
-            : await store.Messages.AppendAsync(new NewMessage(conversationId, senderId, clientId!, body!, replyTo, time.GetStoredNow()), cancellationToken);
+        var message = new NewMessage(conversationId, senderId, clientId!, body!, replyTo, time.GetStoredNow());
+        return await ChargedAsync(
+            senderId, conversationId, Encoding.UTF8.GetByteCount(body!), () => store.Messages.AppendAsync(message, cancellationToken), ack => ack.Duplicate);
     }
 
     public async Task<Outcome<Done>> EditAsync(long accountId, long conversationId, long seq, string? body, CancellationToken cancellationToken)
@@ -39,15 +39,12 @@ public sealed class MessagingService(IRoostStore store, TimeProvider time, Messa
             return RoostError.Validation("body", problem);
         }
 
-        return rateLimiter.TryMessage(accountId, conversationId, Encoding.UTF8.GetByteCount(body!)) is { } limited
-            ? limited
-            : await store.Messages.EditAsync(conversationId, seq, accountId, body!, time.GetStoredNow(), cancellationToken);
+        return await ChargedAsync(
+            accountId, conversationId, Encoding.UTF8.GetByteCount(body!), () => store.Messages.EditAsync(conversationId, seq, accountId, body!, time.GetStoredNow(), cancellationToken));
     }
 
-    public async Task<Outcome<Done>> DeleteAsync(long accountId, long conversationId, long seq, CancellationToken cancellationToken) =>
-        rateLimiter.TryMessage(accountId, conversationId, 0) is { } limited
-            ? limited
-            : await store.Messages.DeleteAsync(conversationId, seq, accountId, time.GetStoredNow(), cancellationToken);
+    public Task<Outcome<Done>> DeleteAsync(long accountId, long conversationId, long seq, CancellationToken cancellationToken) =>
+        ChargedAsync(accountId, conversationId, 0, () => store.Messages.DeleteAsync(conversationId, seq, accountId, time.GetStoredNow(), cancellationToken));
 
     public async Task<Outcome<Done>> ReactAsync(long accountId, long conversationId, long seq, string? emoji, CancellationToken cancellationToken)
     {
@@ -56,9 +53,7 @@ public sealed class MessagingService(IRoostStore store, TimeProvider time, Messa
             return RoostError.Validation("emoji", problem);
         }
 
-        return rateLimiter.TryMessage(accountId, conversationId, 0) is { } limited
-            ? limited
-            : await store.Messages.ReactAsync(conversationId, seq, accountId, emoji, time.GetStoredNow(), cancellationToken);
+        return await ChargedAsync(accountId, conversationId, 0, () => store.Messages.ReactAsync(conversationId, seq, accountId, emoji, time.GetStoredNow(), cancellationToken));
     }
 
     public async Task<Outcome<Done>> MarkAsync(long accountId, long conversationId, string kind, long seq, CancellationToken cancellationToken)
@@ -71,6 +66,36 @@ public sealed class MessagingService(IRoostStore store, TimeProvider time, Messa
         return rateLimiter.TryReceipt(accountId) is { } limited
             ? limited
             : await store.Messages.MarkAsync(conversationId, accountId, kind, seq, time.GetStoredNow(), cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs a message-level write within the account's and the conversation's budgets. What the store refuses (not a
+    /// member, no such message, a full disk) or finds a duplicate stored nothing new, so its tokens are given back.
+    /// </summary>
+    private async Task<Outcome<T>> ChargedAsync<T>(long accountId, long conversationId, int bodyBytes, Func<Task<Outcome<T>>> write, Func<T, bool>? storedNothing = null)
+    {
+        if (rateLimiter.TryMessage(accountId, conversationId, bodyBytes, out var charge) is { } limited)
+        {
+            return limited;
+        }
+
+        Outcome<T> outcome;
+        try
+        {
+            outcome = await write();
+        }
+        catch
+        {
+            charge.Refund();
+            throw;
+        }
+
+        if (!outcome.IsSuccess || (storedNothing?.Invoke(outcome.Value) ?? false))
+        {
+            charge.Refund();
+        }
+
+        return outcome;
     }
 
     /// <summary>Typing is ephemeral and coalesced by the gateway; this bounds how often one account may ask.</summary>

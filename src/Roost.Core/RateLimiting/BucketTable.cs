@@ -38,11 +38,12 @@ public sealed class BucketTable<TKey>(BucketLimit limit, int capacity)
         return _buckets.GetOrAdd(key, static (_, state) => new TokenBucket(state.limit, state.now), (limit, now));
     }
 
-    /// <summary>Forgets full buckets; at most once per refill period, so a table under pressure is not swept per call.</summary>
+    /// <summary>Forgets full buckets; at most once a second, so a table under pressure is not swept on every call.</summary>
     private void Sweep(long now)
     {
         var last = Volatile.Read(ref _lastSweep);
-        if (last != 0 && now - last < limit.Period.Ticks)
+        var since = now - last;
+        if (last != 0 && since >= 0 && since < TimeSpan.TicksPerSecond)
         {
             return;
         }

@@ -7,6 +7,9 @@ namespace Roost.Core.RateLimiting;
 /// </summary>
 public sealed class TokenBucket
 {
+    /// <summary>The longest wait ever suggested; also keeps extreme settings from overflowing a TimeSpan.</summary>
+    private static readonly TimeSpan MaxWait = TimeSpan.FromDays(1);
+
     private readonly Lock _gate = new();
     private readonly double _burst;
     private readonly double _tokensPerSecond;
@@ -36,7 +39,7 @@ public sealed class TokenBucket
 
             // A cost above the burst can never be paid at once; callers keep costs within it (a body is at most the bytes burst).
             var missing = Math.Min(cost, _burst) - _tokens;
-            return TimeSpan.FromSeconds(Math.Max(missing / _tokensPerSecond, 0.001));
+            return TimeSpan.FromSeconds(Math.Clamp(missing / _tokensPerSecond, 0.001, MaxWait.TotalSeconds));
         }
     }
 
@@ -65,7 +68,10 @@ public sealed class TokenBucket
         if (elapsed > 0)
         {
             _tokens = Math.Min(_burst, _tokens + (elapsed * _tokensPerSecond / TimeSpan.TicksPerSecond));
-            _updatedAt = now;
         }
+
+        // A clock that stepped back refills nothing, and the bucket refills from the new time on instead of
+        // freezing until the clock catches up with the old one.
+        _updatedAt = now;
     }
 }

@@ -26,9 +26,9 @@ public static class PrivateFiles
         if (!Directory.Exists(directory))
         {
             Directory.CreateDirectory(directory, DirectoryMode);
-            return;
         }
 
+        // Checked even right after creating it: another process may have made it first, with its own mode.
         Check(directory, File.GetUnixFileMode(directory), "directory", allowShared,
             $"chmod 700 '{directory}'");
     }

@@ -11,6 +11,10 @@ internal sealed partial class GatewayConnection
     private const int MaxTypingEntries = 256;
     private readonly Dictionary<long, long> _lastTypingAt = [];
 
+    /// <summary>Operations started and not yet answered; the ping barrier waits for it to reach zero.</summary>
+    private int _running;
+    private TaskCompletionSource? _drained;
+
     /// <summary>
     /// Runs an operation without holding up the receive loop, so a client may pipeline many sends. The caller has
     /// taken a slot of <c>_inFlight</c>; it is released here.
@@ -44,47 +48,49 @@ internal sealed partial class GatewayConnection
         }
         finally
         {
-            // The answer is queued before the slot is given back, so a ping that waits for every slot (the
-            // barrier) is answered after every earlier operation's answer.
+            // The answer is queued before the operation counts as finished, so a ping waiting for the count to reach
+            // zero (the barrier) is answered after every earlier operation's answer.
             if (answer is { Length: > 0 })
             {
                 Enqueue(answer);
             }
 
-            try
-            {
-                _inFlight.Release();
-            }
-            catch (ObjectDisposedException)
-            {
-                // The connection finished while this ran.
-            }
+            OperationFinished();
+            _inFlight.Release();
         }
     }
 
     /// <summary>
     /// <c>ping</c> is a barrier: its <c>pong</c> is queued only once every operation read before it has been
     /// answered, so "pong" means "everything I sent before the ping is stored (or refused)". The receive loop waits
-    /// here, so frames after the ping are read after it; pings are rare, pipelining elsewhere is untouched.
+    /// here, so frames after the ping are read after it; pings are rare, pipelining elsewhere is untouched. Only the
+    /// receive loop starts operations, so while it waits the count of running ones can only fall.
     /// </summary>
     private async Task PingBarrierAsync(string? reference)
     {
-        var taken = 0;
-        try
+        if (Volatile.Read(ref _running) != 0)
         {
-            for (; taken < _options.MaxInFlightSends; taken++)
+            var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+            // Exchange, not a plain write: the read of _running below must not move before this store.
+            Interlocked.Exchange(ref _drained, drained);
+            if (Volatile.Read(ref _running) != 0)
             {
-                await _inFlight.WaitAsync(_closing.Token);
+                await drained.Task.WaitAsync(_closing.Token);
             }
 
-            Enqueue(GatewayFrames.Pong(reference));
+            Interlocked.Exchange(ref _drained, null);
         }
-        finally
+
+        Enqueue(GatewayFrames.Pong(reference));
+    }
+
+    /// <summary>Marks an operation done (after its answer is queued) and wakes a waiting ping when it was the last.</summary>
+    private void OperationFinished()
+    {
+        if (Interlocked.Decrement(ref _running) == 0)
         {
-            if (taken > 0)
-            {
-                _inFlight.Release(taken);
-            }
+            Volatile.Read(ref _drained)?.TrySetResult();
         }
     }
 

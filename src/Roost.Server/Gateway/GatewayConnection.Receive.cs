@@ -99,15 +99,24 @@ internal sealed partial class GatewayConnection
                 length = 0;
                 ArrayPool<byte>.Shared.Return(buffer);
                 buffer = null;
-                if (operation is { Run: null })
+                try
                 {
-                    await PingBarrierAsync(operation.Frame.Ref);
+                    if (operation is { Run: null })
+                    {
+                        await PingBarrierAsync(operation.Frame.Ref);
+                    }
+                    else if (operation is not null)
+                    {
+                        // At most MaxInFlightSends operations run at once; beyond that, reading from this client waits.
+                        await _inFlight.WaitAsync(_closing.Token);
+                        Interlocked.Increment(ref _running);
+                        _ = RunOperationAsync(operation.Frame, operation.Run);
+                    }
                 }
-                else if (operation is not null)
+                catch (OperationCanceledException) when (_closing.IsCancellationRequested && !_abort.IsCancellationRequested)
                 {
-                    // At most MaxInFlightSends operations run at once; beyond that, reading from this client waits.
-                    await _inFlight.WaitAsync(_closing.Token);
-                    _ = RunOperationAsync(operation.Frame, operation.Run);
+                    // Closing while this frame waited: drop it and go on reading (and discarding) until the peer
+                    // answers our close frame, so the close code is not lost to a reset.
                 }
             }
         }

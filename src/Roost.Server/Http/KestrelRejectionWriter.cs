@@ -8,14 +8,16 @@ namespace Roost.Server.Http;
 /// Kestrel answers requests it cannot parse (a path with <c>%00</c>, a broken request line, oversized headers)
 /// itself, before any middleware runs, with an empty 4xx and <c>Connection: close</c>; it offers no hook to give
 /// them a body. This writer sits on the connection's output and turns exactly those answers into problem+json with
-/// a stable code, so every 4xx the server sends is one clients can read. It stops looking once a response upgrades
-/// the connection (WebSocket), so live traffic pays one flag check per write.
+/// a stable code. It looks only at the connection's first write, which is always the head of its first response:
+/// a later write may be a body chunk, whose bytes a client may control, and rewriting one would break the framing.
+/// So a rejection of a later request on a kept-alive connection keeps Kestrel's empty body. After the first write
+/// the writer passes everything through (one flag check), WebSocket traffic included.
+/// With TLS, this middleware must sit after UseHttps, where it sees plain HTTP.
 /// </summary>
 internal sealed class KestrelRejectionWriter(PipeWriter inner) : PipeWriter
 {
     private static readonly byte[] ClientErrorStart = "HTTP/1.1 4"u8.ToArray();
     private static readonly byte[] VersionNotSupported = "HTTP/1.1 505 "u8.ToArray();
-    private static readonly byte[] Upgraded = "HTTP/1.1 101 "u8.ToArray();
     private static readonly byte[] EmptyBody = "\r\nContent-Length: 0\r\n"u8.ToArray();
     private static readonly byte[] Closing = "\r\nConnection: close\r\n"u8.ToArray();
     private static readonly byte[] ContentType = "\r\nContent-Type:"u8.ToArray();
@@ -34,20 +36,19 @@ internal sealed class KestrelRejectionWriter(PipeWriter inner) : PipeWriter
 
     public override void Advance(int bytes)
     {
-        if (!_passThrough && bytes >= ClientErrorStart.Length && bytes <= _lastMemory.Length)
+        if (!_passThrough)
         {
-            var written = _lastMemory.Span[..bytes];
-            if (written.StartsWith(Upgraded))
-            {
-                _passThrough = true;
-            }
-            else if (TryRewrite(written, out var replacement))
+            _passThrough = true;
+            if (bytes <= _lastMemory.Length && TryRewrite(_lastMemory.Span[..bytes], out var replacement))
             {
                 // Nothing of the original is committed; the rewritten answer takes its place.
+                _lastMemory = default;
                 inner.Advance(0);
                 inner.Write(replacement);
                 return;
             }
+
+            _lastMemory = default;
         }
 
         inner.Advance(bytes);

@@ -102,6 +102,36 @@ public sealed class SendLimitTests
     }
 
     [Fact]
+    public async Task Refused_and_duplicate_sends_give_their_tokens_back_so_outsiders_cannot_silence_a_conversation()
+    {
+        var clock = new ManualTimeProvider();
+        await using var instance = await RoostInstance.StartAsync(
+            Limits(("MessagesPerAccount:Rate", "1"), ("MessagesPerAccount:Burst", "3"), ("MessagesPerConversation:Rate", "1"), ("MessagesPerConversation:Burst", "3")), clock);
+        using var chat = await instance.StartDirectChatAsync();
+        var (eve, _, _) = await instance.RegisterAndLoginAsync();
+        using var _e = eve;
+        await using var eveLive = await eve.ConnectLiveAsync();
+        await using var alice = await chat.Alice.ConnectLiveAsync();
+
+        // An outsider hammering the conversation is refused as a non-member every time, and spends nothing.
+        for (var i = 0; i < 10; i++)
+        {
+            await eveLive.SendMessageAsync(chat.Conversation.Id, "let me in").ShouldFailRealtimeAsync("not_a_member");
+        }
+
+        // Retries of an acknowledged send are duplicates and spend nothing either.
+        await alice.SendMessageAsync(chat.Conversation.Id, "a1", clientId: "a1").DefaultTimeout();
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.True((await alice.SendMessageAsync(chat.Conversation.Id, "a1", clientId: "a1").DefaultTimeout()).Duplicate);
+        }
+
+        await alice.SendMessageAsync(chat.Conversation.Id, "a2", clientId: "a2").DefaultTimeout();
+        await alice.SendMessageAsync(chat.Conversation.Id, "a3", clientId: "a3").DefaultTimeout();
+        await alice.SendMessageAsync(chat.Conversation.Id, "a4", clientId: "a4").ShouldFailRealtimeAsync("rate_limited");
+    }
+
+    [Fact]
     public async Task Receipts_and_typing_have_their_own_budgets()
     {
         var clock = new ManualTimeProvider();

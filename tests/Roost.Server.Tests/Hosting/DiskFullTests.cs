@@ -18,10 +18,12 @@ public sealed class DiskFullTests
     {
         Assert.SkipUnless(OperatingSystem.IsLinux() && Environment.IsPrivilegedProcess, "Mounting a small tmpfs needs root on Linux.");
         using var data = new TempDirectory();
-        await RunAsync("mount", "-t", "tmpfs", "-o", "size=6m,mode=0700", "tmpfs", data.Path);
+        var (mounted, why) = await RunAsync("mount", "-t", "tmpfs", "-o", "size=6m,mode=0700", "tmpfs", data.Path);
+        Assert.SkipUnless(mounted, "This root cannot mount a tmpfs (no CAP_SYS_ADMIN): " + why);
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
         try
         {
-            await using var instance = await RoostInstance.StartInAsync(data);
+            await using var instance = await RoostInstance.StartInAsync(data, time: clock);
             using var chat = await instance.StartDirectChatAsync();
             await using var live = await chat.Alice.ConnectLiveAsync();
             Assert.Equal(1, (await live.SendMessageAsync(chat.Conversation.Id, "before", clientId: "before").DefaultTimeout()).Seq);
@@ -43,10 +45,23 @@ public sealed class DiskFullTests
                 Assert.Contains("storage_full", await ready.Content.ReadAsStringAsync().DefaultTimeout(), StringComparison.Ordinal);
             }
 
-            // The connection and the server are fine: reads work, and the connection stays open.
+            // The connection and the server are fine: reads work, and the connection stays open. A commit that
+            // writes nothing (a duplicate) does not end the episode.
             Assert.Equal("pong", (await live.PingAsync().DefaultTimeout()).Type);
+            Assert.True((await live.SendMessageAsync(chat.Conversation.Id, "before", clientId: "before").DefaultTimeout()).Duplicate);
+            using (var ready = await http.GetAsync(new Uri("/readyz", UriKind.Relative)).DefaultTimeout())
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            }
 
             File.Delete(filler);
+
+            // With nothing written by clients (a load balancer took the node out), readiness notices the space by itself.
+            clock.Advance(TimeSpan.FromSeconds(10));
+            using (var ready = await http.GetAsync(new Uri("/readyz", UriKind.Relative)).DefaultTimeout())
+            {
+                Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+            }
 
             // The refused client ids were never stored: they get new messages now, not duplicates.
             var after = await live.SendMessageAsync(chat.Conversation.Id, "while full", clientId: "full-1").DefaultTimeout();
@@ -63,7 +78,8 @@ public sealed class DiskFullTests
         }
         finally
         {
-            await RunAsync("umount", "-l", data.Path);
+            var (unmounted, problem) = await RunAsync("umount", "-l", data.Path);
+            Assert.True(unmounted, "umount failed: " + problem);
         }
     }
 
@@ -89,7 +105,7 @@ public sealed class DiskFullTests
         }
     }
 
-    private static async Task RunAsync(string command, params string[] arguments)
+    private static async Task<(bool Succeeded, string Error)> RunAsync(string command, params string[] arguments)
     {
         var info = new ProcessStartInfo(command) { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var argument in arguments)
@@ -98,7 +114,8 @@ public sealed class DiskFullTests
         }
 
         using var process = Process.Start(info)!;
+        var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().DefaultTimeout();
-        Assert.True(process.ExitCode == 0, $"{command} failed: {await process.StandardError.ReadToEndAsync()}");
+        return (process.ExitCode == 0, await error.DefaultTimeout());
     }
 }

@@ -86,14 +86,24 @@ public sealed class StrictInputTests(SharedInstance shared) : IClassFixture<Shar
     }
 
     [Fact]
-    public async Task The_connection_keeps_working_normally_after_an_ordinary_request()
+    public async Task Ordinary_answers_on_a_kept_alive_connection_are_untouched()
     {
-        // The rewriting writer must not touch ordinary answers, keep-alive included.
-        var response = await RawRequestAsync("GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        // Two requests on one connection: the rewriting writer must leave both answers as they are.
+        var response = await RawRequestAsync(
+            "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\nGET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
 
-        Assert.StartsWith("HTTP/1.1 200 ", response, StringComparison.Ordinal);
-        Assert.Contains("Healthy", response, StringComparison.Ordinal);
+        Assert.Equal(2, response.Split("HTTP/1.1 200 OK").Length - 1);
+        Assert.Equal(2, response.Split("Healthy").Length - 1);
         Assert.DoesNotContain("problem+json", response, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Headers_over_the_limit_get_431_problem_json()
+    {
+        var response = await RawRequestAsync($"GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Big: {new string('a', 40_000)}\r\n\r\n");
+
+        Assert.StartsWith("HTTP/1.1 431 ", response, StringComparison.Ordinal);
+        Assert.Contains("\"code\":\"malformed_request\"", response, StringComparison.Ordinal);
     }
 
     /// <summary>Sends bytes no HttpClient would and reads the answer until the server closes the connection.</summary>
