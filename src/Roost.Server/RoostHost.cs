@@ -128,6 +128,7 @@ public sealed class RoostHost : IAsyncDisposable
 
         // After authentication: the per-account password-check policy partitions by the signed-in user.
         app.UseRateLimiter();
+        app.UseAdminToken(options);
 
         app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = ReadinessResponse.WriteAsync });

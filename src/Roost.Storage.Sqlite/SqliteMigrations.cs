@@ -33,7 +33,7 @@ internal static class SqliteMigrations
         {
             // BEGIN IMMEDIATE takes the write lock first, so two processes starting on one file apply each script once.
             using var transaction = connection.BeginTransaction(deferred: false);
-            ThrowIfNewer(CurrentVersion(connection, transaction));
+            ThrowIfForeign(connection, transaction);
 
             // By number, not by the highest applied: a migration that lands after a higher-numbered one still runs.
             if (IsApplied(connection, transaction, migration.Version))
@@ -58,7 +58,7 @@ internal static class SqliteMigrations
 
         using (var check = connection.BeginTransaction(deferred: true))
         {
-            ThrowIfNewer(CurrentVersion(connection, check));
+            ThrowIfForeign(connection, check);
         }
 
         return applied;
@@ -79,6 +79,33 @@ internal static class SqliteMigrations
         command.CommandText = "SELECT 1 FROM schema_migrations WHERE version = $v";
         command.Parameters.AddWithValue("$v", version);
         return command.ExecuteScalar() is not null;
+    }
+
+    /// <summary>
+    /// Every recorded migration must be one this build ships, under the same name: a database that ran another
+    /// build's script under a number (a newer release, or another branch's 0006) has a schema this build does not know,
+    /// and applying "the rest" around it would corrupt it.
+    /// </summary>
+    private static void ThrowIfForeign(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        ThrowIfNewer(CurrentVersion(connection, transaction));
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT version, name FROM schema_migrations ORDER BY version";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var version = reader.GetInt32(0);
+            var name = reader.GetString(1);
+            var shipped = All.FirstOrDefault(m => m.Version == version);
+            if (shipped is null || !string.Equals(shipped.Name, name, StringComparison.Ordinal))
+            {
+                throw new StoreSchemaException(
+                    $"The database records migration {version} '{name}', which this build of Roost does not ship" +
+                    (shipped is null ? "" : $" (its {version} is '{shipped.Name}')") +
+                    ". It was written by another version of Roost: run that version, or restore a backup made by this one.");
+            }
+        }
     }
 
     private static void ThrowIfNewer(int current)

@@ -83,6 +83,8 @@ public sealed class AdminReportsCommandTests
     [InlineData("two\nlines\tand a tab", "two\nlines\tand a tab")]
     [InlineData("\u001b[2Jcleared", "\\u001B[2Jcleared")]
     [InlineData("bell\u0007 and \r return", "bell\\u0007 and \\u000D return")]
+    [InlineData("evil\u202Etxt.exe", "evil\\u202Etxt.exe")]
+    [InlineData("zero\u200Bwidth and\u2028separator", "zero\\u200Bwidth and\\u2028separator")]
     public void User_text_is_shown_without_terminal_control_characters(string text, string shown) =>
         Assert.Equal(shown, AdminReportsCommand.Safe(text));
 

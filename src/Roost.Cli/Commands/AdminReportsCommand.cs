@@ -60,7 +60,15 @@ internal static class AdminReportsCommand
             Write(console, report);
             if (result.GetValue(disable))
             {
-                console.MarkupLineInterpolated($"Account {Safe(report.TargetUsername)} is disabled; its sessions are revoked.");
+                // Say what the server reports, not what was asked: a deleted account cannot be disabled.
+                if (report.TargetDisabledAt is not null)
+                {
+                    console.MarkupLineInterpolated($"Account {Safe(report.TargetUsername)} is disabled; its sessions are revoked.");
+                }
+                else
+                {
+                    console.MarkupLineInterpolated($"Account {Safe(report.TargetUsername)} was not disabled (deleted: {report.TargetDeleted}).");
+                }
             }
         }));
 
@@ -108,7 +116,7 @@ internal static class AdminReportsCommand
     internal static string Safe(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (!text.Any(c => char.IsControl(c) && c is not ('\n' or '\t')))
+        if (!text.Any(IsHidden))
         {
             return text;
         }
@@ -116,11 +124,20 @@ internal static class AdminReportsCommand
         var safe = new StringBuilder(text.Length + 16);
         foreach (var c in text)
         {
-            safe.Append(char.IsControl(c) && c is not ('\n' or '\t') ? $"\\u{(int)c:X4}" : c);
+            safe.Append(IsHidden(c) ? $"\\u{(int)c:X4}" : c);
         }
 
         return safe.ToString();
     }
+
+    /// <summary>
+    /// Characters that would steer the operator's terminal or hide what a message says: controls (escape sequences),
+    /// format characters (bidi overrides and isolates, zero-width joiners and spaces) and the line and paragraph
+    /// separators. Newlines and tabs stay.
+    /// </summary>
+    private static bool IsHidden(char c) =>
+        c is not ('\n' or '\t')
+        && (char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator);
 
     private static string Time(DateTimeOffset time) => time.ToString("u", CultureInfo.InvariantCulture);
 }

@@ -25,7 +25,6 @@ internal static class AdminEndpoints
     public static void MapAdminEndpoints(this RouteGroupBuilder v1, RoostOptions options)
     {
         var admin = v1.MapGroup("/admin")
-            .AddEndpointFilter(new AdminTokenFilter(options.Admin.Token))
             .RequireRateLimiting(RateLimitingSetup.LoginPolicy)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -110,24 +109,38 @@ internal static class AdminEndpoints
     private static AdminUserResponse ToResponse(AdminUser user) =>
         new(user.Id, user.Username, user.DisplayName, user.Phone, user.CreatedAt, user.DisabledAt, user.Devices, user.LastSeenAt);
 
-    private sealed class AdminTokenFilter(string configuredToken) : IEndpointFilter
+    /// <summary>
+    /// Checks the admin token for every /v1/admin request before its endpoint runs, so before its body is read: an
+    /// anonymous caller learns nothing from binding errors (400/415), only 401, or 404 while the admin API is off.
+    /// Runs after the rate limiter, which bounds token guessing.
+    /// </summary>
+    public static IApplicationBuilder UseAdminToken(this IApplicationBuilder app, RoostOptions options)
     {
-        private readonly byte[] _expected = Encoding.UTF8.GetBytes(configuredToken);
-
-        public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+        ArgumentNullException.ThrowIfNull(options);
+        var expected = SHA256.HashData(Encoding.UTF8.GetBytes(options.Admin.Token));
+        var configured = options.Admin.Token.Length > 0;
+        return app.Use(async (context, next) =>
         {
-            if (_expected.Length == 0)
+            if (!context.Request.Path.StartsWithSegments("/v1/admin", StringComparison.OrdinalIgnoreCase))
             {
-                return Problems.From(RoostError.NotFound("The resource"));
+                await next(context);
+                return;
             }
 
-            var presented = Encoding.UTF8.GetBytes(context.HttpContext.Request.Headers[TokenHeader].ToString());
-            if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(presented), SHA256.HashData(_expected)))
+            if (!configured)
             {
-                return Problems.From(new RoostError(ErrorKind.Unauthorized, ErrorCodes.Unauthorized, $"The admin API needs the configured admin token in {TokenHeader}."));
+                await Problems.From(RoostError.NotFound("The resource")).ExecuteAsync(context);
+                return;
             }
 
-            return await next(context);
-        }
+            var presented = SHA256.HashData(Encoding.UTF8.GetBytes(context.Request.Headers[TokenHeader].ToString()));
+            if (!CryptographicOperations.FixedTimeEquals(presented, expected))
+            {
+                await Problems.From(new RoostError(ErrorKind.Unauthorized, ErrorCodes.Unauthorized, $"The admin API needs the configured admin token in {TokenHeader}.")).ExecuteAsync(context);
+                return;
+            }
+
+            await next(context);
+        });
     }
 }

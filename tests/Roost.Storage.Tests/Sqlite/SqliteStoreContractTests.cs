@@ -67,6 +67,34 @@ public sealed class SqliteStoreContractTests : StoreContractTests
     }
 
     [Fact]
+    public async Task A_database_that_ran_another_builds_script_under_a_shipped_number_is_refused()
+    {
+        await Store.DisposeAsync();
+        var shipped = SqliteMigrations.All[^1];
+        Execute($"UPDATE schema_migrations SET name = 'another_branch' WHERE version = {shipped.Version}");
+
+        var failure = await Assert.ThrowsAsync<StoreSchemaException>(OpenAsync).DefaultTimeout();
+
+        Assert.Contains("another_branch", failure.Message, StringComparison.Ordinal);
+        Assert.Contains(shipped.Name, failure.Message, StringComparison.Ordinal);
+        Execute($"UPDATE schema_migrations SET name = '{shipped.Name}' WHERE version = {shipped.Version}");
+        Store = await OpenAsync().DefaultTimeout();
+    }
+
+    [Fact]
+    public async Task A_database_with_a_migration_this_build_does_not_ship_below_its_newest_is_refused()
+    {
+        await Store.DisposeAsync();
+        Execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (-1, 'unknown_elsewhere', 0)");
+
+        var failure = await Assert.ThrowsAsync<StoreSchemaException>(OpenAsync).DefaultTimeout();
+
+        Assert.Contains("unknown_elsewhere", failure.Message, StringComparison.Ordinal);
+        Execute("DELETE FROM schema_migrations WHERE version = -1");
+        Store = await OpenAsync().DefaultTimeout();
+    }
+
+    [Fact]
     public async Task The_database_runs_in_wal_mode_with_foreign_keys_enforced_by_the_writer()
     {
         Assert.Equal(["wal"], Query<string>("PRAGMA journal_mode"));
