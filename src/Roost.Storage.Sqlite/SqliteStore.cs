@@ -158,7 +158,9 @@ public sealed partial class SqliteStore : IRoostStore
         }
         catch (SqliteException exception)
         {
-            return new StoreHealth(false, 0, expected, exception.Message);
+            // /readyz is anonymous: it says what is wrong, the log says the details.
+            Log.HealthQueryFailed(_logger, exception);
+            return new StoreHealth(false, 0, expected, "store_unavailable: the store did not answer a query (see the server log).");
         }
     }
 
@@ -316,6 +318,9 @@ public sealed partial class SqliteStore : IRoostStore
 
         [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "The WAL of {Path} could not be fully checkpointed (a reader was busy); it is replayed at the next start")]
         public static partial void CheckpointIncomplete(ILogger logger, string path);
+
+        [LoggerMessage(EventId = 1009, Level = LogLevel.Error, Message = "The store did not answer the readiness query")]
+        public static partial void HealthQueryFailed(ILogger logger, Exception exception);
 
         [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "Checkpointing the WAL of {Path} failed; it is replayed at the next start")]
         public static partial void CheckpointFailed(ILogger logger, Exception exception, string path);
