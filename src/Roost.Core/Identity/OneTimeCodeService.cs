@@ -46,8 +46,13 @@ public sealed class OneTimeCodeService(IRoostStore store, ISmsCodeChannel channe
         }
         catch (SmsDeliveryException exception)
         {
-            // The country's budget counts codes that went out; per-number and per-IP limits still count the try.
-            await store.Identity.ReleaseCountrySendAsync(send.SendId, CancellationToken.None);
+            // The country's budget counts codes that may have gone out (and been billed): only a send the provider
+            // certainly did not take gives its slot back. Per-number and per-IP limits count the try either way.
+            if (exception.NothingSent)
+            {
+                await store.Identity.ReleaseCountrySendAsync(send.SendId, CancellationToken.None);
+            }
+
             return exception.IsClientError ? RoostError.Validation("phone", "The SMS provider refused this number.") : Unavailable();
         }
 

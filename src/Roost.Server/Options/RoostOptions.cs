@@ -134,7 +134,13 @@ public sealed record SmsCountryOptions
         foreach (var entry in SendsPerHourByRegion.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var parts = entry.Split('=', StringSplitOptions.TrimEntries);
-            var region = parts.Length == 2 && (parts[0].Length == 2 || parts[0] == PhoneNumber.NonGeographicRegion) ? SmsCountryRules.ParseCountry(parts[0]) : null;
+            // Budgets are kept per region, so a calling code ("44", "01") here would never apply.
+            var region = parts.Length == 2 ? SmsCountryRules.ParseCountry(parts[0]) : null;
+            if (region is not null && region.StartsWith('+'))
+            {
+                region = null;
+            }
+
             if (region is null || !int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var limit) || limit > 1_000_000)
             {
                 problems.Add($"{Path}:SendsPerHourByRegion: '{entry}' is not REGION=COUNT (such as GB=500) with a known region (or 001) and a count up to 1000000.");
