@@ -66,7 +66,7 @@ internal sealed class SqliteIdentityStore(SqliteStore store) : IIdentityStore
             }
         }, cancellationToken);
 
-    public Task<CodeSend> CreateCodeAsync(NewCode code, SendThrottle perBudget, SendThrottle perIp, CountryBudget perCountry, CancellationToken cancellationToken) =>
+    public Task<CodeSend> CreateCodeAsync(NewCode code, SendThrottle perBudget, SendThrottle perIp, CountryBudget perCountry, CountryBudget total, CancellationToken cancellationToken) =>
         store.WriteAsync(context =>
         {
             // Checked and recorded in the writer's transaction: parallel requests cannot slip past the limits. The
@@ -78,6 +78,7 @@ internal sealed class SqliteIdentityStore(SqliteStore store) : IIdentityStore
             wait = Longest(wait, perCountry.RetryAfter(
                 ReadSends(context, "SELECT sent_at FROM code_sends WHERE country = $key AND sent_at >= $since", perCountry.Country, code.Now - CountryBudget.Window),
                 code.Now));
+            wait = Longest(wait, total.RetryAfter(ReadTotalSends(context, code.Now - CountryBudget.Window, total.Limit), code.Now));
             if (wait is { } retryAfter)
             {
                 return CodeSend.Refused(retryAfter);
@@ -334,6 +335,18 @@ internal sealed class SqliteIdentityStore(SqliteStore store) : IIdentityStore
         var sends = command.ReadAll(reader => SqliteTime.FromColumn(reader.GetInt64(0)));
 
         return sends;
+    }
+
+    /// <summary>
+    /// The newest <paramref name="limit"/> sends of every country (released ones have no country) after
+    /// <paramref name="since"/>: enough for <see cref="CountryBudget.RetryAfter"/>, however large the budget.
+    /// </summary>
+    private static List<DateTimeOffset> ReadTotalSends(SqliteWriteContext context, DateTimeOffset since, int limit)
+    {
+        var command = context.Command("SELECT sent_at FROM code_sends WHERE country IS NOT NULL AND sent_at > $since ORDER BY sent_at DESC LIMIT $limit");
+        command.Parameters.AddWithValue("$since", SqliteTime.ToColumn(since));
+        command.Parameters.AddWithValue("$limit", limit);
+        return command.ReadAll(reader => SqliteTime.FromColumn(reader.GetInt64(0)));
     }
 
     private static TimeSpan? Longest(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a > b ? a : b;

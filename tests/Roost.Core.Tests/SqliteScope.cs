@@ -44,9 +44,12 @@ internal sealed class SqliteScope : IAsyncDisposable
     {
         var protector = new SecretProtector(new byte[32]);
         var limits = new IdentityLimits();
-        var codes = new OneTimeCodeService(Store, Sms, protector, new SmsNumberPolicy(SmsCountryRules.Everywhere), limits, Time);
-        return new TwoFactorService(Store, hasher, protector, codes, new DeviceIssuer(Store, DeviceKeys, Time), limits, Time);
+        return new TwoFactorService(Store, hasher, protector, Codes(), new DeviceIssuer(Store, DeviceKeys, Time), limits, Time);
     }
+
+    /// <summary>One-time codes as the server wires them, sending to <see cref="Sms"/>.</summary>
+    public OneTimeCodeService Codes() =>
+        new(Store, Sms, new SecretProtector(new byte[32]), new SmsNumberPolicy(SmsCountryRules.Everywhere), new IdentityLimits(), Time);
 
     public async ValueTask DisposeAsync()
     {

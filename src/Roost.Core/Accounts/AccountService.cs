@@ -68,7 +68,7 @@ public sealed class AccountService(IRoostStore store, IPasswordHasher hasher, Tw
         // needs no limit: its answer is always the same.
         var admission = normalized is null
             ? LoginAdmission.Open
-            : lockout.Admit(normalized, attempt.Network, account is null ? null : deviceKeys.Verify(attempt.DeviceKey, account.Id));
+            : lockout.Admit(normalized, attempt.Network, account is null ? null : deviceKeys.Verify(attempt.DeviceKey, account.Id, account.PasswordHash));
         if (admission.Kind == LoginAdmissionKind.Refused)
         {
             return LockedOut(admission.RetryAfter);
@@ -98,7 +98,10 @@ public sealed class AccountService(IRoostStore store, IPasswordHasher hasher, Tw
 
         if (verification == PasswordVerification.SuccessRehashNeeded)
         {
-            await store.Accounts.SetPasswordHashAsync(account.Id, hasher.Hash(attempt.Password!), cancellationToken);
+            // The new hash renews device keys too: the key this log-in hands out is made with it.
+            var rehashed = hasher.Hash(attempt.Password!);
+            await store.Accounts.SetPasswordHashAsync(account.Id, rehashed, cancellationToken);
+            account = account with { PasswordHash = rehashed };
         }
 
         // With two-factor authentication this yields a challenge instead of a session.

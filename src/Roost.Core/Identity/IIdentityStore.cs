@@ -43,12 +43,13 @@ public interface IIdentityStore
     Task<bool> SetUsernameAsync(long accountId, string username, string normalizedUsername, CancellationToken cancellationToken);
 
     /// <summary>
-    /// In one transaction: checks the sending limits (per budget key, per IP, and the country's hourly budget) and,
-    /// when they allow, stores the new code, retires earlier live ones and records the send with its country.
+    /// In one transaction: checks the sending limits (per budget key, per IP, the country's hourly budget and the
+    /// hourly budget of all countries together) and, when they allow, stores the new code, retires earlier live ones
+    /// and records the send with its country.
     /// </summary>
-    Task<CodeSend> CreateCodeAsync(NewCode code, SendThrottle perBudget, SendThrottle perIp, CountryBudget perCountry, CancellationToken cancellationToken);
+    Task<CodeSend> CreateCodeAsync(NewCode code, SendThrottle perBudget, SendThrottle perIp, CountryBudget perCountry, CountryBudget total, CancellationToken cancellationToken);
 
-    /// <summary>The send did not go out (the provider refused it): it stops counting against its country's budget.</summary>
+    /// <summary>The send certainly did not go out (the provider refused it): it stops counting against its country's budget and the total.</summary>
     Task ReleaseCountrySendAsync(long sendId, CancellationToken cancellationToken);
 
     /// <summary>Counts an attempt against the newest live code; null when there is none, it expired, or its attempts are used up.</summary>

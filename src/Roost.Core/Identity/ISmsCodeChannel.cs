@@ -40,4 +40,11 @@ public sealed class SmsDeliveryException : Exception
     }
 
     public bool IsClientError { get; }
+
+    /// <summary>
+    /// True only when the provider certainly took (and bills) no message: every attempt was refused with a 4xx, the
+    /// circuit was open so nothing was sent, or no connection could be made. False when any attempt may have reached
+    /// it (a timeout, a 5xx, a connection dropped mid-request): each retry is a new request it may have accepted.
+    /// </summary>
+    public bool NothingSent { get; init; }
 }

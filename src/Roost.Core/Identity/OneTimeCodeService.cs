@@ -26,12 +26,14 @@ public sealed class OneTimeCodeService(IRoostStore store, ISmsCodeChannel channe
         var hash = code is null ? [] : OneTimeCodes.Hash(protector.CodeKey, purpose, code);
 
         // Each purpose has its own per-number budget, so anonymous sign-in requests cannot use up a user's 2FA codes.
-        var country = destination.Value.Country;
+        // Sent to, stored and budgeted by its E.164 form: spellings of one number share its per-number budget.
+        var (normalized, country) = destination.Value;
         var send = await store.Identity.CreateCodeAsync(
-            new NewCode(purpose, phone, purpose + "|" + phone, country, hash, clientIp, expiresAt, now, RetireAllPurposes: channel.ProviderChecksCodes),
+            new NewCode(purpose, normalized, purpose + "|" + normalized, country, hash, clientIp, expiresAt, now, RetireAllPurposes: channel.ProviderChecksCodes),
             limits.SendsPerNumber,
             limits.SendsPerIp,
             numbers.BudgetFor(country),
+            numbers.TotalBudget,
             cancellationToken);
         if (send.RetryAfter is { } retryAfter)
         {
@@ -40,12 +42,17 @@ public sealed class OneTimeCodeService(IRoostStore store, ISmsCodeChannel channe
 
         try
         {
-            await channel.SendCodeAsync(phone, code, cancellationToken);
+            await channel.SendCodeAsync(normalized, code, cancellationToken);
         }
         catch (SmsDeliveryException exception)
         {
-            // The country's budget counts codes that went out; per-number and per-IP limits still count the try.
-            await store.Identity.ReleaseCountrySendAsync(send.SendId, CancellationToken.None);
+            // The country's budget counts codes that may have gone out (and been billed): only a send the provider
+            // certainly did not take gives its slot back. Per-number and per-IP limits count the try either way.
+            if (exception.NothingSent)
+            {
+                await store.Identity.ReleaseCountrySendAsync(send.SendId, CancellationToken.None);
+            }
+
             return exception.IsClientError ? RoostError.Validation("phone", "The SMS provider refused this number.") : Unavailable();
         }
 
@@ -58,6 +65,8 @@ public sealed class OneTimeCodeService(IRoostStore store, ISmsCodeChannel channe
     /// </summary>
     public async Task<Outcome<bool>> VerifyAsync(string purpose, string phone, string? code, CancellationToken cancellationToken)
     {
+        // The same E.164 form the code was stored under (a number that does not parse has no code).
+        phone = PhoneNumber.TryParse(phone, out var parsed) ? parsed.E164 : phone;
         var attempt = await store.Identity.CountCodeAttemptAsync(purpose, phone, limits.CodeMaxAttempts, time.GetUtcNow(), cancellationToken);
         if (attempt is null || code is null || code.Length != OneTimeCodes.Digits || !code.All(char.IsAsciiDigit))
         {

@@ -8,8 +8,10 @@ namespace Roost.Core.Identity;
 public sealed record SmsDestination(string Phone, string Country);
 
 /// <summary>
-/// Countries SMS codes go to. An entry is a region code (GB) or a country calling code (+44 or 44); a number matches
-/// by either. An empty <see cref="Allow"/> serves every country; <see cref="Deny"/> wins over it.
+/// Countries SMS codes go to. An entry is a region code (GB), "001" (libphonenumber's region for non-geographic
+/// numbers: +800, +870, +881, +882…) or a country calling code (+44 or 44); a number matches by either. An empty
+/// <see cref="Allow"/> serves every country except non-geographic numbers, which are served only when Allow names
+/// them ("001" or their calling code); <see cref="Deny"/> wins over it.
 /// </summary>
 public sealed record SmsCountryRules
 {
@@ -23,6 +25,9 @@ public sealed record SmsCountryRules
     public int SendsPerHour { get; init; } = 100;
 
     public IReadOnlyDictionary<string, int> SendsPerHourByRegion { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Codes sent to all countries together within <see cref="CountryBudget.Window"/>: a ceiling on what pumping spread over many countries can cost.</summary>
+    public int SendsPerHourTotal { get; init; } = 1000;
 
     /// <summary>
     /// Parses a list like "GB, +44, 1" into normalized entries (upper-case regions, calling codes as "+44"); null
@@ -48,10 +53,15 @@ public sealed record SmsCountryRules
         return entries;
     }
 
-    /// <summary>"GB" → "GB", "+44"/"44" → "+44"; null when unknown.</summary>
+    /// <summary>"GB" → "GB", "001" → "001" (non-geographic, not +1), "+44"/"44" → "+44"; null when unknown.</summary>
     public static string? ParseCountry(string entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        if (entry == PhoneNumber.NonGeographicRegion)
+        {
+            return PhoneNumber.NonGeographicRegion;
+        }
+
         var digits = entry.TrimStart('+');
         if (digits.Length is > 0 and <= 3 && digits.All(char.IsAsciiDigit))
         {
@@ -103,23 +113,34 @@ public sealed class SmsNumberPolicy(SmsCountryRules rules)
         return new SmsDestination(parsed.E164, parsed.Region);
     }
 
+    /// <summary>
+    /// Non-geographic numbers (region 001: global freephone, Inmarsat, Iridium and other satellite ranges) are a classic
+    /// pumping target and rarely anyone's phone, so they need an explicit Allow entry even when Allow is empty.
+    /// </summary>
     public bool IsServed(ParsedPhoneNumber number)
     {
         ArgumentNullException.ThrowIfNull(number);
         var code = "+" + number.CountryCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
         bool Matches(IReadOnlySet<string> list) => list.Contains(number.Region) || list.Contains(code);
-        return !Matches(rules.Deny) && (rules.Allow.Count == 0 || Matches(rules.Allow));
+        var allowedByDefault = rules.Allow.Count == 0 && number.Region != PhoneNumber.NonGeographicRegion;
+        return !Matches(rules.Deny) && (allowedByDefault || Matches(rules.Allow));
     }
 
     /// <summary>How many codes <paramref name="country"/> may be sent per <see cref="CountryBudget.Window"/>.</summary>
     public CountryBudget BudgetFor(string country) =>
         new(country, rules.SendsPerHourByRegion.TryGetValue(country, out var limit) ? limit : rules.SendsPerHour);
+
+    /// <summary>How many codes all countries together may be sent per <see cref="CountryBudget.Window"/>.</summary>
+    public CountryBudget TotalBudget => new(CountryBudget.AllCountries, rules.SendsPerHourTotal);
 }
 
 /// <summary>At most <paramref name="Limit"/> codes sent to numbers of <paramref name="Country"/> within any hour.</summary>
 public sealed record CountryBudget(string Country, int Limit)
 {
     public static readonly TimeSpan Window = TimeSpan.FromHours(1);
+
+    /// <summary>The <see cref="Country"/> of the budget every country shares (<see cref="SmsNumberPolicy.TotalBudget"/>).</summary>
+    public const string AllCountries = "*";
 
     /// <summary>
     /// Null when one more code may go now; otherwise how long until enough sends leave the window.

@@ -31,6 +31,6 @@ public sealed class DeviceIssuer(IRoostStore store, DeviceKeys deviceKeys, TimeP
             cancellationToken);
 
         // Null when the account was deleted while this log-in ran.
-        return device is null ? RoostError.InvalidCredentials() : new SignIn(token, device, account) { DeviceKey = deviceKeys.Create(account.Id) };
+        return device is null ? RoostError.InvalidCredentials() : new SignIn(token, device, account) { DeviceKey = deviceKeys.Create(account.Id, account.PasswordHash) };
     }
 }

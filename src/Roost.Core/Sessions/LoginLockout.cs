@@ -27,8 +27,9 @@ public enum LoginAdmissionKind
     KnownDevice,
 
     /// <summary>
-    /// The account's ceiling is used up (guessing from many networks). The password is still checked, and counts; only
-    /// an account with two-factor authentication gets on (to its challenge), anything else is answered as refused.
+    /// The account's ceiling is used up (guessing from many networks). The password is still checked; the attempt
+    /// counted against this network's limit (the full ceiling does not grow). Only an account with two-factor
+    /// authentication gets on (to its challenge), anything else is answered as refused.
     /// </summary>
     SecondFactorOnly,
 

@@ -82,12 +82,12 @@ public sealed record IdentityOptions
 }
 
 /// <summary>
-/// Lists are comma-separated region codes (GB, US, JM) or country calling codes (+44); a number matches by either.
-/// A region is what +1's countries are told apart by.
+/// Lists are comma-separated region codes (GB, US, JM), 001 (non-geographic numbers such as +800, +870, +881, +882)
+/// or country calling codes (+44); a number matches by either. A region is what +1's countries are told apart by.
 /// </summary>
 public sealed record SmsCountryOptions
 {
-    /// <summary>Only these countries get codes. Empty: every country not denied.</summary>
+    /// <summary>Only these countries get codes. Empty: every country not denied, except non-geographic numbers (they need 001 or their calling code here).</summary>
     public string Allow { get; init; } = "";
 
     /// <summary>These countries never get codes, even when allowed.</summary>
@@ -96,8 +96,11 @@ public sealed record SmsCountryOptions
     /// <summary>Codes that went out to one country (region) within any hour; past it, 429 rate_limited.</summary>
     public int SendsPerHour { get; init; } = 100;
 
-    /// <summary>Per-region budgets replacing <see cref="SendsPerHour"/>, as "GB=500, NG=0" (0: none at all).</summary>
+    /// <summary>Per-region budgets replacing <see cref="SendsPerHour"/>, as "GB=500, NG=0, 001=10" (0: none at all).</summary>
     public string SendsPerHourByRegion { get; init; } = "";
+
+    /// <summary>Codes that went out to all countries together within any hour; past it, 429 rate_limited.</summary>
+    public int SendsPerHourTotal { get; init; } = 1000;
 
     /// <summary>The rules, or null with what is wrong in <paramref name="problems"/>.</summary>
     public SmsCountryRules? ToRules(List<string> problems)
@@ -122,14 +125,25 @@ public sealed record SmsCountryOptions
             problems.Add($"{Path}:SendsPerHour must be between 0 and 1000000; got {SendsPerHour}.");
         }
 
+        if (SendsPerHourTotal is < 0 or > 1_000_000)
+        {
+            problems.Add($"{Path}:SendsPerHourTotal must be between 0 and 1000000; got {SendsPerHourTotal}.");
+        }
+
         var byRegion = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var entry in SendsPerHourByRegion.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var parts = entry.Split('=', StringSplitOptions.TrimEntries);
-            var region = parts.Length == 2 && parts[0].Length == 2 ? SmsCountryRules.ParseCountry(parts[0]) : null;
+            // Budgets are kept per region, so a calling code ("44", "01") here would never apply.
+            var region = parts.Length == 2 ? SmsCountryRules.ParseCountry(parts[0]) : null;
+            if (region is not null && region.StartsWith('+'))
+            {
+                region = null;
+            }
+
             if (region is null || !int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var limit) || limit > 1_000_000)
             {
-                problems.Add($"{Path}:SendsPerHourByRegion: '{entry}' is not REGION=COUNT (such as GB=500) with a known region and a count up to 1000000.");
+                problems.Add($"{Path}:SendsPerHourByRegion: '{entry}' is not REGION=COUNT (such as GB=500) with a known region (or 001) and a count up to 1000000.");
                 continue;
             }
 
@@ -138,7 +152,7 @@ public sealed record SmsCountryOptions
 
         return problems.Count > before
             ? null
-            : new SmsCountryRules { Allow = allow!, Deny = deny!, SendsPerHour = SendsPerHour, SendsPerHourByRegion = byRegion };
+            : new SmsCountryRules { Allow = allow!, Deny = deny!, SendsPerHour = SendsPerHour, SendsPerHourByRegion = byRegion, SendsPerHourTotal = SendsPerHourTotal };
     }
 }
 

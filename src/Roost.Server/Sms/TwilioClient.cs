@@ -125,6 +125,9 @@ public sealed partial class TwilioClient
     private async Task<JsonDocument> PostAsync(Uri uri, IReadOnlyList<KeyValuePair<string, string>> form, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
+
+        // Whether any attempt may have been accepted: then the failure is not a definite "nothing sent".
+        var maybeAccepted = false;
         try
         {
             response = await _pipeline.ExecuteAsync(
@@ -133,17 +136,27 @@ public sealed partial class TwilioClient
                     // A request cannot be sent twice: each attempt builds its own.
                     using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new FormUrlEncodedContent(form) };
                     request.Headers.Authorization = _authorization;
-                    return await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, token);
+                    try
+                    {
+                        var answer = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, token);
+                        maybeAccepted |= (int)answer.StatusCode >= 500;
+                        return answer;
+                    }
+                    catch (Exception exception) when (!NeverReachedTwilio(exception))
+                    {
+                        maybeAccepted = true;
+                        throw;
+                    }
                 },
                 cancellationToken);
         }
         catch (BrokenCircuitException exception)
         {
-            throw new SmsDeliveryException("Twilio is failing; the circuit is open.", isClientError: false, exception);
+            throw new SmsDeliveryException("Twilio is failing; the circuit is open.", isClientError: false, exception) { NothingSent = !maybeAccepted };
         }
         catch (Exception exception) when (exception is HttpRequestException or TimeoutRejectedException)
         {
-            throw new SmsDeliveryException("Twilio did not answer.", isClientError: false, exception);
+            throw new SmsDeliveryException("Twilio did not answer.", isClientError: false, exception) { NothingSent = !maybeAccepted };
         }
 
         using (response)
@@ -159,9 +172,16 @@ public sealed partial class TwilioClient
             // Only 400 (a bad number, say 21211) and 404 are about the request; 401/403 mean our credentials are wrong,
             // which is the operator's problem, not the user's.
             var clientError = response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound;
-            throw new SmsDeliveryException($"Twilio answered {(int)response.StatusCode} (error {code}): {message}", clientError);
+            throw new SmsDeliveryException($"Twilio answered {(int)response.StatusCode} (error {code}): {message}", clientError)
+            {
+                NothingSent = !maybeAccepted && (int)response.StatusCode < 500,
+            };
         }
     }
+
+    /// <summary>No connection was made (refused, unresolvable, TLS failed): the request never reached Twilio.</summary>
+    private static bool NeverReachedTwilio(Exception exception) =>
+        exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError };
 
     private static TimeSpan? RetryAfter(HttpResponseMessage? response) =>
         response?.StatusCode == HttpStatusCode.TooManyRequests && response.Headers.RetryAfter?.Delta is { } delta && delta <= TimeSpan.FromMinutes(1)

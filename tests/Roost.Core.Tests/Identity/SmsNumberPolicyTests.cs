@@ -73,4 +73,50 @@ public sealed class SmsNumberPolicyTests
         Assert.Equal(TimeSpan.FromMinutes(10), budget.BudgetFor("US").RetryAfter(sends, Now));
         Assert.Equal(CountryBudget.Window, budget.BudgetFor("GB").RetryAfter([], Now));
     }
+
+    [Theory]
+    [InlineData("+870301234567", PhoneNumbers.PhoneNumberType.MOBILE)] // Inmarsat
+    [InlineData("+881612345678", PhoneNumbers.PhoneNumberType.MOBILE)] // Iridium
+    [InlineData("+8823421234", PhoneNumbers.PhoneNumberType.MOBILE)] // international networks
+    [InlineData("+883510012345", PhoneNumbers.PhoneNumberType.VOIP)]
+    [InlineData("+878101234567890", PhoneNumbers.PhoneNumberType.VOIP)]
+    public void Non_geographic_numbers_that_take_sms_are_region_001_and_refused_unless_allowed_by_name(string phone, PhoneNumbers.PhoneNumberType type)
+    {
+        Assert.True(PhoneNumber.TryParse(phone, out var parsed));
+        Assert.Equal((PhoneNumber.NonGeographicRegion, type), (parsed.Region, parsed.Type));
+
+        Assert.False(new SmsNumberPolicy(SmsCountryRules.Everywhere).Check(phone).IsSuccess);
+        Assert.False(new SmsNumberPolicy(new SmsCountryRules { Allow = SmsCountryRules.ParseCountries("US, GB", out _)! }).Check(phone).IsSuccess);
+
+        var allowed = new SmsNumberPolicy(new SmsCountryRules { Allow = SmsCountryRules.ParseCountries("US, 001", out _)! }).Check(phone);
+        Assert.Equal(new SmsDestination(phone, PhoneNumber.NonGeographicRegion), allowed.Value);
+        var byCode = "+" + parsed.CountryCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(new SmsNumberPolicy(new SmsCountryRules { Allow = SmsCountryRules.ParseCountries(byCode, out _)! }).Check(phone).IsSuccess);
+    }
+
+    [Fact]
+    public void The_001_entry_means_non_geographic_numbers_not_the_calling_code_1()
+    {
+        Assert.Equal("001", SmsCountryRules.ParseCountry("001"));
+        Assert.Equal("+1", SmsCountryRules.ParseCountry("1"));
+
+        var policy = new SmsNumberPolicy(new SmsCountryRules { Deny = SmsCountryRules.ParseCountries("001", out _)! });
+        Assert.True(policy.Check("+14155552671").IsSuccess);
+        Assert.False(new SmsNumberPolicy(new SmsCountryRules
+        {
+            Allow = SmsCountryRules.ParseCountries("001", out _)!,
+            Deny = SmsCountryRules.ParseCountries("001", out _)!,
+        }).Check("+870301234567").IsSuccess);
+    }
+
+    [Fact]
+    public void The_total_budget_refuses_at_its_limit_whatever_the_countries()
+    {
+        var policy = new SmsNumberPolicy(new SmsCountryRules { SendsPerHourTotal = 2 });
+        DateTimeOffset[] sends = [Now.AddMinutes(-50), Now.AddMinutes(-10)];
+
+        Assert.Equal(2, policy.TotalBudget.Limit);
+        Assert.Null(policy.TotalBudget.RetryAfter(sends[..1], Now));
+        Assert.Equal(TimeSpan.FromMinutes(10), policy.TotalBudget.RetryAfter(sends, Now));
+    }
 }

@@ -39,6 +39,8 @@ public sealed class ConfigurationTests
     [InlineData("Roost:Identity:SmsCountries:Deny", "GB, Narnia", "Roost:Identity:SmsCountries:Deny: 'Narnia' is neither a region code")]
     [InlineData("Roost:Identity:SmsCountries:Allow", "+999", "Roost:Identity:SmsCountries:Allow: '+999' is neither a region code")]
     [InlineData("Roost:Identity:SmsCountries:SendsPerHourByRegion", "GB=lots", "Roost:Identity:SmsCountries:SendsPerHourByRegion: 'GB=lots' is not REGION=COUNT")]
+    [InlineData("Roost:Identity:SmsCountries:SendsPerHourTotal", "-1", "Roost:Identity:SmsCountries:SendsPerHourTotal must be between 0 and 1000000; got -1")]
+    [InlineData("Roost:Identity:SmsCountries:SendsPerHourByRegion", "01=5", "Roost:Identity:SmsCountries:SendsPerHourByRegion: '01=5' is not REGION=COUNT")]
     [InlineData("Roost:RateLimits:LoginAttemptsPerAccountAndNetwork:PermitLimit", "0", "Roost:RateLimits:LoginAttemptsPerAccountAndNetwork:PermitLimit must be between 1")]
     [InlineData("Roost:Moderation:MaxOpenReportsPerAccount", "0", "Roost:Moderation:MaxOpenReportsPerAccount must be between 1 and 10000; got 0")]
     [InlineData("Roost:Moderation:ReportsPerAccount:Window", "00:00:00", "Roost:Moderation:ReportsPerAccount:Window must be between")]
@@ -47,6 +49,23 @@ public sealed class ConfigurationTests
         var failure = Assert.Throws<RoostConfigurationException>(() => Load(new() { [key] = value }));
 
         Assert.Contains(expected, failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void In_country_lists_and_budgets_001_is_the_non_geographic_region_not_the_calling_code_1()
+    {
+        var options = Load(new()
+        {
+            ["Roost:Identity:SmsCountries:Allow"] = "GB, 001",
+            ["Roost:Identity:SmsCountries:SendsPerHourByRegion"] = "001=0",
+            ["Roost:Identity:SmsCountries:SendsPerHourTotal"] = "50",
+        });
+
+        var rules = options.Identity.SmsCountries.ToRules([])!;
+        Assert.Equal(["001", "GB"], rules.Allow.Order(StringComparer.Ordinal));
+        Assert.Equal(0, rules.SendsPerHourByRegion["001"]);
+        Assert.Equal(50, rules.SendsPerHourTotal);
+        Assert.Equal(1000, Load([]).Identity.SmsCountries.SendsPerHourTotal);
     }
 
     [Fact]

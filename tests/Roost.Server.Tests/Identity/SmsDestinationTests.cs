@@ -140,6 +140,72 @@ public sealed class SmsDestinationTests : IAsyncLifetime
         await client.SendPhoneCodeAsync("+14155550203").ShouldFailAsync("rate_limited");
     }
 
+    [Theory]
+    [InlineData("+870301234567")] // Inmarsat mobile
+    [InlineData("+881612345678")] // Iridium mobile
+    [InlineData("+883510012345")] // non-geographic VoIP
+    public async Task Non_geographic_numbers_are_refused_unless_001_is_allowed_and_have_their_own_budget(string phone)
+    {
+        await using (var everywhere = await StartAsync())
+        using (var client = everywhere.CreateClient())
+        {
+            var failure = await client.SendPhoneCodeAsync(phone).ShouldFailAsync("validation_failed");
+            Assert.True(failure.Errors.ContainsKey("phone"));
+            Assert.Empty(_twilio.Requests);
+        }
+
+        await using var allowed = await StartAsync(new()
+        {
+            ["Roost:Identity:SmsCountries:Allow"] = "US, 001",
+            ["Roost:Identity:SmsCountries:SendsPerHourByRegion"] = "001=1",
+        });
+        using var allowedClient = allowed.CreateClient();
+        await allowedClient.SendPhoneCodeAsync(phone).DefaultTimeout();
+        await allowedClient.SendPhoneCodeAsync("+8823421234").ShouldFailAsync("rate_limited");
+
+        // 001 is not +1: North America is still served, on its own budget.
+        await allowedClient.SendPhoneCodeAsync(UsMobile).DefaultTimeout();
+        Assert.Equal([phone, UsMobile], _twilio.Requests.Select(r => r.Form["To"]));
+    }
+
+    [Fact]
+    public async Task The_total_budget_stops_sends_to_every_country_until_the_oldest_leaves_the_hour()
+    {
+        await using var instance = await StartAsync(new() { ["Roost:Identity:SmsCountries:SendsPerHourTotal"] = "2" });
+        using var client = instance.CreateClient();
+        await client.SendPhoneCodeAsync(UsMobile).DefaultTimeout();
+        _clock.Advance(TimeSpan.FromMinutes(10));
+        await client.SendPhoneCodeAsync(UkMobile).DefaultTimeout();
+
+        var limited = await client.SendPhoneCodeAsync("+4915123456789").ShouldFailAsync("rate_limited");
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.Status);
+        Assert.Equal(TimeSpan.FromMinutes(50), limited.RetryAfter);
+
+        await instance.RestartAsync();
+        using var restarted = instance.CreateClient();
+        await restarted.SendPhoneCodeAsync("+4915123456789").ShouldFailAsync("rate_limited");
+        _clock.Advance(TimeSpan.FromMinutes(50));
+        await restarted.SendPhoneCodeAsync("+4915123456789").DefaultTimeout();
+        Assert.Equal(3, _twilio.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_send_that_may_have_reached_twilio_keeps_its_country_slot()
+    {
+        await using var instance = await StartAsync(new() { ["Roost:Identity:SmsCountries:SendsPerHour"] = "1" });
+        using var client = instance.CreateClient();
+        for (var i = 0; i < 4; i++)
+        {
+            _twilio.Script(HttpStatusCode.BadGateway);
+        }
+
+        await client.SendPhoneCodeAsync("+14155550201").ShouldFailAsync("sms_unavailable");
+
+        // Four POSTs Twilio may have taken (and billed): the slot stays used.
+        await client.SendPhoneCodeAsync("+14155550202").ShouldFailAsync("rate_limited");
+        Assert.Equal(4, _twilio.Requests.Count);
+    }
+
     private Task<RoostInstance> StartAsync(Dictionary<string, string>? overrides = null)
     {
         var settings = RoostInstance.TwilioSettings(_twilio);

@@ -69,8 +69,48 @@ public sealed class TwilioClientTests : IAsyncLifetime
         var failure = await Assert.ThrowsAsync<SmsDeliveryException>(() => client.SendMessageAsync("+1000", "hi", CancellationToken.None)).DefaultTimeout();
 
         Assert.True(failure.IsClientError);
+        Assert.True(failure.NothingSent);
         Assert.Contains("21211", failure.Message, StringComparison.Ordinal);
         Assert.Single(_twilio.Requests);
+    }
+
+    [Fact]
+    public async Task Refused_credentials_are_not_a_client_error_but_nothing_was_sent()
+    {
+        _twilio.Script(HttpStatusCode.Unauthorized);
+        var client = Client();
+
+        var failure = await Assert.ThrowsAsync<SmsDeliveryException>(() => client.SendMessageAsync("+14155552671", "hi", CancellationToken.None)).DefaultTimeout();
+
+        Assert.Equal((false, true), (failure.IsClientError, failure.NothingSent));
+    }
+
+    [Fact]
+    public async Task A_refusal_after_a_server_error_may_still_have_sent_the_earlier_attempt()
+    {
+        _twilio.Script(HttpStatusCode.BadGateway);
+        _twilio.Script(HttpStatusCode.BadRequest);
+        var client = Client();
+
+        var failure = await Assert.ThrowsAsync<SmsDeliveryException>(() => client.SendMessageAsync("+14155552671", "hi", CancellationToken.None)).DefaultTimeout();
+
+        Assert.True(failure.IsClientError);
+        Assert.False(failure.NothingSent);
+        Assert.Equal(2, _twilio.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_connection_that_cannot_be_made_sent_nothing()
+    {
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var closed = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/");
+        listener.Stop();
+        var client = Client(o => o with { ApiBaseUrl = closed.ToString(), MaxRetries = 1, BreakerMinimumCalls = 100 });
+
+        var failure = await Assert.ThrowsAsync<SmsDeliveryException>(() => client.SendMessageAsync("+14155552671", "hi", CancellationToken.None)).DefaultTimeout();
+
+        Assert.Equal((false, true), (failure.IsClientError, failure.NothingSent));
     }
 
     [Fact]
@@ -86,6 +126,7 @@ public sealed class TwilioClientTests : IAsyncLifetime
         var failure = await Assert.ThrowsAsync<SmsDeliveryException>(() => client.SendMessageAsync("+14155552671", "hi", CancellationToken.None)).DefaultTimeout();
 
         Assert.False(failure.IsClientError);
+        Assert.False(failure.NothingSent);
         Assert.Equal(4, _twilio.Requests.Count); // the first try and three retries
     }
 
@@ -101,6 +142,7 @@ public sealed class TwilioClientTests : IAsyncLifetime
         // Open: refused without reaching Twilio.
         var open = await Assert.ThrowsAsync<SmsDeliveryException>(() => client.SendMessageAsync("+14155552671", "3", CancellationToken.None)).DefaultTimeout();
         Assert.Contains("circuit is open", open.Message, StringComparison.Ordinal);
+        Assert.True(open.NothingSent);
         Assert.Equal(2, _twilio.Requests.Count);
 
         // After the break, one probe goes through; it succeeds, so the circuit closes.
@@ -118,7 +160,9 @@ public sealed class TwilioClientTests : IAsyncLifetime
 
         var failure = await Assert.ThrowsAsync<SmsDeliveryException>(() => client.SendMessageAsync("+14155552671", "hi", CancellationToken.None)).DefaultTimeout();
 
+        // Twilio may have taken the message before the answer was given up on.
         Assert.False(failure.IsClientError);
+        Assert.False(failure.NothingSent);
     }
 
     [Fact]

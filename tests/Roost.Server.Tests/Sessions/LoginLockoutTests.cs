@@ -90,6 +90,30 @@ public sealed class LoginLockoutTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_device_key_from_before_a_password_change_no_longer_gets_past_the_lockout()
+    {
+        const string NewPassword = "a different passphrase 42";
+        var username = await RegisterAsync();
+        using var owner = _instance.CreateClientFrom(OwnerNetwork);
+        var oldKey = (await owner.LoginAsync(username, UserHelpers.Password).DefaultTimeout()).DeviceKey!;
+        await owner.ChangePasswordAsync(UserHelpers.Password, NewPassword).DefaultTimeout();
+        using var renewed = _instance.CreateClientFrom(OwnerNetwork);
+        var newKey = (await renewed.LoginAsync(username, NewPassword).DefaultTimeout()).DeviceKey!;
+        await GuessFromManyNetworksAsync(username);
+
+        using (var stale = _instance.CreateClientFrom(OwnerNetwork))
+        {
+            stale.DeviceKey = oldKey;
+            await stale.LoginAsync(username, NewPassword).ShouldFailAsync("rate_limited");
+        }
+
+        // The key handed out after the change still works.
+        using var current = _instance.CreateClientFrom(OwnerNetwork);
+        current.DeviceKey = newKey;
+        Assert.NotNull((await current.LoginAsync(username, NewPassword).DefaultTimeout()).Token);
+    }
+
+    [Fact]
     public async Task A_forged_device_key_or_one_of_another_account_does_not_get_past_the_lockout()
     {
         var username = await RegisterAsync();
