@@ -1,3 +1,4 @@
+using Roost.Testing;
 using Microsoft.Playwright;
 using Roost.Core.Identity;
 using Roost.Server.Tests.Infrastructure;
@@ -168,7 +169,7 @@ public sealed class WebClientTests(BrowserFixture fixture) : IClassFixture<Brows
             var setUp = alice.Page.GetByRole(AriaRole.Form, new() { Name = "Set up an authenticator app" });
             await setUp.GetByLabel("Password").FillAsync(UserHelpers.Password);
             await setUp.GetByRole(AriaRole.Button).ClickAsync();
-            var secret = Base32Decode(await alice.Page.Locator("#totp-secret").InnerTextAsync());
+            var secret = AuthenticatorApp.DecodeSecret(await alice.Page.Locator("#totp-secret").InnerTextAsync());
             Assert.True(await alice.Page.GetByAltText("QR code of the authenticator key").IsVisibleAsync());
             var confirm = alice.Page.GetByRole(AriaRole.Form, new() { Name = "Confirm the authenticator app" });
             var confirmCode = confirm.GetByLabel("Code");
@@ -268,25 +269,6 @@ public sealed class WebClientTests(BrowserFixture fixture) : IClassFixture<Brows
     }
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
-
-    private static byte[] Base32Decode(string text)
-    {
-        const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        var bytes = new List<byte>();
-        int buffer = 0, bits = 0;
-        foreach (var c in text.Trim())
-        {
-            buffer = (buffer << 5) | Alphabet.IndexOf(c, StringComparison.Ordinal);
-            bits += 5;
-            if (bits >= 8)
-            {
-                bytes.Add((byte)(buffer >> (bits - 8)));
-                bits -= 8;
-            }
-        }
-
-        return [.. bytes];
-    }
 
     private static async Task RegisterAsync(BrowserUser user)
     {

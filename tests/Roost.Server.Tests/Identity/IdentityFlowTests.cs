@@ -140,7 +140,7 @@ public sealed class IdentityFlowTests : IAsyncLifetime
         using var _c = client;
 
         var enrolment = await client.BeginTotpAsync(UserHelpers.Password).DefaultTimeout();
-        var secret = Base32Decode(enrolment.Secret);
+        var secret = AuthenticatorApp.DecodeSecret(enrolment.Secret);
         var confirmStep = Totp.StepAt(DateTimeOffset.UtcNow);
         var recovery = await client.ConfirmTotpAsync(Totp.Compute(secret, confirmStep)).DefaultTimeout();
 
@@ -252,7 +252,7 @@ public sealed class IdentityFlowTests : IAsyncLifetime
         await client.SendPhoneCodeAsync(phone).DefaultTimeout();
         await client.PhoneSignInAsync(phone, _twilio.LastCodeTo(phone)).DefaultTimeout();
         await client.ChangePasswordAsync("", "a brand new passphrase").DefaultTimeout();
-        var secret = Base32Decode((await client.BeginTotpAsync("a brand new passphrase").DefaultTimeout()).Secret);
+        var secret = AuthenticatorApp.DecodeSecret((await client.BeginTotpAsync("a brand new passphrase").DefaultTimeout()).Secret);
         await client.ConfirmTotpAsync(Totp.Compute(secret, Totp.StepAt(DateTimeOffset.UtcNow))).DefaultTimeout();
 
         using var device = _instance.CreateClient();
@@ -375,7 +375,7 @@ public sealed class IdentityFlowTests : IAsyncLifetime
     private async Task<(RoostClient Client, string Username, byte[] Secret)> RegisterWithTotpAsync()
     {
         var (client, username, _) = await _instance.RegisterAndLoginAsync();
-        var secret = Base32Decode((await client.BeginTotpAsync(UserHelpers.Password).DefaultTimeout()).Secret);
+        var secret = AuthenticatorApp.DecodeSecret((await client.BeginTotpAsync(UserHelpers.Password).DefaultTimeout()).Secret);
         await client.ConfirmTotpAsync(Totp.Compute(secret, Totp.StepAt(DateTimeOffset.UtcNow) - 1)).DefaultTimeout();
         return (client, username, secret);
     }
@@ -393,23 +393,4 @@ public sealed class IdentityFlowTests : IAsyncLifetime
     private static string Wrong(string code) => ((int.Parse(code, System.Globalization.CultureInfo.InvariantCulture) + 1) % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
 
     private static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
-
-    private static byte[] Base32Decode(string text)
-    {
-        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        var bytes = new List<byte>();
-        int buffer = 0, bits = 0;
-        foreach (var c in text)
-        {
-            buffer = (buffer << 5) | alphabet.IndexOf(c, StringComparison.Ordinal);
-            bits += 5;
-            if (bits >= 8)
-            {
-                bytes.Add((byte)(buffer >> (bits - 8)));
-                bits -= 8;
-            }
-        }
-
-        return [.. bytes];
-    }
 }

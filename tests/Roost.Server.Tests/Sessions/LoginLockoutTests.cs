@@ -221,26 +221,7 @@ public sealed class LoginLockoutTests : IAsyncLifetime
     {
         using var client = _instance.CreateClient();
         await client.LoginAsync(username, UserHelpers.Password).DefaultTimeout();
-        var secret = Base32Decode((await client.BeginTotpAsync(UserHelpers.Password).DefaultTimeout()).Secret);
+        var secret = AuthenticatorApp.DecodeSecret((await client.BeginTotpAsync(UserHelpers.Password).DefaultTimeout()).Secret);
         return (await client.ConfirmTotpAsync(Totp.Compute(secret, Totp.StepAt(_clock.GetUtcNow()))).DefaultTimeout()).RecoveryCodes;
-    }
-
-    private static byte[] Base32Decode(string text)
-    {
-        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        var bytes = new List<byte>();
-        int buffer = 0, bits = 0;
-        foreach (var c in text)
-        {
-            buffer = (buffer << 5) | alphabet.IndexOf(c, StringComparison.Ordinal);
-            bits += 5;
-            if (bits >= 8)
-            {
-                bytes.Add((byte)(buffer >> (bits - 8)));
-                bits -= 8;
-            }
-        }
-
-        return [.. bytes];
     }
 }
