@@ -32,7 +32,7 @@ public sealed partial class SqliteStore : IRoostStore
     private int _disposed;
     private static readonly TimeSpan SpaceProbeInterval = TimeSpan.FromSeconds(5);
     private const long MinFreeBytesToRecover = 1024 * 1024;
-    private DateTimeOffset _lastSpaceProbe = DateTimeOffset.MinValue;
+    private long _lastSpaceProbeTicks;
 
     public SqliteStore(SqliteStoreOptions options, TimeProvider time, ILogger<SqliteStore> logger, ICommittedEventListener? listener = null)
     {
@@ -172,13 +172,15 @@ public sealed partial class SqliteStore : IRoostStore
     {
         // A small write can fit in space a failed large one left allocated in the WAL: only probe once the file
         // system has room for real work again, or readiness would flap between a lucky probe and the next failure.
-        var now = _time.GetUtcNow();
-        if (now - _lastSpaceProbe < SpaceProbeInterval || FreeBytes() < MinFreeBytesToRecover)
+        // One probe at a time: concurrent readiness checks (several probes, a load balancer) claim the slot by exchange.
+        var now = _time.GetUtcNow().UtcTicks;
+        var last = Volatile.Read(ref _lastSpaceProbeTicks);
+        if (now - last < SpaceProbeInterval.Ticks || FreeBytes() < MinFreeBytesToRecover
+            || Interlocked.CompareExchange(ref _lastSpaceProbeTicks, now, last) != last)
         {
             return false;
         }
 
-        _lastSpaceProbe = now;
         try
         {
             // Rewriting a row with its own value still writes its page, so the commit needs space like any other.

@@ -17,8 +17,6 @@ public sealed class BucketTable<TKey>(BucketLimit limit, int capacity)
 
     public int Count => _buckets.Count;
 
-    public BucketLimit Limit => limit;
-
     public TokenBucket Get(TKey key, long now)
     {
         if (_buckets.TryGetValue(key, out var bucket))

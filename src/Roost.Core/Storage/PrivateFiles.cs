@@ -68,7 +68,7 @@ public static class PrivateFiles
     }
 
     /// <summary>True when group or others have any permission on <paramref name="mode"/>.</summary>
-    public static bool IsShared(UnixFileMode mode) => (mode & OthersMask) != 0;
+    private static bool IsShared(UnixFileMode mode) => (mode & OthersMask) != 0;
 
     private static void Check(string path, UnixFileMode mode, string what, bool allowShared, string fix)
     {

@@ -66,7 +66,7 @@ internal sealed class KestrelRejectionWriter(PipeWriter inner) : PipeWriter
     /// An empty client-error answer (4xx, or 505 for a request line naming no HTTP version Kestrel speaks) that closes
     /// the connection and has no content type: only Kestrel's own rejections look like this.
     /// </summary>
-    internal static bool TryRewrite(ReadOnlySpan<byte> written, out byte[] replacement)
+    private static bool TryRewrite(ReadOnlySpan<byte> written, out byte[] replacement)
     {
         replacement = [];
         if (!written.StartsWith(ClientErrorStart) && !written.StartsWith(VersionNotSupported))

@@ -22,6 +22,21 @@ public static class UserHelpers
         return (client, username, login);
     }
 
+    /// <summary>Registers <paramref name="count"/> fresh users who never sign in (targets, bystanders); returns their usernames.</summary>
+    public static async Task<List<string>> RegisterUsersAsync(this RoostInstance instance, int count)
+    {
+        using var client = instance.CreateClient();
+        var usernames = new List<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var username = UniqueUsername();
+            await client.RegisterAsync(username, Password).DefaultTimeout();
+            usernames.Add(username);
+        }
+
+        return usernames;
+    }
+
     /// <summary>Signs in one more device of an existing user.</summary>
     public static async Task<(RoostClient Client, LoginResponse Login)> LoginAsync(this RoostInstance instance, string username, string password = Password, string deviceName = "another device")
     {

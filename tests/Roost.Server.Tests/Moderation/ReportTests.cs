@@ -184,13 +184,7 @@ public sealed class ReportTests(ModerationInstance shared) : IClassFixture<Moder
         using var admin = CreateAdmin(instance);
         var (alice, _, _) = await instance.RegisterAndLoginAsync();
         using var _a = alice;
-        var targets = new List<string>();
-        for (var i = 0; i < 3; i++)
-        {
-            var (target, name, _) = await instance.RegisterAndLoginAsync();
-            target.Dispose();
-            targets.Add(name);
-        }
+        var targets = await instance.RegisterUsersAsync(3);
 
         var first = await alice.ReportAccountAsync(targets[0], "spam").DefaultTimeout();
         await alice.ReportAccountAsync(targets[1], "spam").DefaultTimeout();
@@ -217,13 +211,7 @@ public sealed class ReportTests(ModerationInstance shared) : IClassFixture<Moder
             time);
         var (alice, _, _) = await instance.RegisterAndLoginAsync();
         using var _a = alice;
-        var targets = new List<string>();
-        for (var i = 0; i < 3; i++)
-        {
-            var (target, name, _) = await instance.RegisterAndLoginAsync();
-            target.Dispose();
-            targets.Add(name);
-        }
+        var targets = await instance.RegisterUsersAsync(3);
 
         await alice.ReportAccountAsync(targets[0], "spam").DefaultTimeout();
         time.Advance(TimeSpan.FromMinutes(20));
@@ -294,10 +282,8 @@ public sealed class ReportTests(ModerationInstance shared) : IClassFixture<Moder
         var (alice, _, _) = await Instance.RegisterAndLoginAsync();
         using var _a = alice;
         var ids = new List<long>();
-        for (var i = 0; i < 3; i++)
+        foreach (var name in await Instance.RegisterUsersAsync(3))
         {
-            var (target, name, _) = await Instance.RegisterAndLoginAsync();
-            target.Dispose();
             ids.Add((await alice.ReportAccountAsync(name, "other").DefaultTimeout()).Id);
         }
 
