@@ -96,17 +96,16 @@ internal sealed class SqliteAccountStore(SqliteStore store) : IAccountStore
 
         foreach (var (conversationId, role) in conversations)
         {
-            var others = SqliteQueries.LoadCurrentMembers(context, conversationId).Where(m => m.AccountId != accountId).ToList();
-            if (others.Count == 0)
+            var members = SqliteQueries.LoadCurrentMembers(context, conversationId);
+            var audience = EventAudience.AccountDeleted(members.Select(MemberWindow.Of), accountId);
+            if (audience.Length == 0)
             {
                 continue;
             }
 
-            var audience = others.Select(m => m.AccountId).ToList();
             context.Emit(new MemberRemovedEvent(conversationId, accountId, accountId, "deleted"), audience, now);
-            if (role == MemberRoles.Owner)
+            if (role == MemberRoles.Owner && ConversationRules.ChooseHeir(members.Where(m => m.AccountId != accountId)) is { } heir)
             {
-                var heir = others.OrderByDescending(m => MemberRoles.Rank(m.Role)).ThenBy(m => m.JoinedAt).ThenBy(m => m.AccountId).First();
                 var promote = context.Command("UPDATE conversation_members SET role = 'owner' WHERE conversation_id = $conversation AND account_id = $account");
                 promote.Parameters.AddWithValue("$conversation", conversationId);
                 promote.Parameters.AddWithValue("$account", heir.AccountId);

@@ -29,9 +29,9 @@ internal sealed class SqliteConversationStore(SqliteStore store) : IConversation
     public Task<Outcome<ConversationView>> CreateGroupAsync(long ownerId, string title, IReadOnlyList<long> memberIds, int maxMembers, DateTimeOffset now, CancellationToken cancellationToken) =>
         store.WriteAsync<Outcome<ConversationView>>(context =>
         {
-            if (memberIds.Count + 1 > maxMembers)
+            if (ConversationRules.CheckCapacity(0, memberIds.Count + 1, maxMembers) is { } full)
             {
-                return GroupFull(maxMembers);
+                return full;
             }
 
             var conversationId = InsertConversation(context, ConversationKinds.Group, title, null, ownerId, now);
@@ -59,11 +59,11 @@ internal sealed class SqliteConversationStore(SqliteStore store) : IConversation
                 return denied;
             }
 
-            var current = SqliteQueries.LoadCurrentMemberIds(context, conversationId);
-            var added = accountIds.Where(id => !current.Contains(id)).ToList();
-            if (current.Count + added.Count > maxMembers)
+            var current = SqliteQueries.LoadCurrentWindows(context, conversationId);
+            var added = accountIds.Where(id => !current.Exists(m => m.AccountId == id)).ToList();
+            if (ConversationRules.CheckCapacity(current.Count, added.Count, maxMembers) is { } full)
             {
-                return GroupFull(maxMembers);
+                return full;
             }
 
             foreach (var accountId in added)
@@ -72,7 +72,7 @@ internal sealed class SqliteConversationStore(SqliteStore store) : IConversation
                 InsertMember(context, conversationId, accountId, MemberRoles.Member, conversation!.LastSeq, now);
             }
 
-            var audience = current.Concat(added).ToList();
+            var audience = EventAudience.MembersAdded(current, added);
             foreach (var accountId in added)
             {
                 var member = SqliteQueries.LoadMember(context, conversationId, accountId)!;
@@ -97,8 +97,8 @@ internal sealed class SqliteConversationStore(SqliteStore store) : IConversation
                 return RoostError.NotFound("That member");
             }
 
-            var audience = SqliteQueries.LoadCurrentMemberIds(context, conversationId);
-            if (ConversationRules.CanRemove(actor!, target, audience.Count) is { } denied)
+            var audience = EventAudience.CurrentMembers(SqliteQueries.LoadCurrentWindows(context, conversationId));
+            if (ConversationRules.CanRemove(actor!, target, audience.Length) is { } denied)
             {
                 return denied;
             }
@@ -130,7 +130,7 @@ internal sealed class SqliteConversationStore(SqliteStore store) : IConversation
             rename.Parameters.AddWithValue("$title", title);
             rename.Parameters.AddWithValue("$id", conversationId);
             rename.ExecuteNonQuery();
-            context.Emit(new ConversationRenamedEvent(conversationId, title, actorId), SqliteQueries.LoadCurrentMemberIds(context, conversationId), now);
+            context.Emit(new ConversationRenamedEvent(conversationId, title, actorId), EventAudience.CurrentMembers(SqliteQueries.LoadCurrentWindows(context, conversationId)), now);
             return SqliteQueries.LoadView(context, conversationId, actorId)!;
         }, cancellationToken);
 
@@ -154,14 +154,11 @@ internal sealed class SqliteConversationStore(SqliteStore store) : IConversation
                 return denied;
             }
 
-            var audience = SqliteQueries.LoadCurrentMemberIds(context, conversationId);
-            SetRole(context, conversationId, accountId, role);
-            context.Emit(new MemberRoleChangedEvent(conversationId, accountId, role, actorId), audience, now);
-            if (role == MemberRoles.Owner)
+            var audience = EventAudience.CurrentMembers(SqliteQueries.LoadCurrentWindows(context, conversationId));
+            foreach (var (changedId, changedRole) in ConversationRules.RoleChanges(actor!, target, role))
             {
-                // One owner at a time: transferring makes the old owner an admin.
-                SetRole(context, conversationId, actorId, MemberRoles.Admin);
-                context.Emit(new MemberRoleChangedEvent(conversationId, actorId, MemberRoles.Admin, actorId), audience, now);
+                SetRole(context, conversationId, changedId, changedRole);
+                context.Emit(new MemberRoleChangedEvent(conversationId, changedId, changedRole, actorId), audience, now);
             }
 
             return SqliteQueries.LoadView(context, conversationId, actorId)!;
@@ -267,10 +264,8 @@ internal sealed class SqliteConversationStore(SqliteStore store) : IConversation
         var members = SqliteQueries.LoadCurrentMembers(context, conversationId);
         context.Emit(
             new ConversationCreatedEvent(conversationId, kind, title, members.Select(m => m.ToResponse()).ToList(), createdBy),
-            members.Select(m => m.AccountId).ToList(),
+            EventAudience.CurrentMembers(members.Select(MemberWindow.Of)),
             now);
     }
 
-    private static RoostError GroupFull(int maxMembers) =>
-        new(ErrorKind.Conflict, ConversationErrorCodes.GroupFull, $"A group has at most {maxMembers} members.");
 }

@@ -37,34 +37,18 @@ internal sealed class SqliteMessageStore(SqliteStore store) : IMessageStore
                 """);
             membership.Parameters.AddWithValue("$conversation", message.ConversationId);
             membership.Parameters.AddWithValue("$sender", message.SenderId);
-            var recipients = new List<long>();
-            long? senderJoinedSeq = null;
-            using (var reader = membership.ExecuteReader())
-            {
-                while (reader.Read())
-                {
-                    var accountId = reader.GetInt64(0);
-                    var current = reader.IsDBNull(2);
-                    if (current)
-                    {
-                        recipients.Add(accountId);
-                    }
-
-                    if (accountId == message.SenderId && current)
-                    {
-                        senderJoinedSeq = reader.GetInt64(1);
-                    }
-                }
-            }
-
-            if (senderJoinedSeq is not { } joinedSeq)
+            var members = membership.ReadAll(reader => new MemberWindow(reader.GetInt64(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetInt64(2)));
+            var sender = members.Find(m => m.AccountId == message.SenderId);
+            if (!sender.IsCurrent || sender.AccountId != message.SenderId)
             {
                 return ConversationRules.NotAMember();
             }
 
-            if (message.ReplyTo is { } replyTo && (replyTo <= joinedSeq || !MessageExists(context, message.ConversationId, replyTo)))
+            var joinedSeq = sender.JoinedSeq;
+
+            if (MessageChangeRules.CheckReplyTo(message.ReplyTo, joinedSeq, seq => MessageExists(context, message.ConversationId, seq)) is { } badReply)
             {
-                return RoostError.Validation("replyTo", "replyTo must be a message of this conversation that you can see.");
+                return badReply;
             }
 
             var next = context.Command("UPDATE conversations SET last_seq = last_seq + 1 WHERE id = $id RETURNING last_seq, kind");
@@ -92,22 +76,17 @@ internal sealed class SqliteMessageStore(SqliteStore store) : IMessageStore
             insert.ExecuteNonQuery();
 
             var created = new Message(message.ConversationId, seq, message.SenderId, message.ClientId, message.Body, message.ReplyTo, message.Now, null, null, []);
-            context.Emit(new MessageCreatedEvent(created.ToResponse(), kind), recipients, message.Now);
+            context.Emit(new MessageCreatedEvent(created.ToResponse(), kind), EventAudience.CurrentMembers(members), message.Now);
             return new SendResult(message.ConversationId, seq, message.ClientId, message.Now, Duplicate: false);
         }, cancellationToken);
 
     public Task<Outcome<Done>> EditAsync(long conversationId, long seq, long accountId, string body, DateTimeOffset now, CancellationToken cancellationToken) =>
         store.WriteAsync<Outcome<Done>>(context =>
         {
-            var (target, error) = LoadTarget(context, conversationId, seq, accountId);
-            if (error is not null)
+            var (me, target, error) = LoadTarget(context, conversationId, seq, accountId);
+            if ((error ?? MessageChangeRules.CanEdit(me!, target!)) is { } refused)
             {
-                return error;
-            }
-
-            if (target!.SenderId != accountId)
-            {
-                return new RoostError(ErrorKind.Forbidden, MessagingErrorCodes.NotSender, "Only the sender may edit a message.");
+                return refused;
             }
 
             var update = context.Command("UPDATE messages SET body = $body, edited_at = $at WHERE conversation_id = $conversation AND seq = $seq");
@@ -116,26 +95,17 @@ internal sealed class SqliteMessageStore(SqliteStore store) : IMessageStore
             update.Parameters.AddWithValue("$conversation", conversationId);
             update.Parameters.AddWithValue("$seq", seq);
             update.ExecuteNonQuery();
-            context.Emit(new MessageEditedEvent(conversationId, seq, body, now), SqliteQueries.LoadCurrentMemberIds(context, conversationId, seq), now);
+            context.Emit(new MessageEditedEvent(conversationId, seq, body, now), EventAudience.WhoCanSee(SqliteQueries.LoadCurrentWindows(context, conversationId), seq), now);
             return Done.Value;
         }, cancellationToken);
 
     public Task<Outcome<Done>> DeleteAsync(long conversationId, long seq, long accountId, DateTimeOffset now, CancellationToken cancellationToken) =>
         store.WriteAsync<Outcome<Done>>(context =>
         {
-            var (target, error) = LoadTarget(context, conversationId, seq, accountId);
-            if (error is not null)
+            var (me, target, error) = LoadTarget(context, conversationId, seq, accountId);
+            if ((error ?? MessageChangeRules.CanDelete(me!, target!)) is { } refused)
             {
-                return error;
-            }
-
-            if (target!.SenderId != accountId)
-            {
-                var me = SqliteQueries.LoadMember(context, conversationId, accountId)!;
-                if (MemberRoles.Rank(me.Role) < MemberRoles.Rank(MemberRoles.Admin))
-                {
-                    return new RoostError(ErrorKind.Forbidden, MessagingErrorCodes.NotSender, "Only the sender, or a group's owner or admin, may delete a message.");
-                }
+                return refused;
             }
 
             var tombstone = context.Command("UPDATE messages SET body = NULL, deleted_at = $at WHERE conversation_id = $conversation AND seq = $seq");
@@ -147,14 +117,14 @@ internal sealed class SqliteMessageStore(SqliteStore store) : IMessageStore
             reactions.Parameters.AddWithValue("$conversation", conversationId);
             reactions.Parameters.AddWithValue("$seq", seq);
             reactions.ExecuteNonQuery();
-            context.Emit(new MessageDeletedEvent(conversationId, seq, now), SqliteQueries.LoadCurrentMemberIds(context, conversationId, seq), now);
+            context.Emit(new MessageDeletedEvent(conversationId, seq, now), EventAudience.WhoCanSee(SqliteQueries.LoadCurrentWindows(context, conversationId), seq), now);
             return Done.Value;
         }, cancellationToken);
 
     public Task<Outcome<Done>> ReactAsync(long conversationId, long seq, long accountId, string? emoji, DateTimeOffset now, CancellationToken cancellationToken) =>
         store.WriteAsync<Outcome<Done>>(context =>
         {
-            var (_, error) = LoadTarget(context, conversationId, seq, accountId);
+            var (_, _, error) = LoadTarget(context, conversationId, seq, accountId);
             if (error is not null)
             {
                 return error;
@@ -189,7 +159,7 @@ internal sealed class SqliteMessageStore(SqliteStore store) : IMessageStore
                 }
             }
 
-            context.Emit(new ReactionEvent(conversationId, seq, accountId, emoji), SqliteQueries.LoadCurrentMemberIds(context, conversationId, seq), now);
+            context.Emit(new ReactionEvent(conversationId, seq, accountId, emoji), EventAudience.WhoCanSee(SqliteQueries.LoadCurrentWindows(context, conversationId), seq), now);
             return Done.Value;
         }, cancellationToken);
 
@@ -203,14 +173,12 @@ internal sealed class SqliteMessageStore(SqliteStore store) : IMessageStore
                 return ConversationRules.NotAMember();
             }
 
-            // Never past the newest message, never backwards; reading implies having received.
-            var mark = Math.Min(seq, conversation.LastSeq);
-            var column = kind == ReceiptKinds.Read ? "read_seq" : "delivered_seq";
-            var current = kind == ReceiptKinds.Read ? me!.ReadSeq : me!.DeliveredSeq;
-            if (mark <= current)
+            if (MessageChangeRules.NextMark(me!, kind, seq, conversation.LastSeq) is not { } mark)
             {
                 return Done.Value;
             }
+
+            var column = kind == ReceiptKinds.Read ? "read_seq" : "delivered_seq";
 
             var update = context.Command(kind == ReceiptKinds.Read
                 ? "UPDATE conversation_members SET read_seq = $seq, delivered_seq = MAX(delivered_seq, $seq) WHERE conversation_id = $conversation AND account_id = $account"
@@ -219,7 +187,7 @@ internal sealed class SqliteMessageStore(SqliteStore store) : IMessageStore
             update.Parameters.AddWithValue("$conversation", conversationId);
             update.Parameters.AddWithValue("$account", accountId);
             update.ExecuteNonQuery();
-            context.Emit(new ReceiptEvent(conversationId, accountId, kind, mark), SqliteQueries.LoadCurrentMemberIds(context, conversationId), now);
+            context.Emit(new ReceiptEvent(conversationId, accountId, kind, mark), EventAudience.CurrentMembers(SqliteQueries.LoadCurrentWindows(context, conversationId)), now);
             return Done.Value;
         }, cancellationToken);
 
@@ -233,26 +201,8 @@ internal sealed class SqliteMessageStore(SqliteStore store) : IMessageStore
                 return ConversationRules.NotAMember();
             }
 
-            // The window this member may see: (joined_seq, left_seq or newest].
-            var from = me!.JoinedSeq;
-            var through = me.LeftSeq ?? conversation.LastSeq;
-            List<Message> page;
-            bool more;
-            if (afterSeq is { } after)
-            {
-                page = SqliteQueries.LoadMessages(session, conversationId, Math.Max(from, after), through, descending: false, limit + 1);
-                more = page.Count > limit;
-                page = page.Take(limit).ToList();
-            }
-            else
-            {
-                var upTo = beforeSeq is { } before ? Math.Min(through, before - 1) : through;
-                page = SqliteQueries.LoadMessages(session, conversationId, from, upTo, descending: true, limit + 1);
-                more = page.Count > limit;
-                page = page.Skip(more ? 1 : 0).ToList();
-            }
-
-            return new MessagePage(page, more);
+            var window = HistoryWindow.For(me!, conversation.LastSeq, beforeSeq, afterSeq);
+            return window.Page(SqliteQueries.LoadMessages(session, conversationId, window.AfterSeq, window.ThroughSeq, window.Descending, limit + 1), limit);
         }, cancellationToken);
 
     private static bool MessageExists(SqliteWriteContext context, long conversationId, long seq)
@@ -263,23 +213,12 @@ internal sealed class SqliteMessageStore(SqliteStore store) : IMessageStore
         return exists.ExecuteScalar() is not null;
     }
 
-    /// <summary>A live message the current member can see, or the error to answer.</summary>
-    private static (Message? Message, RoostError? Error) LoadTarget(SqliteWriteContext context, long conversationId, long seq, long accountId)
+    /// <summary>The actor's membership and the message they act on, or the error to answer (<see cref="MessageChangeRules.CheckTarget"/>).</summary>
+    private static (Member? Actor, Message? Message, RoostError? Error) LoadTarget(SqliteWriteContext context, long conversationId, long seq, long accountId)
     {
         var me = SqliteQueries.LoadMember(context, conversationId, accountId);
-        if (me is not { IsCurrent: true })
-        {
-            return (null, ConversationRules.NotAMember());
-        }
-
-        var found = me.CanSee(seq) ? SqliteQueries.LoadMessages(context, conversationId, seq - 1, seq, descending: false, 1) : [];
-        if (found.Count == 0)
-        {
-            return (null, MessageRules.MessageNotFound());
-        }
-
-        return found[0].DeletedAt is null
-            ? (found[0], null)
-            : (null, new RoostError(ErrorKind.Conflict, MessagingErrorCodes.MessageDeleted, "That message was deleted."));
+        var found = me is not null ? SqliteQueries.LoadMessages(context, conversationId, seq - 1, seq, descending: false, 1) : [];
+        var target = found.Count == 1 ? found[0] : null;
+        return MessageChangeRules.CheckTarget(me, target) is { } error ? (null, null, error) : (me, target, null);
     }
 }

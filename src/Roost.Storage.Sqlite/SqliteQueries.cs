@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Roost.Core.Conversations;
+using Roost.Core.Delivery;
 using Roost.Core.Messaging;
 
 namespace Roost.Storage.Sqlite;
@@ -56,18 +57,19 @@ internal static class SqliteQueries
         return members;
     }
 
-    public static List<long> LoadCurrentMemberIds(ISqliteSession session, long conversationId, long visibleSeq = 0)
+    public static List<long> LoadCurrentMemberIds(ISqliteSession session, long conversationId)
     {
-        // With visibleSeq, only members who can see that message (joined before it).
-        var command = session.Command("""
-            SELECT account_id FROM conversation_members
-            WHERE conversation_id = $conversation AND left_seq IS NULL AND joined_seq < $seq
-            """);
+        var command = session.Command("SELECT account_id FROM conversation_members WHERE conversation_id = $conversation AND left_seq IS NULL");
         command.Parameters.AddWithValue("$conversation", conversationId);
-        command.Parameters.AddWithValue("$seq", visibleSeq == 0 ? long.MaxValue : visibleSeq);
-        var ids = command.ReadAll(reader => reader.GetInt64(0));
+        return command.ReadAll(reader => reader.GetInt64(0));
+    }
 
-        return ids;
+    /// <summary>The current members' windows, for the audience rules (<see cref="Roost.Core.Delivery.EventAudience"/>).</summary>
+    public static List<MemberWindow> LoadCurrentWindows(ISqliteSession session, long conversationId)
+    {
+        var command = session.Command("SELECT account_id, joined_seq FROM conversation_members WHERE conversation_id = $conversation AND left_seq IS NULL");
+        command.Parameters.AddWithValue("$conversation", conversationId);
+        return command.ReadAll(reader => new MemberWindow(reader.GetInt64(0), reader.GetInt64(1), null));
     }
 
     /// <summary>The conversation as <paramref name="accountId"/> sees it, or null when they never were a member.</summary>

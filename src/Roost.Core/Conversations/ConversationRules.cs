@@ -51,6 +51,36 @@ public static class ConversationRules
             : null;
     }
 
+    /// <summary>A group may hold at most <paramref name="maxMembers"/>: checked on creation (owner included) and on every addition.</summary>
+    public static RoostError? CheckCapacity(int currentMembers, int adding, int maxMembers) =>
+        currentMembers + adding > maxMembers
+            ? new RoostError(ErrorKind.Conflict, ConversationErrorCodes.GroupFull, $"A group has at most {maxMembers} members.")
+            : null;
+
+    /// <summary>
+    /// Who owns a group after its owner's account is deleted: the longest-standing admin, else the longest-standing
+    /// member (ties by account id). Null when nobody is left.
+    /// </summary>
+    public static Member? ChooseHeir(IEnumerable<Member> remaining) =>
+        remaining.Where(m => m.IsCurrent)
+            .OrderByDescending(m => MemberRoles.Rank(m.Role))
+            .ThenBy(m => m.JoinedAt)
+            .ThenBy(m => m.AccountId)
+            .FirstOrDefault();
+
+    /// <summary>
+    /// The role changes setting <paramref name="role"/> on <paramref name="target"/> makes, in order: the target's, and
+    /// when ownership is transferred, the old owner's demotion to admin (one owner at a time).
+    /// </summary>
+    public static IReadOnlyList<(long AccountId, string Role)> RoleChanges(Member actor, Member target, string role)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(target);
+        return role == MemberRoles.Owner
+            ? [(target.AccountId, role), (actor.AccountId, MemberRoles.Admin)]
+            : [(target.AccountId, role)];
+    }
+
     public static string? ValidateTitle(string? title)
     {
         if (string.IsNullOrWhiteSpace(title))

@@ -1,0 +1,174 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Roost.Core.Accounts;
+using Roost.Core.Admin;
+using Roost.Core.Conversations;
+using Roost.Core.Delivery;
+using Roost.Core.Identity;
+using Roost.Core.Messaging;
+using Roost.Core.Moderation;
+using Roost.Core.Presence;
+using Roost.Core.Sessions;
+using Roost.Core.Storage;
+
+namespace Roost.Storage.Postgres;
+
+/// <summary>
+/// The cluster store: one PostgreSQL database shared by every node. Reads run on pooled connections, each in one
+/// snapshot; writes go through this node's batching <see cref="PostgresWriter"/>.
+/// </summary>
+public sealed partial class PostgresStore : IRoostStore
+{
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ICommittedEventListener? _listener;
+    private readonly PostgresStoreOptions _options;
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _description;
+    private PostgresWriter? _writer;
+    private int _disposed;
+
+    public PostgresStore(PostgresStoreOptions options, TimeProvider time, ILogger<PostgresStore> logger, ICommittedEventListener? listener = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _listener = listener;
+        _dataSource = PostgresConnections.CreateDataSource(options);
+        _description = PostgresConnections.Describe(options);
+        Accounts = new PostgresAccountStore(this);
+        Devices = new PostgresDeviceStore(this);
+        Conversations = new PostgresConversationStore(this);
+        Messages = new PostgresMessageStore(this);
+        Events = new PostgresEventStore(this);
+        Presence = new PostgresPresenceStore(this);
+        Identity = new PostgresIdentityStore(this);
+        Admin = new PostgresAdminStore(this);
+        Reports = new PostgresReportStore(this);
+    }
+
+    public IAccountStore Accounts { get; }
+
+    public IDeviceStore Devices { get; }
+
+    public IConversationStore Conversations { get; }
+
+    public IMessageStore Messages { get; }
+
+    public IEventStore Events { get; }
+
+    public IPresenceStore Presence { get; }
+
+    public IIdentityStore Identity { get; }
+
+    public IAdminStore Admin { get; }
+
+    public IReportStore Reports { get; }
+
+    /// <summary>The database name, host and port, for logs (never the password).</summary>
+    public string Describe() => _description;
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        if (_writer is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+            var applied = await PostgresMigrations.ApplyAsync(connection, _time.GetUtcNow(), cancellationToken);
+            Log.Opened(_logger, _description, PostgresMigrations.LatestVersion, applied);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
+        {
+            throw new StoreSchemaException($"The PostgreSQL database {Describe()} cannot be used: {exception.Message}", exception);
+        }
+
+        _writer = new PostgresWriter(_dataSource, _options, _listener, _logger);
+    }
+
+    public async Task<StoreHealth> CheckHealthAsync(CancellationToken cancellationToken)
+    {
+        var expected = PostgresMigrations.LatestVersion;
+        if (_writer is null || Volatile.Read(ref _disposed) != 0)
+        {
+            return new StoreHealth(false, 0, expected, "The store is not open.");
+        }
+
+        try
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+            var version = await PostgresMigrations.CurrentVersionAsync(connection, cancellationToken);
+            return version == expected
+                ? new StoreHealth(true, version, expected, null)
+                : new StoreHealth(false, version, expected, $"Schema version {version}, expected {expected}.");
+        }
+        catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
+        {
+            // /readyz is anonymous: it says what is wrong, the log says the details.
+            Log.HealthQueryFailed(_logger, exception);
+            return new StoreHealth(false, 0, expected, "store_unavailable: the database did not answer (see the server log).");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            if (_writer is not null)
+            {
+                await _writer.DisposeAsync();
+            }
+        }
+        finally
+        {
+            await _dataSource.DisposeAsync();
+            Log.Closed(_logger, _description);
+        }
+    }
+
+    internal Task<T> WriteAsync<T>(Func<PostgresWriteContext, Task<T>> work, CancellationToken cancellationToken)
+    {
+        var writer = _writer ?? throw new InvalidOperationException("The store has not been initialized.");
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return writer.WriteAsync(work, cancellationToken);
+    }
+
+    /// <summary>Runs reads in one snapshot (a read-only repeatable-read transaction) on a pooled connection.</summary>
+    internal async Task<T> ReadSnapshotAsync<T>(Func<PostgresSession, Task<T>> read, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        try
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+            var result = await read(new PostgresSession(connection, transaction));
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }
+        catch (Exception exception) when (PostgresFailures.IsUnavailable(exception) && !cancellationToken.IsCancellationRequested)
+        {
+            throw PostgresFailures.Unavailable(exception);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Opened PostgreSQL store {Database} at schema version {Version} ({Applied} migrations applied now)")]
+        public static partial void Opened(ILogger logger, string database, int version, int applied);
+
+        [LoggerMessage(EventId = 1105, Level = LogLevel.Information, Message = "Closed PostgreSQL store {Database}")]
+        public static partial void Closed(ILogger logger, string database);
+
+        [LoggerMessage(EventId = 1106, Level = LogLevel.Error, Message = "The database did not answer the readiness query")]
+        public static partial void HealthQueryFailed(ILogger logger, Exception exception);
+    }
+}

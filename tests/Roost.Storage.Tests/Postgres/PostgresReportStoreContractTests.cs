@@ -1,0 +1,20 @@
+using Roost.Core.Storage;
+using Roost.Storage.Tests.Contract;
+using Roost.Storage.Tests.Engines;
+using Roost.Testing;
+
+namespace Roost.Storage.Tests.Postgres;
+
+/// <summary>The report store contract on the PostgreSQL engine.</summary>
+public sealed class PostgresReportStoreContractTests : ReportStoreContractTests
+{
+    private readonly PostgresEngine _engine = new();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _engine.DisposeAsync();
+    }
+
+    protected override Task<IRoostStore> OpenAsync() => _engine.OpenAsync(new ManualTimeProvider(Now));
+}
