@@ -19,7 +19,7 @@ using Roost.Server.Messaging;
 using Roost.Server.OpenApi;
 using Roost.Server.Options;
 using Roost.Server.RateLimiting;
-using Roost.Storage.Sqlite;
+using Roost.Server.Storage;
 
 namespace Roost.Server;
 
@@ -73,13 +73,11 @@ public sealed class RoostHost : IAsyncDisposable
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(time ?? TimeProvider.System);
-        services.AddSingleton(options.Storage);
 
         // Committed events go from the store's writer straight to the router, in commit order.
         services.AddSingleton<EventRouter>();
         services.AddSingleton<ICommittedEventListener>(provider => provider.GetRequiredService<EventRouter>());
-        services.AddSingleton<SqliteStore>();
-        services.AddSingleton<IRoostStore>(provider => provider.GetRequiredService<SqliteStore>());
+        services.AddRoostStore(options.Storage);
         services.AddSingleton<IPasswordHasher>(new Pbkdf2PasswordHasher(options.Accounts.PasswordHashIterations));
         services.AddSingleton<AccountService>();
         services.AddRoostIdentity(options);

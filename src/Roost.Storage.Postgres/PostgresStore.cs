@@ -48,6 +48,9 @@ public sealed partial class PostgresStore : IRoostStore
         Reports = new PostgresReportStore(this);
     }
 
+    /// <summary>The engine's name in /readyz.</summary>
+    public const string Engine = "postgres";
+
     public IAccountStore Accounts { get; }
 
     public IDeviceStore Devices { get; }
@@ -95,7 +98,7 @@ public sealed partial class PostgresStore : IRoostStore
         var expected = PostgresMigrations.LatestVersion;
         if (_writer is null || Volatile.Read(ref _disposed) != 0)
         {
-            return new StoreHealth(false, 0, expected, "The store is not open.");
+            return new StoreHealth(false, Engine, 0, expected, "The store is not open.");
         }
 
         try
@@ -103,14 +106,14 @@ public sealed partial class PostgresStore : IRoostStore
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
             var version = await PostgresMigrations.CurrentVersionAsync(connection, cancellationToken);
             return version == expected
-                ? new StoreHealth(true, version, expected, null)
-                : new StoreHealth(false, version, expected, $"Schema version {version}, expected {expected}.");
+                ? new StoreHealth(true, Engine, version, expected, null)
+                : new StoreHealth(false, Engine, version, expected, $"Schema version {version}, expected {expected}.");
         }
         catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
         {
             // /readyz is anonymous: it says what is wrong, the log says the details.
             Log.HealthQueryFailed(_logger, exception);
-            return new StoreHealth(false, 0, expected, "store_unavailable: the database did not answer (see the server log).");
+            return new StoreHealth(false, Engine, 0, expected, "store_unavailable: the database did not answer (see the server log).");
         }
     }
 

@@ -68,6 +68,9 @@ public sealed partial class SqliteStore : IRoostStore
         Reports = new SqliteReportStore(this);
     }
 
+    /// <summary>The engine's name in /readyz.</summary>
+    public const string Engine = "sqlite";
+
     public IAccountStore Accounts { get; }
 
     public IDeviceStore Devices { get; }
@@ -141,26 +144,26 @@ public sealed partial class SqliteStore : IRoostStore
         var expected = SqliteMigrations.LatestVersion;
         if (_writer is null || Volatile.Read(ref _disposed) != 0)
         {
-            return new StoreHealth(false, 0, expected, "The store is not open.");
+            return new StoreHealth(false, Engine, 0, expected, "The store is not open.");
         }
 
         if (_writer.IsStorageFull && !await ProbeForSpaceAsync(cancellationToken))
         {
-            return new StoreHealth(false, expected, expected, "storage_full: the last write failed for lack of space in the data folder.");
+            return new StoreHealth(false, Engine, expected, expected, "storage_full: the last write failed for lack of space in the data folder.");
         }
 
         try
         {
             var version = await ReadSnapshotAsync(session => (int)(long)session.Command("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").ExecuteScalar()!, cancellationToken);
             return version == expected
-                ? new StoreHealth(true, version, expected, null)
-                : new StoreHealth(false, version, expected, $"Schema version {version}, expected {expected}.");
+                ? new StoreHealth(true, Engine, version, expected, null)
+                : new StoreHealth(false, Engine, version, expected, $"Schema version {version}, expected {expected}.");
         }
         catch (SqliteException exception)
         {
             // /readyz is anonymous: it says what is wrong, the log says the details.
             Log.HealthQueryFailed(_logger, exception);
-            return new StoreHealth(false, 0, expected, "store_unavailable: the store did not answer a query (see the server log).");
+            return new StoreHealth(false, Engine, 0, expected, "store_unavailable: the store did not answer a query (see the server log).");
         }
     }
 

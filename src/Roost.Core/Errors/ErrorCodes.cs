@@ -18,4 +18,5 @@ public static class ErrorCodes
     public const string InternalError = "internal_error";
     public const string Unavailable = "unavailable";
     public const string StorageFull = "storage_full";
+    public const string StoreUnavailable = "store_unavailable";
 }

@@ -41,4 +41,5 @@ public interface IRoostStore : IAsyncDisposable
     Task<StoreHealth> CheckHealthAsync(CancellationToken cancellationToken);
 }
 
-public sealed record StoreHealth(bool IsHealthy, int SchemaVersion, int ExpectedSchemaVersion, string? Problem);
+/// <param name="Engine">"sqlite" or "postgres", for /readyz and the logs.</param>
+public sealed record StoreHealth(bool IsHealthy, string Engine, int SchemaVersion, int ExpectedSchemaVersion, string? Problem);

@@ -22,4 +22,7 @@ public static class CloseCodes
 
     /// <summary>The connection fell too far behind; reconnect and sync from the last cursor: nothing is lost.</summary>
     public const WebSocketCloseStatus Backpressure = (WebSocketCloseStatus)4008;
+
+    /// <summary>The database stopped answering mid-sync; reconnect with backoff and sync from the last cursor: nothing is lost.</summary>
+    public const WebSocketCloseStatus StoreUnavailable = (WebSocketCloseStatus)4013;
 }

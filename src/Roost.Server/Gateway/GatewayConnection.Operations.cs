@@ -39,6 +39,11 @@ internal sealed partial class GatewayConnection
             // Logged once per episode by the store; nothing of the frame was stored.
             answer = GatewayFrames.Error(frame.Ref, ErrorCodes.StorageFull, "The server is out of storage space; nothing was stored. Retry later.", StorageFullException.SuggestedRetryAfter);
         }
+        catch (StoreUnavailableException)
+        {
+            // Logged once per episode by the store; nothing of the frame was acknowledged, so a retry with the same client id is safe.
+            answer = GatewayFrames.Error(frame.Ref, ErrorCodes.StoreUnavailable, "The server's database is unavailable; nothing was acknowledged. Retry shortly.", StoreUnavailableException.SuggestedRetryAfter);
+        }
 #pragma warning disable CA1031 // A fault in one operation is answered and logged; the connection lives on.
         catch (Exception exception)
 #pragma warning restore CA1031

@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using Roost.Core.Delivery;
+using Roost.Core.Storage;
 
 namespace Roost.Server.Gateway;
 
@@ -55,6 +56,11 @@ internal sealed partial class GatewayConnection
         catch (WebSocketException)
         {
             RequestClose(WebSocketCloseStatus.NormalClosure, "");
+        }
+        catch (StoreUnavailableException)
+        {
+            // A sync cannot go on without the store, and live events cannot be sent past the gap it leaves.
+            RequestClose(CloseCodes.StoreUnavailable, "store_unavailable: reconnect and sync from your cursor");
         }
 
         await SendCloseAsync();

@@ -90,6 +90,10 @@ internal sealed partial class GatewayConnection : ISubscriber
         {
             // Closing was requested before the loops started.
         }
+        catch (StoreUnavailableException)
+        {
+            RequestClose(CloseCodes.StoreUnavailable, "store_unavailable: reconnect and sync from your cursor");
+        }
         finally
         {
             _services.Router.Unsubscribe(this);

@@ -10,7 +10,7 @@ internal sealed class StoreHealthCheck(IRoostStore store) : IHealthCheck
     {
         var health = await store.CheckHealthAsync(cancellationToken);
         return health.IsHealthy
-            ? HealthCheckResult.Healthy($"schema version {health.SchemaVersion}")
-            : HealthCheckResult.Unhealthy(health.Problem);
+            ? HealthCheckResult.Healthy($"{health.Engine}, schema version {health.SchemaVersion}")
+            : HealthCheckResult.Unhealthy($"{health.Engine}: {health.Problem}");
     }
 }

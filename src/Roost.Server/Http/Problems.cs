@@ -59,6 +59,14 @@ public static class Problems
         return problem;
     }
 
+    /// <summary>503: the database did not answer; nothing of the request was acknowledged (a retry with the same client id is safe).</summary>
+    public static ProblemDetails StoreUnavailable()
+    {
+        var problem = Create(StatusCodes.Status503ServiceUnavailable, ErrorCodes.StoreUnavailable, "The server's database is unavailable; nothing was acknowledged. Retry shortly.");
+        problem.Extensions[RetryAfterExtension] = (int)Roost.Core.Storage.StoreUnavailableException.SuggestedRetryAfter.TotalSeconds;
+        return problem;
+    }
+
     public static ProblemDetails Create(int status, string code, string title, IReadOnlyDictionary<string, string[]>? fieldErrors = null, string? detail = null)
     {
         var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };

@@ -25,6 +25,7 @@ internal sealed partial class RoostExceptionHandler(
 
             // Not the client's fault, but nothing was stored and a retry can succeed; the store logs it once per episode.
             StorageFullException => Problems.StorageFull(),
+            StoreUnavailableException => Problems.StoreUnavailable(),
             _ => null,
         };
 

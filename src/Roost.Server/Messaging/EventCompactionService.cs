@@ -37,7 +37,15 @@ public sealed partial class EventCompactionService(IRoostStore store, RoostOptio
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await CompactOnceAsync(stoppingToken);
+                try
+                {
+                    await CompactOnceAsync(stoppingToken);
+                }
+                catch (StoreUnavailableException exception)
+                {
+                    // The database is away; the next tick tries again (an exception here would stop the host).
+                    Log.CompactionSkipped(logger, exception);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -50,5 +58,8 @@ public sealed partial class EventCompactionService(IRoostStore store, RoostOptio
     {
         [LoggerMessage(EventId = 5000, Level = LogLevel.Information, Message = "Compacted {Count} expired events")]
         public static partial void Compacted(ILogger logger, int count);
+
+        [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Skipped event compaction: the store is unavailable")]
+        public static partial void CompactionSkipped(ILogger logger, Exception exception);
     }
 }

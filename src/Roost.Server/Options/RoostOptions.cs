@@ -1,7 +1,6 @@
 using Roost.Core.Identity;
 using Roost.Core.Messaging;
 using Roost.Core.Moderation;
-using Roost.Storage.Sqlite;
 
 namespace Roost.Server.Options;
 
@@ -16,7 +15,7 @@ public sealed record RoostOptions
 
     public ServerOptions Server { get; init; } = new();
 
-    public SqliteStoreOptions Storage { get; init; } = new();
+    public StorageOptions Storage { get; init; } = new();
 
     public AccountOptions Accounts { get; init; } = new();
 

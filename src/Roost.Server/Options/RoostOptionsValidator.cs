@@ -41,6 +41,10 @@ public static class RoostOptionsValidator
 
         Range(problems, "Roost:Storage:MaxWriteBatch", storage.MaxWriteBatch, 1, 10_000);
         Range(problems, "Roost:Storage:WriteQueueCapacity", storage.WriteQueueCapacity, 1, 1_000_000);
+        if (storage.Engine == StorageEngine.Postgres)
+        {
+            problems.AddRange(Roost.Storage.Postgres.PostgresConnections.Validate(storage.ToPostgres(), "Roost:Storage:Postgres"));
+        }
 
         var accounts = options.Accounts;
         var minimumIterations = accounts.AllowWeakPasswordHashing ? 1_000 : Pbkdf2PasswordHasher.RecommendedIterations;

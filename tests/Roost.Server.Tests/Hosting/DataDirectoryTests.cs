@@ -58,7 +58,7 @@ public sealed class DataDirectoryTests
     {
         Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix permissions.");
         using var data = new TempDirectory();
-        await using (var first = await RoostInstance.StartInAsync(data))
+        await using (var first = await RoostInstance.StartInAsync(data, RoostInstance.SqliteOnly))
         {
         }
 

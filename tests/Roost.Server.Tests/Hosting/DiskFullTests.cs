@@ -23,7 +23,7 @@ public sealed class DiskFullTests
         var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
         try
         {
-            await using var instance = await RoostInstance.StartInAsync(data, time: clock);
+            await using var instance = await RoostInstance.StartInAsync(data, RoostInstance.SqliteOnly, time: clock);
             using var chat = await instance.StartDirectChatAsync();
             await using var live = await chat.Alice.ConnectLiveAsync();
             Assert.Equal(1, (await live.SendMessageAsync(chat.Conversation.Id, "before", clientId: "before").DefaultTimeout()).Seq);

@@ -29,7 +29,7 @@ public sealed class PersistenceTests
     [Fact]
     public async Task Migrations_run_once_across_restarts()
     {
-        await using var instance = await RoostInstance.StartAsync();
+        await using var instance = await RoostInstance.StartAsync(RoostInstance.SqliteOnly);
         await instance.RestartAsync();
         await instance.RestartAsync();
         using var client = instance.CreateClient();

@@ -14,15 +14,20 @@ public sealed class RoostInstance : IAsyncDisposable
     private readonly bool _ownsDirectory;
     private readonly IReadOnlyDictionary<string, string> _settings;
     private readonly TimeProvider? _time;
+    private readonly TestPostgres? _database;
     private RoostHost? _host;
 
-    private RoostInstance(TempDirectory directory, bool ownsDirectory, IReadOnlyDictionary<string, string> settings, TimeProvider? time)
+    private RoostInstance(TempDirectory directory, bool ownsDirectory, IReadOnlyDictionary<string, string> settings, TimeProvider? time, TestPostgres? database)
     {
         _directory = directory;
         _ownsDirectory = ownsDirectory;
         _settings = settings;
         _time = time;
+        _database = database;
     }
+
+    /// <summary>The engine this instance stores on: the test run's (<see cref="TestEngine"/>) unless its settings pin one.</summary>
+    public string Engine => _database is null ? "sqlite" : "postgres";
 
     /// <summary>The running host's services, for the few tests that must reach a background job directly.</summary>
     public IServiceProvider Services => _host?.Services ?? throw new InvalidOperationException("The instance is not running.");
@@ -54,6 +59,9 @@ public sealed class RoostInstance : IAsyncDisposable
         ["Logging:LogLevel:Roost.Server.Sms"] = "Error",
         ["Logging:LogLevel:Roost.Server.Identity"] = "Error",
     };
+
+    /// <summary>For tests of the SQLite engine's own files (the database file, a full disk): pins the engine whatever the run's.</summary>
+    public static IReadOnlyDictionary<string, string> SqliteOnly { get; } = new Dictionary<string, string> { ["Roost:Storage:Engine"] = "sqlite" };
 
     /// <summary>Settings that send SMS through Twilio's API at <paramref name="twilio"/> (a local fake).</summary>
     public static Dictionary<string, string> TwilioSettings(FakeTwilio twilio, bool verifyApi = false)
@@ -92,7 +100,16 @@ public sealed class RoostInstance : IAsyncDisposable
             settings[key] = value;
         }
 
-        var instance = new RoostInstance(directory, ownsDirectory, settings, time);
+        // On PostgreSQL each instance gets a database of its own, kept across restarts and dropped on dispose.
+        TestPostgres? database = null;
+        if (!settings.ContainsKey("Roost:Storage:Engine") && TestEngine.IsPostgres)
+        {
+            database = new TestPostgres();
+            settings["Roost:Storage:Engine"] = "postgres";
+            settings["Roost:Storage:Postgres:ConnectionString"] = await database.CreateAsync();
+        }
+
+        var instance = new RoostInstance(directory, ownsDirectory, settings, time, database);
         await instance.StartHostAsync();
         return instance;
     }
@@ -139,6 +156,11 @@ public sealed class RoostInstance : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopHostAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+
         if (_ownsDirectory)
         {
             _directory.Dispose();

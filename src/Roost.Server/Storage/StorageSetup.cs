@@ -1,0 +1,28 @@
+using Roost.Core.Storage;
+using Roost.Server.Options;
+using Roost.Storage.Postgres;
+using Roost.Storage.Sqlite;
+
+namespace Roost.Server.Storage;
+
+/// <summary>Registers the configured engine as the one <see cref="IRoostStore"/> (Roost:Storage:Engine).</summary>
+internal static class StorageSetup
+{
+    public static IServiceCollection AddRoostStore(this IServiceCollection services, StorageOptions storage)
+    {
+        if (storage.Engine == StorageEngine.Postgres)
+        {
+            services.AddSingleton(storage.ToPostgres());
+            services.AddSingleton<PostgresStore>();
+            services.AddSingleton<IRoostStore>(provider => provider.GetRequiredService<PostgresStore>());
+        }
+        else
+        {
+            services.AddSingleton(storage.ToSqlite());
+            services.AddSingleton<SqliteStore>();
+            services.AddSingleton<IRoostStore>(provider => provider.GetRequiredService<SqliteStore>());
+        }
+
+        return services;
+    }
+}
