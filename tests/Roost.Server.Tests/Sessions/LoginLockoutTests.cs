@@ -51,6 +51,41 @@ public sealed class LoginLockoutTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_lockout_still_holds_after_the_instance_restarts_and_ends_with_its_window()
+    {
+        var username = await RegisterAsync();
+        using (var attacker = _instance.CreateClientFrom(AttackerNetwork))
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                await attacker.LoginAsync(username, "guess " + i).ShouldFailAsync("invalid_credentials");
+            }
+        }
+
+        await _instance.RestartAsync();
+
+        using var again = _instance.CreateClientFrom(AttackerNetwork);
+        var locked = await again.LoginAsync(username, UserHelpers.Password).ShouldFailAsync("rate_limited");
+        Assert.NotNull(locked.RetryAfter);
+        Assert.InRange(locked.RetryAfter.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(15));
+
+        _clock.Advance(TimeSpan.FromMinutes(15));
+        Assert.NotNull((await again.LoginAsync(username, UserHelpers.Password).DefaultTimeout()).Token);
+    }
+
+    [Fact]
+    public async Task The_per_account_ceiling_still_holds_after_the_instance_restarts()
+    {
+        var username = await RegisterAsync();
+        await GuessFromManyNetworksAsync(username);
+
+        await _instance.RestartAsync();
+
+        using var owner = _instance.CreateClientFrom(OwnerNetwork);
+        await owner.LoginAsync(username, UserHelpers.Password).ShouldFailAsync("rate_limited");
+    }
+
+    [Fact]
     public async Task The_per_account_ceiling_applies_across_networks_until_its_window_ends()
     {
         var username = await RegisterAsync();
