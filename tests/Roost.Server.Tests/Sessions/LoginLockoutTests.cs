@@ -1,6 +1,8 @@
 using System.Net;
 using Roost.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Roost.Core.Identity;
+using Roost.Server.RateLimiting;
 using Roost.Server.Tests.Infrastructure;
 using Roost.Testing;
 
@@ -83,6 +85,22 @@ public sealed class LoginLockoutTests : IAsyncLifetime
 
         using var owner = _instance.CreateClientFrom(OwnerNetwork);
         await owner.LoginAsync(username, UserHelpers.Password).ShouldFailAsync("rate_limited");
+    }
+
+    [Fact]
+    public async Task Counters_whose_window_ended_are_pruned_from_the_store()
+    {
+        var username = await RegisterAsync();
+        using var attacker = _instance.CreateClientFrom(AttackerNetwork);
+        await attacker.LoginAsync(username, "guess").ShouldFailAsync("invalid_credentials");
+        var pruning = _instance.Services.GetRequiredService<AttemptCounterPruningService>();
+        await pruning.PruneOnceAsync(CancellationToken.None).DefaultTimeout();
+
+        _clock.Advance(TimeSpan.FromMinutes(15));
+
+        // The attempt's two windows (this network, the account) have ended.
+        Assert.True(await pruning.PruneOnceAsync(CancellationToken.None).DefaultTimeout() >= 2);
+        Assert.Equal(0, await pruning.PruneOnceAsync(CancellationToken.None).DefaultTimeout());
     }
 
     [Fact]
