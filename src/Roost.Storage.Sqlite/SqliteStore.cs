@@ -8,6 +8,7 @@ using Roost.Core.Identity;
 using Roost.Core.Messaging;
 using Roost.Core.Moderation;
 using Roost.Core.Presence;
+using Roost.Core.RateLimiting;
 using Roost.Core.Sessions;
 using Roost.Core.Storage;
 
@@ -66,6 +67,7 @@ public sealed partial class SqliteStore : IRoostStore
         Identity = new SqliteIdentityStore(this);
         Admin = new SqliteAdminStore(this, options);
         Reports = new SqliteReportStore(this);
+        Counters = new SqliteAttemptCounterStore(this);
     }
 
     /// <summary>The engine's name in /readyz.</summary>
@@ -88,6 +90,8 @@ public sealed partial class SqliteStore : IRoostStore
     public IAdminStore Admin { get; }
 
     public IReportStore Reports { get; }
+
+    public IAttemptCounterStore Counters { get; }
 
     public Task InitializeAsync(CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Roost.Core.Accounts;
 using Roost.Core.Identity;
+using Roost.Core.RateLimiting;
 using Roost.Core.Sessions;
 using Roost.Storage.Sqlite;
 using Roost.Testing;
@@ -38,7 +39,7 @@ internal sealed class SqliteScope : IAsyncDisposable
 
     /// <summary>The account use cases wired as the server wires them, with <paramref name="hasher"/> for passwords.</summary>
     public AccountService Accounts(IPasswordHasher hasher) =>
-        new(Store, hasher, TwoFactor(hasher), new LoginLockout(new InMemoryLoginAttemptCounter(Time), UnreachedLimits), DeviceKeys, Time);
+        new(Store, hasher, TwoFactor(hasher), new LoginLockout(new StoreLoginAttemptCounter(Store, Time), UnreachedLimits), DeviceKeys, Time);
 
     public TwoFactorService TwoFactor(IPasswordHasher hasher)
     {

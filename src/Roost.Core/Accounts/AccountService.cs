@@ -68,7 +68,7 @@ public sealed class AccountService(IRoostStore store, IPasswordHasher hasher, Tw
         // needs no limit: its answer is always the same.
         var admission = normalized is null
             ? LoginAdmission.Open
-            : lockout.Admit(normalized, attempt.Network, account is null ? null : deviceKeys.Verify(attempt.DeviceKey, account.Id, account.PasswordHash));
+            : await lockout.AdmitAsync(normalized, attempt.Network, account is null ? null : deviceKeys.Verify(attempt.DeviceKey, account.Id, account.PasswordHash), cancellationToken);
         if (admission.Kind == LoginAdmissionKind.Refused)
         {
             return LockedOut(admission.RetryAfter);

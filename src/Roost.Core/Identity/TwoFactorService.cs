@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using Roost.Core.Accounts;
 using Roost.Core.Errors;
+using Roost.Core.RateLimiting;
 using Roost.Core.Sessions;
 using Roost.Core.Storage;
 
@@ -18,12 +20,12 @@ public sealed class TwoFactorService(
     private const string LoginSmsPurpose = "login_2fa";
     private const string ManageSmsPurpose = "manage_2fa";
 
-    /// <summary>Wrong second factors per account within <see cref="FailureWindow"/>, across every challenge: bounds guessing even with the password known.</summary>
-    public const int MaxFailuresPerAccount = 10;
-
-    public static readonly TimeSpan FailureWindow = TimeSpan.FromMinutes(15);
-
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, (int Count, DateTimeOffset Since)> _failures = new();
+    /// <summary>
+    /// Second-factor attempts per account, across every challenge: bounds guessing even with the password known.
+    /// Counted in the store before the code is checked (right or wrong), so parallel guesses cannot pass it and a
+    /// restart does not reset it.
+    /// </summary>
+    public static readonly AttemptWindow AttemptsPerAccount = new(10, TimeSpan.FromMinutes(15));
 
     public Task<TwoFactorState> GetStateAsync(long accountId, CancellationToken cancellationToken) =>
         store.Identity.GetTwoFactorAsync(accountId, cancellationToken);
@@ -215,9 +217,10 @@ public sealed class TwoFactorService(
             return RoostError.Validation("method", "method is one of the challenge's methods.");
         }
 
-        if (IsLockedOut(account.Id) is { } retryAfter)
+        var take = await store.Counters.TryTakeAsync("second-factor:" + account.Id.ToString(CultureInfo.InvariantCulture), AttemptsPerAccount, time.GetStoredNow(), cancellationToken);
+        if (!take.Allowed)
         {
-            return RoostError.RateLimited(retryAfter, "Too many wrong second factors for this account. Try again later.");
+            return RoostError.RateLimited(take.RetryAfter, "Too many second-factor attempts for this account. Try again later.");
         }
 
         var verified = await VerifyFactorAsync(account, state!, method, code, LoginSmsPurpose, cancellationToken);
@@ -228,7 +231,6 @@ public sealed class TwoFactorService(
 
         if (!verified.Value)
         {
-            RecordFailure(account.Id);
             return InvalidCode();
         }
 
@@ -298,38 +300,6 @@ public sealed class TwoFactorService(
         {
             return null;
         }
-    }
-
-    private TimeSpan? IsLockedOut(long accountId)
-    {
-        if (!_failures.TryGetValue(accountId, out var failures))
-        {
-            return null;
-        }
-
-        var elapsed = time.GetUtcNow() - failures.Since;
-        if (elapsed >= FailureWindow)
-        {
-            _failures.TryRemove(new KeyValuePair<long, (int, DateTimeOffset)>(accountId, failures));
-            return null;
-        }
-
-        return failures.Count >= MaxFailuresPerAccount ? FailureWindow - elapsed : null;
-    }
-
-    private void RecordFailure(long accountId)
-    {
-        var now = time.GetUtcNow();
-        if (_failures.Count > 100_000)
-        {
-            // Bounded: forget windows that have ended.
-            foreach (var expired in _failures.Where(f => now - f.Value.Since >= FailureWindow).Select(f => f.Key).ToList())
-            {
-                _failures.TryRemove(expired, out _);
-            }
-        }
-
-        _failures.AddOrUpdate(accountId, (1, now), (_, failures) => now - failures.Since >= FailureWindow ? (1, now) : (failures.Count + 1, failures.Since));
     }
 
     private async Task<Outcome<IReadOnlyList<string>>> IssueRecoveryCodesIfNoneAsync(long accountId, TwoFactorState before, CancellationToken cancellationToken) =>

@@ -1,16 +1,16 @@
-namespace Roost.Core.Sessions;
+using Roost.Core.RateLimiting;
 
-/// <summary>At most <paramref name="PermitLimit"/> attempts per fixed <paramref name="Window"/>.</summary>
-public sealed record AttemptWindow(int PermitLimit, TimeSpan Window);
+namespace Roost.Core.Sessions;
 
 /// <summary>
 /// Counts log-in attempts per key. Taking is atomic per key, so parallel guesses cannot slip past a limit. Kept in
-/// memory for now (<see cref="InMemoryLoginAttemptCounter"/>); a store-backed counter can replace it.
+/// the store (<see cref="StoreLoginAttemptCounter"/>), so a restart does not lift a lockout and every node on one
+/// database sees the same counts.
 /// </summary>
 public interface ILoginAttemptCounter
 {
-    /// <summary>Takes one attempt from <paramref name="key"/>'s window; false, with the wait, when none is left.</summary>
-    bool TryTake(string key, AttemptWindow limit, out TimeSpan retryAfter);
+    /// <summary>Takes one attempt from <paramref name="key"/>'s window; not allowed, with the wait, when none is left.</summary>
+    Task<AttemptTake> TryTakeAsync(string key, AttemptWindow limit, CancellationToken cancellationToken);
 }
 
 /// <param name="PerAccountAndNetwork">The strict limit: one account from one network (IPv4 address or IPv6 /64).</param>
@@ -52,24 +52,24 @@ public sealed record LoginAdmission(LoginAdmissionKind Kind, TimeSpan RetryAfter
 public sealed class LoginLockout(ILoginAttemptCounter counter, LoginLockoutLimits limits)
 {
     /// <param name="deviceKeyId">The id of a device key already verified for this account, or null.</param>
-    public LoginAdmission Admit(string normalizedUsername, string network, string? deviceKeyId)
+    public async Task<LoginAdmission> AdmitAsync(string normalizedUsername, string network, string? deviceKeyId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(normalizedUsername);
         ArgumentNullException.ThrowIfNull(network);
 
         // A key past its own limit is treated as no key: the caller falls back to the ordinary limits.
-        if (deviceKeyId is not null && counter.TryTake("device:" + deviceKeyId, limits.PerDeviceKey, out _))
+        if (deviceKeyId is not null && (await counter.TryTakeAsync("device:" + deviceKeyId, limits.PerDeviceKey, cancellationToken)).Allowed)
         {
             return LoginAdmission.KnownDevice;
         }
 
-        if (!counter.TryTake("network:" + network + "|" + normalizedUsername, limits.PerAccountAndNetwork, out var networkWait))
+        var fromNetwork = await counter.TryTakeAsync("network:" + network + "|" + normalizedUsername, limits.PerAccountAndNetwork, cancellationToken);
+        if (!fromNetwork.Allowed)
         {
-            return new LoginAdmission(LoginAdmissionKind.Refused, networkWait);
+            return new LoginAdmission(LoginAdmissionKind.Refused, fromNetwork.RetryAfter);
         }
 
-        return counter.TryTake("account:" + normalizedUsername, limits.PerAccount, out var accountWait)
-            ? LoginAdmission.Open
-            : new LoginAdmission(LoginAdmissionKind.SecondFactorOnly, accountWait);
+        var anywhere = await counter.TryTakeAsync("account:" + normalizedUsername, limits.PerAccount, cancellationToken);
+        return anywhere.Allowed ? LoginAdmission.Open : new LoginAdmission(LoginAdmissionKind.SecondFactorOnly, anywhere.RetryAfter);
     }
 }

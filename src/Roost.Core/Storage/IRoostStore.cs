@@ -6,6 +6,7 @@ using Roost.Core.Identity;
 using Roost.Core.Messaging;
 using Roost.Core.Moderation;
 using Roost.Core.Presence;
+using Roost.Core.RateLimiting;
 using Roost.Core.Sessions;
 
 namespace Roost.Core.Storage;
@@ -33,6 +34,8 @@ public interface IRoostStore : IAsyncDisposable
     IAdminStore Admin { get; }
 
     IReportStore Reports { get; }
+
+    IAttemptCounterStore Counters { get; }
 
     /// <summary>Opens the store and applies pending migrations. Throws <see cref="StoreSchemaException"/> for a database this build cannot use.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);

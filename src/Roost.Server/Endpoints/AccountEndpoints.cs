@@ -31,13 +31,13 @@ internal static class AccountEndpoints
             .WithSummary("Change the display name or about text; omitted members stay as they are.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         signedIn.MapPut("/account/password", ChangePasswordAsync)
-            .RequireRateLimiting(RateLimitingSetup.PasswordCheckPolicy)
+            .RequirePasswordCheckLimit()
             .WithName("ChangePassword")
             .WithSummary("Change the password; every other device is signed out.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden);
         signedIn.MapPost("/account/delete", DeleteAccountAsync)
-            .RequireRateLimiting(RateLimitingSetup.PasswordCheckPolicy)
+            .RequirePasswordCheckLimit()
             .WithName("DeleteAccount")
             .WithSummary("Delete the account and all its devices; needs the password.")
             .ProducesProblem(StatusCodes.Status403Forbidden);

@@ -30,21 +30,21 @@ internal static class IdentityEndpoints
         var signedIn = v1.MapGroup("/account").RequireAuthorization();
         signedIn.MapPost("/phone/codes", SendVerificationCodeAsync).WithName("SendPhoneVerificationCode")
             .WithSummary("Send a code to a number to add to this account.").ProducesProblem(StatusCodes.Status429TooManyRequests);
-        signedIn.MapPut("/phone", ConfirmPhoneAsync).RequireRateLimiting(RateLimitingSetup.PasswordCheckPolicy).WithName("ConfirmPhone")
+        signedIn.MapPut("/phone", ConfirmPhoneAsync).RequirePasswordCheckLimit().WithName("ConfirmPhone")
             .WithSummary("Add or replace the number once its code is right (needs the password); 409 phone_in_use when another account verified it.");
         signedIn.MapPut("/username", SetUsernameAsync).WithName("SetUsername").WithSummary("Pick a new username.");
         signedIn.MapGet("/2fa", GetTwoFactorAsync).WithName("GetTwoFactor").WithSummary("Which second factors are on.");
-        signedIn.MapPost("/2fa/totp", BeginTotpAsync).RequireRateLimiting(RateLimitingSetup.PasswordCheckPolicy).WithName("BeginTotp")
+        signedIn.MapPost("/2fa/totp", BeginTotpAsync).RequirePasswordCheckLimit().WithName("BeginTotp")
             .WithSummary("Start TOTP enrolment (needs the password): the secret, an otpauth:// URI and its QR code, shown once.");
-        signedIn.MapPost("/2fa/totp/confirm", ConfirmTotpAsync).RequireRateLimiting(RateLimitingSetup.PasswordCheckPolicy).WithName("ConfirmTotp")
+        signedIn.MapPost("/2fa/totp/confirm", ConfirmTotpAsync).RequirePasswordCheckLimit().WithName("ConfirmTotp")
             .WithSummary("Turn TOTP on with a first valid code; returns recovery codes if the account had none.");
-        signedIn.MapPost("/2fa/sms", EnableSmsAsync).RequireRateLimiting(RateLimitingSetup.PasswordCheckPolicy).WithName("EnableSmsFactor")
+        signedIn.MapPost("/2fa/sms", EnableSmsAsync).RequirePasswordCheckLimit().WithName("EnableSmsFactor")
             .WithSummary("Turn SMS to the verified number on as a second factor (needs the password).");
-        signedIn.MapPost("/2fa/recovery-codes", RegenerateRecoveryCodesAsync).RequireRateLimiting(RateLimitingSetup.PasswordCheckPolicy).WithName("RegenerateRecoveryCodes")
+        signedIn.MapPost("/2fa/recovery-codes", RegenerateRecoveryCodesAsync).RequirePasswordCheckLimit().WithName("RegenerateRecoveryCodes")
             .WithSummary("Ten new recovery codes (needs the password); the old ones stop working.");
         signedIn.MapPost("/2fa/codes", SendManagementCodeAsync).WithName("SendTwoFactorSms")
             .WithSummary("Send an SMS code to use when turning 2FA off with the sms method.");
-        signedIn.MapPost("/2fa/disable", DisableAsync).RequireRateLimiting(RateLimitingSetup.PasswordCheckPolicy).WithName("DisableTwoFactor")
+        signedIn.MapPost("/2fa/disable", DisableAsync).RequirePasswordCheckLimit().WithName("DisableTwoFactor")
             .WithSummary("Turn every second factor off: needs the password and a valid code.");
     }
 

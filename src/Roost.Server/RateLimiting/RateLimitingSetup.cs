@@ -3,34 +3,39 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.RateLimiting;
 using Roost.Core.Errors;
+using Roost.Core.RateLimiting;
 using Roost.Core.Sessions;
+using Roost.Core.Storage;
 using Roost.Server.Http;
 using Roost.Server.Options;
 
 namespace Roost.Server.RateLimiting;
 
-/// <summary>Per-IP and per-account limits on everything that creates accounts or checks a password (log-in lockout: <see cref="LoginLockout"/>).</summary>
+/// <summary>
+/// Limits on everything that creates accounts or checks a password. Per-IP request rates are ASP.NET fixed windows in
+/// memory; what guards a secret (the log-in lockout, <see cref="LoginLockout"/>; password checks,
+/// <see cref="PasswordCheckLimit"/>) is counted in the store, so restarts do not reset it and nodes share it.
+/// </summary>
 public static class RateLimitingSetup
 {
     public const string RegisterPolicy = "register";
     public const string LoginPolicy = "login";
-    public const string PasswordCheckPolicy = "password-check";
 
     public static IServiceCollection AddRoostRateLimiting(this IServiceCollection services, RateLimitOptions limits)
     {
         ArgumentNullException.ThrowIfNull(limits);
-        services.AddSingleton<ILoginAttemptCounter>(provider => new InMemoryLoginAttemptCounter(provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ILoginAttemptCounter, StoreLoginAttemptCounter>();
         services.AddSingleton(new LoginLockoutLimits(
             Attempts(limits.LoginAttemptsPerAccountAndNetwork), Attempts(limits.LoginAttemptsPerAccount), Attempts(limits.LoginAttemptsPerDeviceKey)));
         services.AddSingleton<LoginLockout>();
+        services.AddSingleton(provider => new PasswordCheckLimit(
+            provider.GetRequiredService<IRoostStore>(), provider.GetRequiredService<TimeProvider>(), Attempts(limits.PasswordChecksPerAccount)));
+        services.AddSingleton<AttemptCounterPruningService>();
+        services.AddHostedService(provider => provider.GetRequiredService<AttemptCounterPruningService>());
         services.AddRateLimiter(options =>
         {
             options.AddPolicy(RegisterPolicy, context => PerKey(ClientIp(context), limits.RegisterPerIp));
             options.AddPolicy(LoginPolicy, context => PerKey(ClientIp(context), limits.LoginPerIp));
-
-            // Runs after authentication, so the partition is the signed-in account.
-            options.AddPolicy(PasswordCheckPolicy, context => PerKey(
-                "account:" + (context.User.Identity?.Name ?? ClientIp(context)), limits.PasswordChecksPerAccount));
             options.OnRejected = (context, cancellationToken) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : (TimeSpan?)null;

@@ -125,4 +125,24 @@ public sealed class RateLimitTests
 
         await client.ChangePasswordAsync(UserHelpers.Password, "new passphrase!").ShouldFailAsync("rate_limited");
     }
+
+    [Fact]
+    public async Task Password_checks_stay_limited_after_a_restart()
+    {
+        await using var instance = await RoostInstance.StartAsync(new Dictionary<string, string>
+        {
+            ["Roost:RateLimits:PasswordChecksPerAccount:PermitLimit"] = "2",
+        });
+        var (client, _, _) = await instance.RegisterAndLoginAsync();
+        using var _c = client;
+        await client.DeleteAccountAsync("wrong 1").ShouldFailAsync("invalid_credentials");
+        await client.ChangePasswordAsync("wrong 2", "new passphrase!").ShouldFailAsync("invalid_credentials");
+
+        await instance.RestartAsync();
+
+        using var again = instance.CreateClient();
+        again.AccessToken = client.AccessToken;
+        var limited = await again.ChangePasswordAsync(UserHelpers.Password, "new passphrase!").ShouldFailAsync("rate_limited");
+        Assert.NotNull(limited.RetryAfter);
+    }
 }

@@ -1,6 +1,8 @@
 using System.Net;
 using Roost.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Roost.Core.Identity;
+using Roost.Server.RateLimiting;
 using Roost.Server.Tests.Infrastructure;
 using Roost.Testing;
 
@@ -48,6 +50,57 @@ public sealed class LoginLockoutTests : IAsyncLifetime
         using var owner = _instance.CreateClientFrom(OwnerNetwork);
         var login = await owner.LoginAsync(username, UserHelpers.Password).DefaultTimeout();
         Assert.NotNull(login.Token);
+    }
+
+    [Fact]
+    public async Task A_lockout_still_holds_after_the_instance_restarts_and_ends_with_its_window()
+    {
+        var username = await RegisterAsync();
+        using (var attacker = _instance.CreateClientFrom(AttackerNetwork))
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                await attacker.LoginAsync(username, "guess " + i).ShouldFailAsync("invalid_credentials");
+            }
+        }
+
+        await _instance.RestartAsync();
+
+        using var again = _instance.CreateClientFrom(AttackerNetwork);
+        var locked = await again.LoginAsync(username, UserHelpers.Password).ShouldFailAsync("rate_limited");
+        Assert.NotNull(locked.RetryAfter);
+        Assert.InRange(locked.RetryAfter.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(15));
+
+        _clock.Advance(TimeSpan.FromMinutes(15));
+        Assert.NotNull((await again.LoginAsync(username, UserHelpers.Password).DefaultTimeout()).Token);
+    }
+
+    [Fact]
+    public async Task The_per_account_ceiling_still_holds_after_the_instance_restarts()
+    {
+        var username = await RegisterAsync();
+        await GuessFromManyNetworksAsync(username);
+
+        await _instance.RestartAsync();
+
+        using var owner = _instance.CreateClientFrom(OwnerNetwork);
+        await owner.LoginAsync(username, UserHelpers.Password).ShouldFailAsync("rate_limited");
+    }
+
+    [Fact]
+    public async Task Counters_whose_window_ended_are_pruned_from_the_store()
+    {
+        var username = await RegisterAsync();
+        using var attacker = _instance.CreateClientFrom(AttackerNetwork);
+        await attacker.LoginAsync(username, "guess").ShouldFailAsync("invalid_credentials");
+        var pruning = _instance.Services.GetRequiredService<AttemptCounterPruningService>();
+        await pruning.PruneOnceAsync(CancellationToken.None).DefaultTimeout();
+
+        _clock.Advance(TimeSpan.FromMinutes(15));
+
+        // The attempt's two windows (this network, the account) have ended.
+        Assert.True(await pruning.PruneOnceAsync(CancellationToken.None).DefaultTimeout() >= 2);
+        Assert.Equal(0, await pruning.PruneOnceAsync(CancellationToken.None).DefaultTimeout());
     }
 
     [Fact]
