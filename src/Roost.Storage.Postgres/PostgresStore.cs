@@ -8,6 +8,7 @@ using Roost.Core.Identity;
 using Roost.Core.Messaging;
 using Roost.Core.Moderation;
 using Roost.Core.Presence;
+using Roost.Core.RateLimiting;
 using Roost.Core.Sessions;
 using Roost.Core.Storage;
 
@@ -46,6 +47,7 @@ public sealed partial class PostgresStore : IRoostStore
         Identity = new PostgresIdentityStore(this);
         Admin = new PostgresAdminStore(this);
         Reports = new PostgresReportStore(this);
+        Counters = new PostgresAttemptCounterStore(this);
     }
 
     /// <summary>The engine's name in /readyz.</summary>
@@ -68,6 +70,8 @@ public sealed partial class PostgresStore : IRoostStore
     public IAdminStore Admin { get; }
 
     public IReportStore Reports { get; }
+
+    public IAttemptCounterStore Counters { get; }
 
     /// <summary>The database name, host and port, for logs (never the password).</summary>
     public string Describe() => _description;

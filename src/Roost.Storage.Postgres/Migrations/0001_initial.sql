@@ -180,3 +180,12 @@ CREATE UNIQUE INDEX reports_open_by_reporter_target
     WHERE resolved_at IS NULL;
 CREATE INDEX reports_by_reporter ON reports (reporter_id, created_at);
 CREATE INDEX reports_open ON reports (id) WHERE resolved_at IS NULL;
+
+-- Fixed-window attempt counters (log-in lockout, password checks, second factors), shared by every node.
+-- One row per key while its window lasts; rows whose window ended are deleted by a periodic prune (by window_end).
+CREATE TABLE attempt_counters (
+    key        text        PRIMARY KEY,     -- e.g. 'account:alice', 'second-factor:42'; never a secret
+    count      integer     NOT NULL,
+    window_end timestamptz NOT NULL
+);
+CREATE INDEX attempt_counters_by_end ON attempt_counters (window_end);
