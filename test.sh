@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The one test command (CI's .ci/run calls exactly this): restore, build with warnings as errors, run every test.
-# Works on a fresh Debian machine with the .NET 10 SDK: it installs what the tests need (today Debian's Chromium for
-# the browser tests). PostgreSQL and RabbitMQ join here, started on loopback, when the clustering work lands.
+# Works on a fresh Debian machine with the .NET 10 SDK: it installs what the tests need (Debian's Chromium for the
+# browser tests, Debian's postgresql and openssl), starts a private PostgreSQL on loopback with TLS from a throwaway
+# CA, and stops and removes it afterwards, even when tests fail. The store contract suites run on both engines in the
+# first pass; the whole-instance server tests run once per engine.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -23,14 +25,23 @@ fi
 export ROOST_CHROMIUM="${ROOST_CHROMIUM:-$(command -v chromium)}"
 
 results="$(mktemp -d)"
-trap 'rm -rf "$results"' EXIT
+source tests/services/postgres.sh
+cleanup() {
+  postgres_stop
+  rm -rf "$results"
+}
+trap cleanup EXIT
+postgres_start
 
 dotnet restore Roost.slnx
 dotnet build Roost.slnx --no-restore
 
 status=0
 # A hung test fails the run after 5 minutes instead of eating CI's time limit.
-dotnet test Roost.slnx --no-build --blame-hang-timeout 5m 2>&1 | tee "$results/test.log" || status=$?
+echo "test.sh: every test project; whole-instance tests on sqlite, store contracts on sqlite and postgres"
+ROOST_TEST_ENGINE=sqlite dotnet test Roost.slnx --no-build --blame-hang-timeout 5m 2>&1 | tee "$results/test.log" || status=$?
+echo "test.sh: the whole-instance server tests again, on postgres"
+ROOST_TEST_ENGINE=postgres dotnet test tests/Roost.Server.Tests --no-build --blame-hang-timeout 5m 2>&1 | tee -a "$results/test.log" || status=$?
 
 # One summary line for the whole suite, from each test assembly's "Passed!/Failed!  - Failed: N, Passed: N" line.
 passed=0
