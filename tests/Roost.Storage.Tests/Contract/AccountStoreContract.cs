@@ -1,4 +1,5 @@
 using Roost.Core.Conversations;
+using Roost.Core.Identity;
 using Roost.Core.Sessions;
 using Roost.Protocol.Events;
 using Roost.Storage.Tests.Engines;
@@ -97,13 +98,15 @@ public abstract class AccountStoreContract<TEngine> : StoreContract<TEngine>
     }
 
     [Fact]
-    public async Task A_deleted_accounts_devices_are_gone()
+    public async Task A_deleted_accounts_devices_and_pending_log_ins_are_gone()
     {
         var ids = await Store.AccountIdsAsync(Now, "alice", "bob");
         var token = SessionToken.Hash(SessionToken.Create());
         var device = await Store.DeviceAsync(ids[0], Now, token);
         await Store.DeviceAsync(ids[0], Now);
         var bobs = await Store.DeviceAsync(ids[1], Now);
+        var challenge = SessionToken.Hash(SessionToken.Create());
+        await Store.Identity.CreateChallengeAsync(challenge, new LoginChallenge(ids[0], "password", "laptop", "linux", null, Now.AddMinutes(5)), None).DefaultTimeout();
 
         Assert.True(await Store.Accounts.DeleteAsync(ids[0], Now, None).DefaultTimeout());
 
@@ -112,6 +115,7 @@ public abstract class AccountStoreContract<TEngine> : StoreContract<TEngine>
         Assert.Empty(await Store.Devices.ListAsync(ids[0], None).DefaultTimeout());
         Assert.True(await Store.Devices.ExistsAsync(bobs.Id, None).DefaultTimeout());
         Assert.Null(await Store.Admin.FindUserAsync("alice", None).DefaultTimeout());
+        Assert.Null(await Store.Identity.FindChallengeAsync(challenge, Now, None).DefaultTimeout());
         Assert.False(await Store.Accounts.DeleteAsync(ids[0], Now, None).DefaultTimeout());
     }
 

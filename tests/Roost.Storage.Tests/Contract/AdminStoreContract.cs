@@ -76,6 +76,7 @@ public abstract class AdminStoreContract<TEngine> : StoreContract<TEngine>
         Assert.Null(await Store.Devices.FindByTokenHashAsync(token, None).DefaultTimeout());
         Assert.False(await Store.Devices.ExistsAsync(device.Id, None).DefaultTimeout());
         Assert.True(await Store.Devices.ExistsAsync(bobs.Id, None).DefaultTimeout());
+        Assert.Equal(ids, (await Store.Admin.ListUsersAsync(0, 10, None).DefaultTimeout()).Select(u => u.Id));
 
         Assert.True(await Store.Admin.SetDisabledAsync(ids[0], null, None).DefaultTimeout());
 

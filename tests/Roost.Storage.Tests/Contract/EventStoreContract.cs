@@ -297,7 +297,7 @@ public abstract class EventStoreContract<TEngine> : StoreContract<TEngine>
             RefusedOrThrewAsync(() => Store.Conversations.GetOrCreateDirectAsync(ids[0], NoSuchAccount, Now, None)));
         var succeeding = Store.SendAsync(group, ids[1], Now, "still here");
         await failing.DefaultTimeout();
-        var seq = await succeeding;
+        var seq = await succeeding.DefaultTimeout();
 
         var newlyTold = _listener.Events.Skip(told).Select(e => StoreFixtures.Parse(e.Cursor, e.Frame).Event).ToList();
         Assert.Equal(seq, Assert.IsType<MessageCreatedEvent>(Assert.Single(newlyTold)).Message.Seq);
@@ -347,6 +347,22 @@ public abstract class EventStoreContract<TEngine> : StoreContract<TEngine>
         Assert.Equal([2, 2, 1, 0], removed);
         Assert.Null(await Store.Events.ReadAfterAsync(alice, 0, 100, None).DefaultTimeout());
         Assert.Single(await Store.EventsAsync(alice, lastOld));
+    }
+
+    [Fact(Skip = "SQLite compacts up to the highest old cursor among the first maxEvents, not the longest old prefix, so a younger event with a lower cursor goes too (SqliteEventStore.CompactAsync)")]
+    public async Task Compaction_keeps_an_event_younger_than_the_cutoff_even_when_an_older_one_follows_it()
+    {
+        // As after the clock stepped back (or, in a cluster, between nodes): an event stamped later has a lower cursor.
+        var (alice, bob, group) = await GroupAsync();
+        var old = await HeadAsync();
+        await Store.SendAsync(group, bob, Now.AddDays(2), "young");
+        await Store.SendAsync(group, bob, Now, "old, stamped late");
+
+        await Store.Events.CompactAsync(Now.AddDays(1), 1000, None).DefaultTimeout();
+
+        var rest = await Store.Events.ReadAfterAsync(alice, old, 100, None).DefaultTimeout();
+        Assert.NotNull(rest);
+        Assert.Contains("young", rest.Select(e => ((MessageCreatedEvent)StoreFixtures.Parse(e.Cursor, e.Frame).Event).Message.Body));
     }
 
     [Fact]

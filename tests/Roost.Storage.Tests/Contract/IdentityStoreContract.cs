@@ -251,6 +251,22 @@ public abstract class IdentityStoreContract<TEngine> : StoreContract<TEngine>
     }
 
     [Fact]
+    public async Task A_released_send_still_counts_against_the_per_number_and_per_ip_limits()
+    {
+        var once = new SendThrottle(1, TimeSpan.FromHours(1), TimeSpan.FromHours(1));
+        var first = await Store.Identity.CreateCodeAsync(Code("login", Phone, Hash("1")), once, Unlimited, AnyCountry, AllCountries, None).DefaultTimeout();
+        var second = await Store.Identity.CreateCodeAsync(Code("login", OtherPhone, Hash("2"), ip: "198.51.100.7"), Unlimited, once, AnyCountry, AllCountries, None).DefaultTimeout();
+
+        await Store.Identity.ReleaseCountrySendAsync(first.SendId, None).DefaultTimeout();
+        await Store.Identity.ReleaseCountrySendAsync(second.SendId, None).DefaultTimeout();
+
+        var sameNumber = await Store.Identity.CreateCodeAsync(Code("login", Phone, Hash("3"), ip: "203.0.113.1"), once, Unlimited, AnyCountry, AllCountries, None).DefaultTimeout();
+        var sameIp = await Store.Identity.CreateCodeAsync(Code("login", "+15550100003", Hash("4"), ip: "198.51.100.7"), Unlimited, once, AnyCountry, AllCountries, None).DefaultTimeout();
+        Assert.NotNull(sameNumber.RetryAfter);
+        Assert.NotNull(sameIp.RetryAfter);
+    }
+
+    [Fact]
     public async Task A_pending_totp_secret_is_replaced_until_confirmed_and_then_kept()
     {
         var alice = await Store.AccountAsync("alice", Now);
