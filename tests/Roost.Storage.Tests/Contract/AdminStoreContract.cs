@@ -82,7 +82,7 @@ public abstract class AdminStoreContract<TEngine> : StoreContract<TEngine>
 
         Assert.Null((await Store.Accounts.FindByIdAsync(ids[0], None).DefaultTimeout())?.DisabledAt);
         Assert.Empty(await Store.Devices.ListAsync(ids[0], None).DefaultTimeout());
-        Assert.False(await Store.Admin.SetDisabledAsync(ids[1] + 1_000_000, Now, None).DefaultTimeout());
+        Assert.False(await Store.Admin.SetDisabledAsync(StoreFixtures.NoSuchId, Now, None).DefaultTimeout());
     }
 
     [Fact]

@@ -38,6 +38,35 @@ public abstract class ConversationStoreContract<TEngine> : StoreContract<TEngine
         Assert.Single(answers.Select(a => a.Succeeded().Conversation.Id).Distinct());
         Assert.Single((await Store.Conversations.ListAsync(alice, 0, 100, None).DefaultTimeout()).Conversations);
         Assert.Single((await Store.Conversations.ListAsync(bob, 0, 100, None).DefaultTimeout()).Conversations);
+        Assert.Single(await Store.EventsAsync<Roost.Protocol.Events.ConversationCreatedEvent>(alice));
+    }
+
+    [Fact]
+    public async Task Concurrent_additions_never_take_a_group_past_its_limit()
+    {
+        var ids = await Store.AccountIdsAsync(Now, [.. Enumerable.Range(0, 12).Select(i => $"user{i}")]);
+        var group = (await Store.Conversations.CreateGroupAsync(ids[0], "Room", [], 5, Now, None).DefaultTimeout()).Succeeded().Conversation.Id;
+
+        var adds = await Task.WhenAll(ids[1..].Select(id => Store.Conversations.AddMembersAsync(group, ids[0], [id], 5, Now, None))).DefaultTimeout();
+
+        Assert.Equal(4, adds.Count(a => a.IsSuccess));
+        Assert.All(adds.Where(a => !a.IsSuccess), a => Assert.Equal(ConversationErrorCodes.GroupFull, a.Code()));
+        Assert.Equal(5, (await Store.ViewAsync(group, ids[0])).Members.Count);
+    }
+
+    [Fact]
+    public async Task Of_concurrent_removals_of_one_member_exactly_one_succeeds()
+    {
+        var ids = await Store.AccountIdsAsync(Now, "alice", "bob", "carol");
+        var group = await Store.GroupAsync(ids[0], [ids[1], ids[2]], Now);
+        await Store.SetRoleAsync(group, ids[0], ids[1], MemberRoles.Admin, Now);
+
+        var removals = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
+            Store.Conversations.RemoveMemberAsync(group, ids[i % 3], ids[2], Now, None))).DefaultTimeout();
+
+        Assert.Single(removals, r => r.IsSuccess);
+        Assert.Single(await Store.EventsAsync<Roost.Protocol.Events.MemberRemovedEvent>(ids[0]));
+        Assert.Equal([ids[0], ids[1]], await CurrentMembersAsync(group, ids[0]));
     }
 
     [Fact]
@@ -194,7 +223,7 @@ public abstract class ConversationStoreContract<TEngine> : StoreContract<TEngine
             Assert.Equal(ConversationErrorCodes.NotAMember, (await Store.Conversations.SetRoleAsync(group, actor, alice, MemberRoles.Member, Now, None).DefaultTimeout()).Code());
         }
 
-        Assert.Equal(ConversationErrorCodes.NotAMember, (await Store.Conversations.RenameAsync(group + 1_000_000, alice, "Nowhere", Now, None).DefaultTimeout()).Code());
+        Assert.Equal(ConversationErrorCodes.NotAMember, (await Store.Conversations.RenameAsync(StoreFixtures.NoSuchId, alice, "Nowhere", Now, None).DefaultTimeout()).Code());
         var view = await Store.ViewAsync(group, alice);
         Assert.Equal(("Room", MemberRoles.Owner), (view.Conversation.Title, view.Me.Role));
         Assert.Equal([alice], view.Members.Select(m => m.AccountId));
@@ -263,7 +292,7 @@ public abstract class ConversationStoreContract<TEngine> : StoreContract<TEngine
         Assert.Empty(former.Members);
         Assert.Equal("seen", former.LastMessage?.Body);
         Assert.Null(await Store.Conversations.GetAsync(group, ids[2], None).DefaultTimeout());
-        Assert.Null(await Store.Conversations.GetAsync(group + 1_000_000, ids[0], None).DefaultTimeout());
+        Assert.Null(await Store.Conversations.GetAsync(StoreFixtures.NoSuchId, ids[0], None).DefaultTimeout());
     }
 
     [Fact]
@@ -341,7 +370,7 @@ public abstract class ConversationStoreContract<TEngine> : StoreContract<TEngine
         Assert.Equal([ids[0], ids[1]], members!.Order());
         Assert.Null(await Store.Conversations.GetMemberIdsIfMemberAsync(group, ids[2], None).DefaultTimeout());
         Assert.Null(await Store.Conversations.GetMemberIdsIfMemberAsync(group, ids[3], None).DefaultTimeout());
-        Assert.Null(await Store.Conversations.GetMemberIdsIfMemberAsync(group + 1_000_000, ids[0], None).DefaultTimeout());
+        Assert.Null(await Store.Conversations.GetMemberIdsIfMemberAsync(StoreFixtures.NoSuchId, ids[0], None).DefaultTimeout());
     }
 
     [Fact]

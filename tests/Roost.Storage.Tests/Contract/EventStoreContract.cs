@@ -290,11 +290,10 @@ public abstract class EventStoreContract<TEngine> : StoreContract<TEngine>
         var ids = await Store.AccountIdsAsync(Now, "alice", "bob");
         var group = await Store.GroupAsync(ids[0], [ids[1]], Now);
         var told = _listener.Events.Count;
-        const long NoSuchAccount = long.MaxValue - 7;
 
         var failing = Task.WhenAll(
-            RefusedOrThrewAsync(() => Store.Conversations.CreateGroupAsync(ids[0], "Ghosts", [NoSuchAccount], StoreFixtures.MaxMembers, Now, None)),
-            RefusedOrThrewAsync(() => Store.Conversations.GetOrCreateDirectAsync(ids[0], NoSuchAccount, Now, None)));
+            RefusedOrThrewAsync(() => Store.Conversations.CreateGroupAsync(ids[0], "Ghosts", [StoreFixtures.NoSuchId], StoreFixtures.MaxMembers, Now, None)),
+            RefusedOrThrewAsync(() => Store.Conversations.GetOrCreateDirectAsync(ids[0], StoreFixtures.NoSuchId, Now, None)));
         var succeeding = Store.SendAsync(group, ids[1], Now, "still here");
         await failing.DefaultTimeout();
         var seq = await succeeding.DefaultTimeout();

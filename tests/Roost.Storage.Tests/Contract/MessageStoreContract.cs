@@ -118,7 +118,7 @@ public abstract class MessageStoreContract<TEngine> : StoreContract<TEngine>
 
         Assert.Equal(ConversationErrorCodes.NotAMember, (await Store.TrySendAsync(group, ids[2], Now)).Code());
         Assert.Equal(ConversationErrorCodes.NotAMember, (await Store.TrySendAsync(group, ids[1], Now)).Code());
-        Assert.Equal(ConversationErrorCodes.NotAMember, (await Store.TrySendAsync(group + 1_000_000, ids[0], Now)).Code());
+        Assert.Equal(ConversationErrorCodes.NotAMember, (await Store.TrySendAsync(StoreFixtures.NoSuchId, ids[0], Now)).Code());
 
         Assert.Empty(await Store.HistoryAsync(group, ids[0]));
         Assert.Equal(0, (await Store.ViewAsync(group, ids[0])).Conversation.LastSeq);
@@ -293,6 +293,35 @@ public abstract class MessageStoreContract<TEngine> : StoreContract<TEngine>
     }
 
     [Fact]
+    public async Task Concurrent_marks_leave_the_highest_one()
+    {
+        var (alice, bob, group) = await GroupAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            await Store.SendAsync(group, alice, Now);
+        }
+
+        var order = Enumerable.Range(1, 20).Select(i => (long)(i * 7 % 20) + 1).ToList();
+        await Task.WhenAll(order.Select(seq => Store.Messages.MarkAsync(group, bob, seq % 2 == 0 ? ReceiptKinds.Read : ReceiptKinds.Delivered, seq, Now, None))).DefaultTimeout();
+
+        Assert.Equal((20L, 20L), await MarksAsync(group, bob));
+    }
+
+    [Fact]
+    public async Task Concurrent_reactions_of_one_account_leave_one_reaction()
+    {
+        var (alice, bob, group) = await GroupAsync();
+        var seq = await Store.SendAsync(group, alice, Now);
+        string[] emoji = ["👍", "🎉", "❤️", "😂", "🔥"];
+
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Store.Messages.ReactAsync(group, seq, bob, emoji[i % emoji.Length], Now, None))).DefaultTimeout();
+
+        var reaction = Assert.Single(await ReactionsAsync(group, seq, alice));
+        Assert.Equal(bob, reaction.AccountId);
+        Assert.Contains(reaction.Emoji, emoji);
+    }
+
+    [Fact]
     public async Task Marking_needs_a_current_member()
     {
         var ids = await Store.AccountIdsAsync(Now, "alice", "bob", "carol");
@@ -412,6 +441,18 @@ public abstract class MessageStoreContract<TEngine> : StoreContract<TEngine>
         Assert.Equal(before.Select(Describe), (await Store.HistoryAsync(group, bob)).Select(Describe));
         Assert.Equal((2L, 2L), await MarksAsync(group, bob));
         Assert.Equal(4, await Store.SendAsync(group, bob, Now));
+    }
+
+    [Fact]
+    public async Task A_send_repeated_after_reopening_the_store_is_still_a_duplicate()
+    {
+        var (alice, bob, group) = await GroupAsync();
+        var first = (await Store.TrySendAsync(group, alice, Now, "durable", "c-1")).Succeeded();
+
+        await ReopenAsync();
+
+        Assert.Equal(first with { Duplicate = true }, (await Store.TrySendAsync(group, alice, Now, "durable", "c-1")).Succeeded());
+        Assert.Single(await Store.HistoryAsync(group, bob));
     }
 
     private static string Describe(Message m) =>

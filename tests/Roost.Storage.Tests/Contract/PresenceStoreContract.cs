@@ -55,7 +55,7 @@ public abstract class PresenceStoreContract<TEngine> : StoreContract<TEngine>
         var gone = await Store.AccountAsync("gone", Now);
         await Store.Accounts.DeleteAsync(gone.Id, Now, None).DefaultTimeout();
 
-        var records = await Store.Presence.GetAsync([alice.Id, gone.Id, gone.Id + 1_000_000], None).DefaultTimeout();
+        var records = await Store.Presence.GetAsync([alice.Id, gone.Id, StoreFixtures.NoSuchId], None).DefaultTimeout();
 
         Assert.Equal([alice.Id], records.Select(r => r.AccountId));
         Assert.Empty(await Store.Presence.GetAsync([], None).DefaultTimeout());

@@ -24,6 +24,9 @@ public static class StoreFixtures
     /// <summary>The member limit suites pass when the limit is not what they test.</summary>
     public const int MaxMembers = 1024;
 
+    /// <summary>An id no account, device or conversation has: far above any a test creates, whatever an engine's ids look like.</summary>
+    public const long NoSuchId = long.MaxValue / 2;
+
     private static readonly CancellationToken None = CancellationToken.None;
 
     public static async Task<Account> AccountAsync(this IRoostStore store, string username, DateTimeOffset now) =>
