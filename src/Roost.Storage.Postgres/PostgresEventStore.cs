@@ -35,15 +35,10 @@ internal sealed class PostgresEventStore(PostgresStore store) : IEventStore
     public Task<int> CompactAsync(DateTimeOffset olderThan, int maxEvents, CancellationToken cancellationToken) =>
         store.WriteAsync(async context =>
         {
-            // Events are created in cursor order (under the append lock), so the expired ones are a prefix of the ids.
-            if (await context.Command("""
-                    SELECT MAX(id) FROM (
-                        SELECT id, created_at FROM events WHERE id > (SELECT horizon FROM event_log) ORDER BY id LIMIT @max) AS oldest
-                    WHERE created_at < @before
-                    """)
+            var oldest = await context.Command("SELECT id, created_at FROM events WHERE id > (SELECT horizon FROM event_log) ORDER BY id LIMIT @max")
                 .With("max", maxEvents)
-                .With("before", olderThan)
-                .ScalarAsync() is not long horizon)
+                .ReadAllAsync(reader => (reader.GetInt64(0), reader.GetTime(1)));
+            if (CompactionRule.NewHorizon(oldest, olderThan) is not { } horizon)
             {
                 return 0;
             }

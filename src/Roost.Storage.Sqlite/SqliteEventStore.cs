@@ -39,15 +39,10 @@ internal sealed class SqliteEventStore(SqliteStore store) : IEventStore
     public Task<int> CompactAsync(DateTimeOffset olderThan, int maxEvents, CancellationToken cancellationToken) =>
         store.WriteAsync(context =>
         {
-            // Events are created in cursor order, so the expired ones are a prefix of the ids: compact up to the last of them.
-            var last = context.Command("""
-                SELECT MAX(id) FROM (
-                    SELECT id, created_at FROM events WHERE id > (SELECT horizon FROM event_log) ORDER BY id LIMIT $max)
-                WHERE created_at < $before
-                """);
-            last.Parameters.AddWithValue("$max", maxEvents);
-            last.Parameters.AddWithValue("$before", SqliteTime.ToColumn(olderThan));
-            if (last.ExecuteScalar() is not long horizon)
+            var oldest = context.Command("SELECT id, created_at FROM events WHERE id > (SELECT horizon FROM event_log) ORDER BY id LIMIT $max");
+            oldest.Parameters.AddWithValue("$max", maxEvents);
+            var rows = oldest.ReadAll(reader => (reader.GetInt64(0), SqliteTime.FromColumn(reader.GetInt64(1))));
+            if (CompactionRule.NewHorizon(rows, olderThan) is not { } horizon)
             {
                 return 0;
             }
