@@ -117,6 +117,27 @@ public abstract class IdentityPortContract<TEngine> : StoreContract<TEngine>
     }
 
     [Fact]
+    public async Task Parallel_attempts_and_acceptances_of_one_code_are_each_counted_once()
+    {
+        await SendAsync(Code(Login, Number, [1]));
+
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Identity.CountCodeAttemptAsync(Login, Number, 3, Now, None))).DefaultTimeout();
+        var codeId = attempts.First(a => a is not null)!.Id;
+        var accepted = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Identity.MarkCodeUsedAsync(codeId, None))).DefaultTimeout();
+
+        Assert.Equal(3, attempts.Count(a => a is not null));
+        Assert.Single(accepted, won => won);
+    }
+
+    [Fact]
+    public async Task Parallel_sends_to_one_number_past_its_throttle_let_exactly_one_through()
+    {
+        var sends = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Identity.CreateCodeAsync(Code(Login, Number, [(byte)i]), OnePerMinute, Loose, Unlimited, UnlimitedTotal, None))).DefaultTimeout();
+
+        Assert.Single(sends, s => s.RetryAfter is null);
+    }
+
+    [Fact]
     public async Task A_new_code_retires_the_earlier_one_of_its_purpose_and_leaves_other_purposes_alone()
     {
         await SendAsync(Code(Login, Number, [1]));
