@@ -7,6 +7,7 @@ namespace Roost.Storage.Sqlite;
 internal sealed class SqliteIdentityStore(SqliteStore store) : IIdentityStore
 {
     private const int SqliteConstraintUnique = 2067;
+    private const string ChallengeColumns = "account_id, first_factor, device_name, platform, ip, expires_at";
 
     public Task<Account?> FindByPhoneAsync(string phone, CancellationToken cancellationToken) =>
         store.ReadSnapshotAsync(session =>
@@ -21,7 +22,7 @@ internal sealed class SqliteIdentityStore(SqliteStore store) : IIdentityStore
         {
             var holder = context.Command("SELECT id FROM accounts WHERE phone = $phone");
             holder.Parameters.AddWithValue("$phone", phone);
-            if (holder.ExecuteScalar() is long other && other != accountId)
+            if (!FactorRules.MayTakePhone(holder.ExecuteScalar() as long?, accountId))
             {
                 return false;
             }
@@ -71,27 +72,19 @@ internal sealed class SqliteIdentityStore(SqliteStore store) : IIdentityStore
         {
             // Checked and recorded in the writer's transaction: parallel requests cannot slip past the limits. The
             // country's count comes from the log, so a restart does not refill it.
-            var since = code.Now - SendThrottle.Memory;
-            var wait = Longest(
-                perBudget.RetryAfter(ReadSends(context, "SELECT sent_at FROM code_sends WHERE target = $key AND sent_at >= $since", code.Budget, since), code.Now),
-                perIp.RetryAfter(ReadSends(context, "SELECT sent_at FROM code_sends WHERE ip = $key AND sent_at >= $since", code.Ip, since), code.Now));
-            wait = Longest(wait, perCountry.RetryAfter(
-                ReadSends(context, "SELECT sent_at FROM code_sends WHERE country = $key AND sent_at >= $since", perCountry.Country, code.Now - CountryBudget.Window),
-                code.Now));
-            wait = Longest(wait, total.RetryAfter(ReadTotalSends(context, code.Now - CountryBudget.Window, total.Limit), code.Now));
-            if (wait is { } retryAfter)
+            var since = CodeSendRules.ThrottleSince(code.Now);
+            var budgetSince = CodeSendRules.BudgetSince(code.Now);
+            var history = new SendHistory(
+                ReadSends(context, "SELECT sent_at FROM code_sends WHERE target = $key AND sent_at >= $since", code.Budget, since),
+                ReadSends(context, "SELECT sent_at FROM code_sends WHERE ip = $key AND sent_at >= $since", code.Ip, since),
+                ReadSends(context, "SELECT sent_at FROM code_sends WHERE country = $key AND sent_at >= $since", perCountry.Country, budgetSince),
+                ReadTotalSends(context, budgetSince, total.Limit));
+            if (CodeSendRules.RetryAfter(history, perBudget, perIp, perCountry, total, code.Now) is { } retryAfter)
             {
                 return CodeSend.Refused(retryAfter);
             }
 
-            var inherited = 0L;
-            if (code.RetireAllPurposes)
-            {
-                var live = context.Command("SELECT COALESCE(MAX(attempts), 0) FROM one_time_codes WHERE target = $target AND used = 0 AND expires_at > $now");
-                live.Parameters.AddWithValue("$target", code.Target);
-                live.Parameters.AddWithValue("$now", SqliteTime.ToColumn(code.Now));
-                inherited = (long)live.ExecuteScalar()!;
-            }
+            var inherited = CodeSendRules.InheritedAttempts(code.RetireAllPurposes, code.RetireAllPurposes ? ReadLiveAttempts(context, code.Target, code.Now) : []);
 
             var retire = context.Command(code.RetireAllPurposes
                 ? "UPDATE one_time_codes SET used = 1 WHERE target = $target AND used = 0"
@@ -118,12 +111,13 @@ internal sealed class SqliteIdentityStore(SqliteStore store) : IIdentityStore
             send.Parameters.AddWithValue("$country", code.Country);
             var sendId = (long)send.ExecuteScalar()!;
 
-            // Old bookkeeping goes as new arrives: nothing here outlives a day.
+            // Old bookkeeping goes as new arrives.
+            var pruneBefore = SqliteTime.ToColumn(CodeSendRules.PruneBefore(code.Now));
             var prune = context.Command("DELETE FROM code_sends WHERE sent_at < $dayAgo");
-            prune.Parameters.AddWithValue("$dayAgo", SqliteTime.ToColumn(since));
+            prune.Parameters.AddWithValue("$dayAgo", pruneBefore);
             prune.ExecuteNonQuery();
             var pruneCodes = context.Command("DELETE FROM one_time_codes WHERE expires_at < $dayAgo");
-            pruneCodes.Parameters.AddWithValue("$dayAgo", SqliteTime.ToColumn(since));
+            pruneCodes.Parameters.AddWithValue("$dayAgo", pruneBefore);
             pruneCodes.ExecuteNonQuery();
             return new CodeSend(sendId, null);
         }, cancellationToken);
@@ -139,19 +133,20 @@ internal sealed class SqliteIdentityStore(SqliteStore store) : IIdentityStore
     public Task<CodeAttempt?> CountCodeAttemptAsync(string purpose, string target, int maxAttempts, DateTimeOffset now, CancellationToken cancellationToken) =>
         store.WriteAsync(context =>
         {
-            // The attempt is counted whatever the code turns out to be: the sixth try fails even when right.
-            var command = context.Command("""
-                UPDATE one_time_codes SET attempts = attempts + 1
-                WHERE id = (SELECT id FROM one_time_codes WHERE purpose = $purpose AND target = $target AND used = 0 ORDER BY id DESC LIMIT 1)
-                  AND attempts < $max AND expires_at > $now
-                RETURNING id, code_hash
-                """);
-            command.Parameters.AddWithValue("$purpose", purpose);
-            command.Parameters.AddWithValue("$target", target);
-            command.Parameters.AddWithValue("$max", maxAttempts);
-            command.Parameters.AddWithValue("$now", SqliteTime.ToColumn(now));
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? new CodeAttempt(reader.GetInt64(0), (byte[])reader.GetValue(1)) : null;
+            // The attempt is counted whatever the code turns out to be (AttemptRules).
+            var newest = context.Command("SELECT id, code_hash, attempts, expires_at FROM one_time_codes WHERE purpose = $purpose AND target = $target AND used = 0 ORDER BY id DESC LIMIT 1");
+            newest.Parameters.AddWithValue("$purpose", purpose);
+            newest.Parameters.AddWithValue("$target", target);
+            var code = newest.ReadAll(reader => (Attempt: new CodeAttempt(reader.GetInt64(0), (byte[])reader.GetValue(1)), Attempts: (int)reader.GetInt64(2), ExpiresAt: SqliteTime.FromColumn(reader.GetInt64(3)))).SingleOrDefault();
+            if (code.Attempt is null || !AttemptRules.MayAttempt(code.Attempts, maxAttempts, code.ExpiresAt, now))
+            {
+                return null;
+            }
+
+            var count = context.Command("UPDATE one_time_codes SET attempts = attempts + 1 WHERE id = $id");
+            count.Parameters.AddWithValue("$id", code.Attempt.Id);
+            count.ExecuteNonQuery();
+            return code.Attempt;
         }, cancellationToken);
 
     public Task<bool> MarkCodeUsedAsync(long codeId, CancellationToken cancellationToken) =>
@@ -184,9 +179,16 @@ internal sealed class SqliteIdentityStore(SqliteStore store) : IIdentityStore
     public Task<bool> SetPendingTotpAsync(long accountId, byte[] protectedSecret, CancellationToken cancellationToken) =>
         store.WriteAsync(context =>
         {
+            var confirmed = context.Command("SELECT totp_confirmed FROM two_factor WHERE account_id = $account");
+            confirmed.Parameters.AddWithValue("$account", accountId);
+            if (!FactorRules.MayReplaceTotp(confirmed.ExecuteScalar() is long flag && flag != 0))
+            {
+                return false;
+            }
+
             var command = context.Command("""
                 INSERT INTO two_factor (account_id, totp_secret, totp_confirmed) VALUES ($account, $secret, 0)
-                ON CONFLICT (account_id) DO UPDATE SET totp_secret = excluded.totp_secret WHERE totp_confirmed = 0
+                ON CONFLICT (account_id) DO UPDATE SET totp_secret = excluded.totp_secret
                 """);
             command.Parameters.AddWithValue("$account", accountId);
             command.Parameters.AddWithValue("$secret", protectedSecret);
@@ -205,7 +207,14 @@ internal sealed class SqliteIdentityStore(SqliteStore store) : IIdentityStore
     public Task<bool> UseTotpStepAsync(long accountId, long timeStep, CancellationToken cancellationToken) =>
         store.WriteAsync(context =>
         {
-            var command = context.Command("UPDATE two_factor SET totp_last_step = $step WHERE account_id = $account AND totp_last_step < $step");
+            var last = context.Command("SELECT totp_last_step FROM two_factor WHERE account_id = $account");
+            last.Parameters.AddWithValue("$account", accountId);
+            if (last.ExecuteScalar() is not long lastStep || !FactorRules.IsUnusedStep(lastStep, timeStep))
+            {
+                return false;
+            }
+
+            var command = context.Command("UPDATE two_factor SET totp_last_step = $step WHERE account_id = $account");
             command.Parameters.AddWithValue("$account", accountId);
             command.Parameters.AddWithValue("$step", timeStep);
             return command.ExecuteNonQuery() == 1;
@@ -278,36 +287,34 @@ internal sealed class SqliteIdentityStore(SqliteStore store) : IIdentityStore
             command.Parameters.AddWithValue("$expires", SqliteTime.ToColumn(challenge.ExpiresAt));
             command.ExecuteNonQuery();
             var prune = context.Command("DELETE FROM login_challenges WHERE expires_at < $now");
-            prune.Parameters.AddWithValue("$now", SqliteTime.ToColumn(challenge.ExpiresAt - TimeSpan.FromDays(1)));
+            prune.Parameters.AddWithValue("$now", SqliteTime.ToColumn(AttemptRules.ChallengePruneBefore(challenge.ExpiresAt)));
             return prune.ExecuteNonQuery();
         }, cancellationToken);
 
     public Task<LoginChallenge?> CountChallengeAttemptAsync(byte[] tokenHash, int maxAttempts, DateTimeOffset now, CancellationToken cancellationToken) =>
         store.WriteAsync(context =>
         {
-            var command = context.Command("""
-                UPDATE login_challenges SET attempts = attempts + 1
-                WHERE token_hash = $hash AND attempts < $max AND expires_at > $now
-                RETURNING account_id, first_factor, device_name, platform, ip, expires_at
-                """);
-            command.Parameters.AddWithValue("$hash", tokenHash);
-            command.Parameters.AddWithValue("$max", maxAttempts);
-            command.Parameters.AddWithValue("$now", SqliteTime.ToColumn(now));
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? ReadChallenge(reader) : null;
+            var load = context.Command($"SELECT {ChallengeColumns}, attempts FROM login_challenges WHERE token_hash = $hash");
+            load.Parameters.AddWithValue("$hash", tokenHash);
+            var found = load.ReadAll(reader => (Challenge: ReadChallenge(reader), Attempts: (int)reader.GetInt64(6))).SingleOrDefault();
+            if (found.Challenge is null || !AttemptRules.MayAttempt(found.Attempts, maxAttempts, found.Challenge.ExpiresAt, now))
+            {
+                return null;
+            }
+
+            var count = context.Command("UPDATE login_challenges SET attempts = attempts + 1 WHERE token_hash = $hash");
+            count.Parameters.AddWithValue("$hash", tokenHash);
+            count.ExecuteNonQuery();
+            return found.Challenge;
         }, cancellationToken);
 
     public Task<LoginChallenge?> FindChallengeAsync(byte[] tokenHash, DateTimeOffset now, CancellationToken cancellationToken) =>
         store.ReadSnapshotAsync(session =>
         {
-            var command = session.Command("""
-                SELECT account_id, first_factor, device_name, platform, ip, expires_at FROM login_challenges
-                WHERE token_hash = $hash AND expires_at > $now
-                """);
+            var command = session.Command($"SELECT {ChallengeColumns} FROM login_challenges WHERE token_hash = $hash");
             command.Parameters.AddWithValue("$hash", tokenHash);
-            command.Parameters.AddWithValue("$now", SqliteTime.ToColumn(now));
-            using var reader = command.ExecuteReader();
-            return reader.Read() ? ReadChallenge(reader) : null;
+            var challenge = command.ReadAll(ReadChallenge).SingleOrDefault();
+            return challenge is not null && AttemptRules.IsLive(challenge.ExpiresAt, now) ? challenge : null;
         }, cancellationToken);
 
     public Task<bool> DeleteChallengeAsync(byte[] tokenHash, CancellationToken cancellationToken) =>
@@ -349,5 +356,13 @@ internal sealed class SqliteIdentityStore(SqliteStore store) : IIdentityStore
         return command.ReadAll(reader => SqliteTime.FromColumn(reader.GetInt64(0)));
     }
 
-    private static TimeSpan? Longest(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a > b ? a : b;
+    /// <summary>The attempts of the target's live codes of every purpose, for <see cref="CodeSendRules.InheritedAttempts"/>.</summary>
+    private static List<int> ReadLiveAttempts(SqliteWriteContext context, string target, DateTimeOffset now)
+    {
+        var command = context.Command("SELECT attempts, expires_at FROM one_time_codes WHERE target = $target AND used = 0");
+        command.Parameters.AddWithValue("$target", target);
+        return [.. command.ReadAll(reader => (Attempts: (int)reader.GetInt64(0), ExpiresAt: SqliteTime.FromColumn(reader.GetInt64(1))))
+            .Where(code => AttemptRules.IsLive(code.ExpiresAt, now))
+            .Select(code => code.Attempts)];
+    }
 }

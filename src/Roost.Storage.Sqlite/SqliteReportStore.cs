@@ -33,7 +33,7 @@ internal sealed class SqliteReportStore(SqliteStore store) : IReportStore
                 return duplicate;
             }
 
-            if (ReportRules.CheckLimits(LoadActivity(context, report.ReporterId, report.Now - limits.Window), limits, report.Now) is { } limited)
+            if (ReportRules.CheckLimits(LoadActivity(context, report.ReporterId, ReportRules.WindowStart(limits, report.Now)), limits, report.Now) is { } limited)
             {
                 return limited;
             }
@@ -78,9 +78,7 @@ internal sealed class SqliteReportStore(SqliteStore store) : IReportStore
             var command = session.Command(ReportQuery + " WHERE r.id > $after" + filter + " ORDER BY r.id LIMIT $limit");
             command.Parameters.AddWithValue("$after", afterId);
             command.Parameters.AddWithValue("$limit", limit + 1);
-            var reports = command.ReadAll(Read);
-            var more = reports.Count > limit;
-            return more ? new ReportPage(reports.GetRange(0, limit), reports[limit - 1].Id) : new ReportPage(reports, null);
+            return ReportRules.Page(command.ReadAll(Read), limit);
         }, cancellationToken);
 
     public Task<Report?> FindAsync(long reportId, CancellationToken cancellationToken) =>

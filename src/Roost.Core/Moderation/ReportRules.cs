@@ -139,6 +139,23 @@ public static class ReportRules
         return null;
     }
 
+    /// <summary>Reports made after this count against <see cref="ReportLimits.MaxPerWindow"/> (<see cref="ReporterActivity.InWindow"/>).</summary>
+    public static DateTimeOffset WindowStart(ReportLimits limits, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        return now - limits.Window;
+    }
+
+    /// <summary>
+    /// A page of the operators' list from up to <paramref name="limit"/> + 1 rows in id order: the extra row only says
+    /// there is more, and the next page starts after the last one shown.
+    /// </summary>
+    public static ReportPage Page(List<Report> rows, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        return rows.Count > limit ? new ReportPage(rows.GetRange(0, limit), rows[limit - 1].Id) : new ReportPage(rows, null);
+    }
+
     /// <summary>Checks an operator's decision before anything is loaded.</summary>
     public static RoostError? ValidateDecision(string? resolution, string? note, bool disableAccount)
     {

@@ -115,6 +115,21 @@ public sealed class ReportRulesTests
         Assert.False(ReportRules.ParseStatusFilter("closed").IsSuccess);
     }
 
+    [Fact]
+    public void A_page_holds_at_most_the_limit_and_the_extra_row_only_says_where_the_next_page_starts()
+    {
+        var rows = Enumerable.Range(1, 3).Select(id => Report(outcome: null) with { Id = id * 10 }).ToList();
+
+        var more = ReportRules.Page([.. rows], 2);
+        var last = ReportRules.Page([.. rows], 3);
+
+        Assert.Equal([10L, 20L], more.Reports.Select(r => r.Id));
+        Assert.Equal(20, more.NextAfter);
+        Assert.Equal(3, last.Reports.Count);
+        Assert.Null(last.NextAfter);
+        Assert.Equal(Now.AddHours(-1), ReportRules.WindowStart(new ReportLimits { Window = TimeSpan.FromHours(1) }, Now));
+    }
+
     private static IEnumerable<string> Fields(string? kind, long? conversationId, long? seq, string? username, long? accountId) =>
         ReportRules.ValidateRequest(kind, conversationId, seq, username, accountId, "spam", null)?.FieldErrors?.Keys ?? [];
 
