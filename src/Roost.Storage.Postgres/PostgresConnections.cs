@@ -40,7 +40,8 @@ public static class PostgresConnections
                 problems.Add($"{prefix}:RootCertificate: no file at {root}.");
             }
 
-            if (builder.SslMode is not (SslMode.VerifyFull or SslMode.VerifyCA) && options.ConnectionString.Contains("SSL Mode", StringComparison.OrdinalIgnoreCase))
+            // Prefer (Npgsql's default, so also "not given") is raised to VerifyFull; a mode that would skip verification is a contradiction.
+            if (builder.SslMode is SslMode.Disable or SslMode.Allow or SslMode.Require)
             {
                 problems.Add($"{prefix}:RootCertificate is set, so the connection string's SSL Mode must be VerifyFull (or VerifyCA), not {builder.SslMode}.");
             }
@@ -56,7 +57,7 @@ public static class PostgresConnections
         if (options.RootCertificate is { } root)
         {
             settings.RootCertificate = root;
-            if (settings.SslMode is not SslMode.VerifyCA)
+            if (settings.SslMode is SslMode.Prefer)
             {
                 settings.SslMode = SslMode.VerifyFull;
             }

@@ -163,6 +163,9 @@ public sealed partial class PostgresStore : IRoostStore
         }
         catch (Exception exception) when (PostgresFailures.IsUnavailable(exception) && !cancellationToken.IsCancellationRequested)
         {
+            // Idle pooled connections to a server that went away are dead too: drop them, so the first reads after it
+            // returns do not fail on them one by one.
+            _dataSource.Clear();
             throw PostgresFailures.Unavailable(exception);
         }
     }

@@ -141,6 +141,7 @@ internal sealed partial class PostgresWriter : IAsyncDisposable
             if (PostgresFailures.IsUnavailable(exception))
             {
                 batchFailure = PostgresFailures.Unavailable(exception);
+                _dataSource.Clear();
                 if (Interlocked.Exchange(ref _unavailable, 1) == 0)
                 {
                     Log.Unavailable(_logger, exception);
