@@ -1,6 +1,7 @@
 using System.Net;
 using Npgsql;
 using Roost.Server.Tests.Infrastructure;
+using Roost.Server.Tests.Messaging;
 using Roost.Testing;
 
 namespace Roost.Server.Tests.Hosting;
