@@ -11,63 +11,67 @@ internal sealed class PostgresMessageStore(PostgresStore store) : IMessageStore
     public Task<Outcome<SendResult>> AppendAsync(NewMessage message, CancellationToken cancellationToken) =>
         store.WriteAsync<Outcome<SendResult>>(async context =>
         {
-            // Exactly-once: a (sender, client id) seen before answers with the first send's ack.
-            var first = await context.Command("SELECT conversation_id, seq, sent_at, body, reply_to, edited_at FROM messages WHERE sender_id = @sender AND client_id = @clientId")
-                .With("sender", message.SenderId)
-                .With("clientId", message.ClientId)
-                .ReadFirstAsync(reader => new FirstSend(
-                    reader.GetInt64(0),
-                    reader.GetInt64(1),
-                    reader.GetTime(2),
-                    reader.GetStringOrNull(3),
-                    reader.GetInt64OrNull(4),
-                    Changed: !reader.IsDBNull(5) || reader.IsDBNull(3)));
+            // The hot path, in three round trips. First, in one: was (sender, client id) seen before (exactly-once),
+            // and the memberships that answer both "may the sender post?" and "who receives it?".
+            FirstSend? first = null;
+            List<MemberWindow> members = [];
+            await using (var batch = context.Batch(
+                ("SELECT conversation_id, seq, sent_at, body, reply_to, edited_at FROM messages WHERE sender_id = $1 AND client_id = $2", [message.SenderId, message.ClientId]),
+                ("SELECT account_id, joined_seq, left_seq FROM conversation_members WHERE conversation_id = $1 AND (left_seq IS NULL OR account_id = $2)", [message.ConversationId, message.SenderId])))
+            await using (var reader = await batch.ExecuteReaderAsync())
+            {
+                if (await reader.ReadAsync())
+                {
+                    first = new FirstSend(
+                        reader.GetInt64(0),
+                        reader.GetInt64(1),
+                        reader.GetTime(2),
+                        reader.GetStringOrNull(3),
+                        reader.GetInt64OrNull(4),
+                        Changed: !reader.IsDBNull(5) || reader.IsDBNull(3));
+                }
+
+                await reader.NextResultAsync();
+                while (await reader.ReadAsync())
+                {
+                    members.Add(new MemberWindow(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64OrNull(2)));
+                }
+            }
+
             if (first is not null)
             {
                 return MessageRules.AnswerRepeatedSend(first, message);
             }
 
-            // One query answers both "may the sender post?" and "who receives it?".
-            var members = await context.Command("""
-                    SELECT account_id, joined_seq, left_seq FROM conversation_members
-                    WHERE conversation_id = @conversation AND (left_seq IS NULL OR account_id = @sender)
-                    """)
-                .With("conversation", message.ConversationId)
-                .With("sender", message.SenderId)
-                .ReadAllAsync(reader => new MemberWindow(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64OrNull(2)));
             var sender = members.Find(m => m.AccountId == message.SenderId);
             if (sender.AccountId != message.SenderId || !sender.IsCurrent)
             {
                 return ConversationRules.NotAMember();
             }
 
-            if (message.ReplyTo is { } replyTo)
+            if (message.ReplyTo is { } replyTo
+                && MessageChangeRules.CheckReplyTo(replyTo, sender.JoinedSeq, await MessageExistsAsync(context, message.ConversationId, replyTo)) is { } badReply)
             {
-                var exists = await MessageExistsAsync(context, message.ConversationId, replyTo);
-                if (MessageChangeRules.CheckReplyTo(replyTo, sender.JoinedSeq, _ => exists) is { } badReply)
-                {
-                    return badReply;
-                }
+                return badReply;
             }
 
-            // The row lock on the conversation makes the sequence gap-free whoever else appends to it.
-            var (seq, kind) = (await context.Command("UPDATE conversations SET last_seq = last_seq + 1 WHERE id = @id RETURNING last_seq, kind")
-                .With("id", message.ConversationId)
-                .ReadFirstAsync(reader => (reader.GetInt64(0), reader.GetString(1))))!;
-
-            await context.Command("""
-                    INSERT INTO messages (conversation_id, seq, sender_id, client_id, body, reply_to, sent_at)
-                    VALUES (@conversation, @seq, @sender, @clientId, @body, @replyTo, @sentAt)
+            // Second: the next seq (the row lock on the conversation keeps it gap-free) and the message, in one statement.
+            var (seq, kind) = (await context.Command("""
+                    WITH next AS (UPDATE conversations SET last_seq = last_seq + 1 WHERE id = @conversation RETURNING last_seq, kind),
+                         stored AS (
+                             INSERT INTO messages (conversation_id, seq, sender_id, client_id, body, reply_to, sent_at)
+                             SELECT @conversation, last_seq, @sender, @clientId, @body, @replyTo, @sentAt FROM next)
+                    SELECT last_seq, kind FROM next
                     """)
                 .With("conversation", message.ConversationId)
-                .With("seq", seq)
                 .With("sender", message.SenderId)
                 .With("clientId", message.ClientId)
                 .With("body", message.Body)
                 .With("replyTo", message.ReplyTo)
                 .With("sentAt", message.Now)
-                .RunAsync();
+                .ReadFirstAsync(reader => (reader.GetInt64(0), reader.GetString(1))))!;
 
+            // Third: the event and its recipients.
             var created = new Message(message.ConversationId, seq, message.SenderId, message.ClientId, message.Body, message.ReplyTo, message.Now, null, null, []);
             await context.EmitAsync(new MessageCreatedEvent(created.ToResponse(), kind), EventAudience.CurrentMembers(members), message.Now);
             return new SendResult(message.ConversationId, seq, message.ClientId, message.Now, Duplicate: false);

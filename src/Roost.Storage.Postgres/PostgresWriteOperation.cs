@@ -10,6 +10,9 @@ internal abstract class PostgresWriteOperation
 
     public abstract void Fail(Exception exception);
 
+    /// <summary>Forgets a run whose transaction was rolled back, before the batch runs again.</summary>
+    public abstract void Reset();
+
     public abstract void Complete(Exception? batchFailure);
 }
 
@@ -31,6 +34,13 @@ internal sealed class PostgresWriteOperation<T>(Func<PostgresWriteContext, Task<
     }
 
     public override void Fail(Exception exception) => _failure = exception;
+
+    public override void Reset()
+    {
+        _result = default;
+        _failure = null;
+        _executed = false;
+    }
 
     public override void Complete(Exception? batchFailure)
     {

@@ -105,33 +105,25 @@ internal sealed partial class PostgresWriter : IAsyncDisposable
     private async Task CommitBatchAsync(List<PostgresWriteOperation> batch)
     {
         Exception? batchFailure = null;
-        PostgresWriteContext? context = null;
         try
         {
-            var connection = _connection ??= await _dataSource.OpenConnectionAsync();
-            await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted);
-            context = new PostgresWriteContext(connection, transaction);
-            await using (var lockCommand = context.Command("SELECT pg_advisory_xact_lock(@key)"))
+            // Most batches have no operation that fails inside the database, so they run without a savepoint per
+            // operation (two round trips each). When one does fail, the transaction is aborted: it is rolled back and
+            // the batch runs again with savepoints, so that operation fails alone and the others commit.
+            if (!await RunBatchAsync(batch, savepoints: false))
             {
-                lockCommand.Parameters.AddWithValue("key", AppendLock);
-                await lockCommand.ExecuteNonQueryAsync();
-            }
-
-            foreach (var operation in batch)
-            {
-                if (!operation.IsCanceled)
+                foreach (var operation in batch)
                 {
-                    await ExecuteInSavepointAsync(context, transaction, operation);
+                    operation.Reset();
                 }
+
+                await RunBatchAsync(batch, savepoints: true);
             }
 
-            await transaction.CommitAsync();
             if (Interlocked.Exchange(ref _unavailable, 0) != 0)
             {
                 Log.Recovered(_logger);
             }
-
-            Publish(context.Emitted);
         }
 #pragma warning disable CA1031 // Any failure of the batch must reach every waiting caller instead of killing the writer.
         catch (Exception exception)
@@ -160,6 +152,47 @@ internal sealed partial class PostgresWriter : IAsyncDisposable
         {
             operation.Complete(batchFailure);
         }
+    }
+
+    /// <summary>One transaction over the batch; false when, without savepoints, an operation failed and it was rolled back.</summary>
+    private async Task<bool> RunBatchAsync(List<PostgresWriteOperation> batch, bool savepoints)
+    {
+        var connection = _connection ??= await _dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted);
+        var context = new PostgresWriteContext(connection, transaction);
+        await using (var lockCommand = context.Command("SELECT pg_advisory_xact_lock(@key)"))
+        {
+            lockCommand.Parameters.AddWithValue("key", AppendLock);
+            await lockCommand.ExecuteNonQueryAsync();
+        }
+
+        foreach (var operation in batch)
+        {
+            if (operation.IsCanceled)
+            {
+                continue;
+            }
+
+            if (savepoints)
+            {
+                await ExecuteInSavepointAsync(context, transaction, operation);
+                continue;
+            }
+
+            try
+            {
+                await operation.ExecuteAsync(context);
+            }
+            catch (Exception exception) when (!PostgresFailures.IsUnavailable(exception) && exception is not OutOfMemoryException)
+            {
+                await transaction.RollbackAsync();
+                return false;
+            }
+        }
+
+        await transaction.CommitAsync();
+        Publish(context.Emitted);
+        return true;
     }
 
     private static async Task ExecuteInSavepointAsync(PostgresWriteContext context, NpgsqlTransaction transaction, PostgresWriteOperation operation)

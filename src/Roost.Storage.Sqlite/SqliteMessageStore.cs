@@ -46,7 +46,8 @@ internal sealed class SqliteMessageStore(SqliteStore store) : IMessageStore
 
             var joinedSeq = sender.JoinedSeq;
 
-            if (MessageChangeRules.CheckReplyTo(message.ReplyTo, joinedSeq, seq => MessageExists(context, message.ConversationId, seq)) is { } badReply)
+            if (message.ReplyTo is { } replyTo
+                && MessageChangeRules.CheckReplyTo(replyTo, joinedSeq, MessageExists(context, message.ConversationId, replyTo)) is { } badReply)
             {
                 return badReply;
             }

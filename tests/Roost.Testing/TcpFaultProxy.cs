@@ -20,9 +20,8 @@ public sealed class TcpFaultProxy : IAsyncDisposable
     public TcpFaultProxy(IPEndPoint target)
     {
         _target = target;
-        _listener = new TcpListener(IPAddress.Loopback, 0);
-        _listener.Start();
-        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        _listener = ListenBelowEphemeralRange(out var port);
+        Port = port;
         _accepting = AcceptAsync(_listener, _cut.Token);
     }
 
@@ -72,6 +71,30 @@ public sealed class TcpFaultProxy : IAsyncDisposable
         }
 
         _cut.Dispose();
+    }
+
+    /// <summary>
+    /// A port below Linux's ephemeral range (32768 and up), so that while the proxy is cut no outgoing connection can
+    /// take the port it must listen on again.
+    /// </summary>
+    private static TcpListener ListenBelowEphemeralRange(out int port)
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            port = Random.Shared.Next(20_000, 32_000);
+            var listener = new TcpListener(IPAddress.Loopback, port);
+            try
+            {
+                listener.Start();
+                return listener;
+            }
+            catch (SocketException)
+            {
+                listener.Dispose();
+            }
+        }
+
+        throw new InvalidOperationException("No free loopback port between 20000 and 32000 for the fault proxy.");
     }
 
     private async Task AcceptAsync(TcpListener listener, CancellationToken cut)

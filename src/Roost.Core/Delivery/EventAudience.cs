@@ -24,16 +24,30 @@ public static class EventAudience
     /// A new message, a receipt, a rename, a role change, a removal (the removed member hears of it too) and a
     /// conversation's creation: every current member.
     /// </summary>
-    public static long[] CurrentMembers(IEnumerable<MemberWindow> members) =>
-        [.. members.Where(m => m.IsCurrent).Select(m => m.AccountId)];
+    public static long[] CurrentMembers(IEnumerable<MemberWindow> members) => Select(members, long.MaxValue);
 
     /// <summary>A change to message <paramref name="seq"/> (edit, delete, reaction): current members who can see it, not those who joined after it.</summary>
-    public static long[] WhoCanSee(IEnumerable<MemberWindow> members, long seq) =>
-        [.. members.Where(m => m.IsCurrent && m.JoinedSeq < seq).Select(m => m.AccountId)];
+    public static long[] WhoCanSee(IEnumerable<MemberWindow> members, long seq) => Select(members, seq);
 
     /// <summary>Members added to a group: everyone already in it, and the newcomers.</summary>
     public static long[] MembersAdded(IEnumerable<MemberWindow> before, IEnumerable<long> added) =>
         [.. CurrentMembers(before).Concat(added).Distinct()];
+
+    /// <summary>Current members who joined before <paramref name="seq"/>. A plain loop: this runs for every message sent.</summary>
+    private static long[] Select(IEnumerable<MemberWindow> members, long seq)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        var chosen = new List<long>(members is ICollection<MemberWindow> collection ? collection.Count : 4);
+        foreach (var member in members)
+        {
+            if (member.IsCurrent && member.JoinedSeq < seq)
+            {
+                chosen.Add(member.AccountId);
+            }
+        }
+
+        return [.. chosen];
+    }
 
     /// <summary>An account deleted: the members it leaves behind.</summary>
     public static long[] AccountDeleted(IEnumerable<MemberWindow> members, long deletedAccountId) =>

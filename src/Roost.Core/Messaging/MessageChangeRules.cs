@@ -45,14 +45,11 @@ public static class MessageChangeRules
             : new RoostError(ErrorKind.Forbidden, MessagingErrorCodes.NotSender, "Only the sender, or a group's owner or admin, may delete a message.");
     }
 
-    /// <summary>A reply names a message of the conversation the sender can see: after they joined, and stored.</summary>
-    public static RoostError? CheckReplyTo(long? replyTo, long senderJoinedSeq, Func<long, bool> exists)
-    {
-        ArgumentNullException.ThrowIfNull(exists);
-        return replyTo is { } seq && (seq <= senderJoinedSeq || !exists(seq))
+    /// <summary>A reply names a message of the conversation the sender can see: after they joined, and stored (<paramref name="replyExists"/>).</summary>
+    public static RoostError? CheckReplyTo(long replyTo, long senderJoinedSeq, bool replyExists) =>
+        replyTo <= senderJoinedSeq || !replyExists
             ? RoostError.Validation("replyTo", "replyTo must be a message of this conversation that you can see.")
             : null;
-    }
 
     /// <summary>
     /// The delivered or read mark a receipt sets, or null when it changes nothing: never past the newest message,

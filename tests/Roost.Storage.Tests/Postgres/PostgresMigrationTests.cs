@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Roost.Core.Storage;
+using Roost.Storage.Postgres;
+using Roost.Testing;
+
+namespace Roost.Storage.Tests.Postgres;
+
+/// <summary>What is particular to the PostgreSQL engine's schema: nodes starting together, and databases it must refuse.</summary>
+public sealed class PostgresMigrationTests : IAsyncLifetime
+{
+    private readonly TestPostgres _database = new();
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public ValueTask DisposeAsync() => _database.DisposeAsync();
+
+    [Fact]
+    public async Task Nodes_starting_together_on_an_empty_database_apply_each_migration_once()
+    {
+        var options = new PostgresStoreOptions { ConnectionString = await _database.CreateAsync() };
+        var stores = Enumerable.Range(0, 4).Select(_ => new PostgresStore(options, TimeProvider.System, NullLogger<PostgresStore>.Instance)).ToList();
+        try
+        {
+            await Task.WhenAll(stores.Select(store => store.InitializeAsync(CancellationToken.None))).DefaultTimeout();
+
+            Assert.All(await Task.WhenAll(stores.Select(store => store.CheckHealthAsync(CancellationToken.None))).DefaultTimeout(), health => Assert.True(health.IsHealthy));
+            var recorded = await QueryAsync(options.ConnectionString, "SELECT version FROM schema_migrations ORDER BY version");
+            Assert.Equal(recorded.Distinct(), recorded);
+            Assert.Equal(PostgresMigrations.LatestVersion, (int)recorded[^1]);
+        }
+        finally
+        {
+            foreach (var store in stores)
+            {
+                await store.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_database_migrated_by_another_build_is_refused_with_a_message()
+    {
+        var options = new PostgresStoreOptions { ConnectionString = await _database.CreateAsync() };
+        await using (var first = new PostgresStore(options, TimeProvider.System, NullLogger<PostgresStore>.Instance))
+        {
+            await first.InitializeAsync(CancellationToken.None).DefaultTimeout();
+        }
+
+        await QueryAsync(options.ConnectionString, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'from_the_future', now()) RETURNING version");
+        await using var second = new PostgresStore(options, TimeProvider.System, NullLogger<PostgresStore>.Instance);
+
+        var failure = await Assert.ThrowsAsync<StoreSchemaException>(() => second.InitializeAsync(CancellationToken.None)).DefaultTimeout();
+        Assert.Contains("9999 'from_the_future'", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_database_fails_the_start_with_a_message_naming_it_without_its_password()
+    {
+        var options = new PostgresStoreOptions { ConnectionString = "Host=127.0.0.1;Port=1;Database=nowhere;Username=roost;Password=hunter2;Timeout=2" };
+        await using var store = new PostgresStore(options, TimeProvider.System, NullLogger<PostgresStore>.Instance);
+
+        var failure = await Assert.ThrowsAsync<StoreSchemaException>(() => store.InitializeAsync(CancellationToken.None)).DefaultTimeout();
+        Assert.Contains("nowhere on 127.0.0.1:1", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", failure.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task<List<long>> QueryAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync().DefaultTimeout();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync().DefaultTimeout();
+        var values = new List<long>();
+        while (await reader.ReadAsync())
+        {
+            values.Add(Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return values;
+    }
+}
