@@ -11,13 +11,16 @@ internal sealed class PostgresMessageStore(PostgresStore store) : IMessageStore
     public Task<Outcome<SendResult>> AppendAsync(NewMessage message, CancellationToken cancellationToken) =>
         store.WriteAsync<Outcome<SendResult>>(async context =>
         {
-            // The hot path, in three round trips. First, in one: was (sender, client id) seen before (exactly-once),
-            // and the memberships that answer both "may the sender post?" and "who receives it?".
+            // The hot path, in two round trips. First, in one: was (sender, client id) seen before (exactly-once), the
+            // memberships that answer both "may the sender post?" and "who receives it?", and the conversation's newest
+            // seq. Every write batch holds the append lock, so no other writer can move that seq before this commits.
             FirstSend? first = null;
             List<MemberWindow> members = [];
+            (long LastSeq, string Kind)? conversation = null;
             await using (var batch = context.Batch(
                 ("SELECT conversation_id, seq, sent_at, body, reply_to, edited_at FROM messages WHERE sender_id = $1 AND client_id = $2", [message.SenderId, message.ClientId]),
-                ("SELECT account_id, joined_seq, left_seq FROM conversation_members WHERE conversation_id = $1 AND (left_seq IS NULL OR account_id = $2)", [message.ConversationId, message.SenderId])))
+                ("SELECT account_id, joined_seq, left_seq FROM conversation_members WHERE conversation_id = $1 AND (left_seq IS NULL OR account_id = $2)", [message.ConversationId, message.SenderId]),
+                ("SELECT last_seq, kind FROM conversations WHERE id = $1", [message.ConversationId])))
             await using (var reader = await batch.ExecuteReaderAsync())
             {
                 if (await reader.ReadAsync())
@@ -36,6 +39,12 @@ internal sealed class PostgresMessageStore(PostgresStore store) : IMessageStore
                 {
                     members.Add(new MemberWindow(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64OrNull(2)));
                 }
+
+                await reader.NextResultAsync();
+                if (await reader.ReadAsync())
+                {
+                    conversation = (reader.GetInt64(0), reader.GetString(1));
+                }
             }
 
             if (first is not null)
@@ -44,7 +53,7 @@ internal sealed class PostgresMessageStore(PostgresStore store) : IMessageStore
             }
 
             var sender = members.Find(m => m.AccountId == message.SenderId);
-            if (sender.AccountId != message.SenderId || !sender.IsCurrent)
+            if (sender.AccountId != message.SenderId || !sender.IsCurrent || conversation is not { } current)
             {
                 return ConversationRules.NotAMember();
             }
@@ -55,25 +64,18 @@ internal sealed class PostgresMessageStore(PostgresStore store) : IMessageStore
                 return badReply;
             }
 
-            // Second: the next seq (the row lock on the conversation keeps it gap-free) and the message, in one statement.
-            var (seq, kind) = (await context.Command("""
-                    WITH next AS (UPDATE conversations SET last_seq = last_seq + 1 WHERE id = @conversation RETURNING last_seq, kind),
-                         stored AS (
-                             INSERT INTO messages (conversation_id, seq, sender_id, client_id, body, reply_to, sent_at)
-                             SELECT @conversation, last_seq, @sender, @clientId, @body, @replyTo, @sentAt FROM next)
-                    SELECT last_seq, kind FROM next
-                    """)
-                .With("conversation", message.ConversationId)
-                .With("sender", message.SenderId)
-                .With("clientId", message.ClientId)
-                .With("body", message.Body)
-                .With("replyTo", message.ReplyTo)
-                .With("sentAt", message.Now)
-                .ReadFirstAsync(reader => (reader.GetInt64(0), reader.GetString(1))))!;
-
-            // Third: the event and its recipients.
+            // Second, in one round trip: the next seq (gap-free: the last one plus one), the message, and its event.
+            var seq = current.LastSeq + 1;
             var created = new Message(message.ConversationId, seq, message.SenderId, message.ClientId, message.Body, message.ReplyTo, message.Now, null, null, []);
-            await context.EmitAsync(new MessageCreatedEvent(created.ToResponse(), kind), EventAudience.CurrentMembers(members), message.Now);
+            await context.EmitAsync(
+                new MessageCreatedEvent(created.ToResponse(), current.Kind),
+                EventAudience.CurrentMembers(members),
+                message.Now,
+                ("UPDATE conversations SET last_seq = $1 WHERE id = $2", [seq, message.ConversationId]),
+                ("""
+                 INSERT INTO messages (conversation_id, seq, sender_id, client_id, body, reply_to, sent_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                 """, [message.ConversationId, seq, message.SenderId, message.ClientId, message.Body, message.ReplyTo, message.Now]));
             return new SendResult(message.ConversationId, seq, message.ClientId, message.Now, Duplicate: false);
         }, cancellationToken);
 

@@ -1,5 +1,4 @@
 using Npgsql;
-using NpgsqlTypes;
 using Roost.Core.Delivery;
 using Roost.Protocol.Events;
 
@@ -12,23 +11,37 @@ internal sealed class PostgresWriteContext(NpgsqlConnection connection, NpgsqlTr
     public List<CommittedEvent> Emitted { get; } = [];
 
     /// <summary>
-    /// Appends an event to the stream of every recipient in one round trip. The payload is serialized once. The id is
-    /// taken from the sequence while this transaction holds the append lock, so ids become visible in increasing order.
+    /// Appends an event to the stream of every recipient in one round trip, after <paramref name="before"/> (statements
+    /// with positional parameters that go in the same round trip, such as the change the event reports). The payload is
+    /// serialized once. The id is taken from the sequence while this transaction holds the append lock, so ids become
+    /// visible in increasing order.
     /// </summary>
-    public async Task<long> EmitAsync(RoostEvent @event, IReadOnlyCollection<long> recipients, DateTimeOffset now)
+    public async Task<long> EmitAsync(RoostEvent @event, IReadOnlyCollection<long> recipients, DateTimeOffset now, params (string Sql, object?[] Parameters)[] before)
     {
         var payload = EventFrames.SerializePayload(@event);
         long[] accounts = [.. recipients];
-        await using var command = Command("""
-            WITH e AS (INSERT INTO events (id, payload, created_at) VALUES (nextval('event_ids'), @payload, @createdAt) RETURNING id),
-                 r AS (INSERT INTO event_recipients (account_id, event_id) SELECT a, e.id FROM e, unnest(@accounts) AS a)
+        (string, object?[]) append = ("""
+            WITH e AS (INSERT INTO events (id, payload, created_at) VALUES (nextval('event_ids'), $1, $2) RETURNING id),
+                 r AS (INSERT INTO event_recipients (account_id, event_id) SELECT a, e.id FROM e, unnest($3::bigint[]) AS a)
             SELECT id FROM e
-            """);
-        command.Parameters.AddWithValue("payload", NpgsqlDbType.Bytea, payload);
-        command.Parameters.AddWithValue("createdAt", now);
-        command.Parameters.AddWithValue("accounts", NpgsqlDbType.Array | NpgsqlDbType.Bigint, accounts);
-        var cursor = (long)(await command.ExecuteScalarAsync())!;
-        Emitted.Add(new CommittedEvent(cursor, accounts, EventFrames.Frame(cursor, payload)));
-        return cursor;
+            """, [payload, now, accounts]);
+        await using var batch = Batch([.. before, append]);
+        long? cursor = null;
+        await using (var reader = await batch.ExecuteReaderAsync())
+        {
+            // The statements before it return no rows; the event's id is the one row of the last.
+            do
+            {
+                if (await reader.ReadAsync())
+                {
+                    cursor = reader.GetInt64(0);
+                }
+            }
+            while (await reader.NextResultAsync());
+        }
+
+        var id = cursor ?? throw new InvalidOperationException("The event insert returned no id.");
+        Emitted.Add(new CommittedEvent(id, accounts, EventFrames.Frame(id, payload)));
+        return id;
     }
 }
