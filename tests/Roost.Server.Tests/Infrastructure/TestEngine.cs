@@ -1,3 +1,5 @@
+using Roost.Testing;
+
 namespace Roost.Server.Tests.Infrastructure;
 
 /// <summary>
@@ -16,4 +18,19 @@ public static class TestEngine
     };
 
     public static bool IsPostgres => Name == "postgres";
+
+    /// <summary>
+    /// For a test that runs the server as a child process: on PostgreSQL a database of the test's own (dispose it after
+    /// the last process) and the arguments that point a server at it; on SQLite nothing.
+    /// </summary>
+    public static async Task<(TestPostgres? Database, string[] ServerArguments)> ForServerProcessAsync()
+    {
+        if (!IsPostgres)
+        {
+            return (null, []);
+        }
+
+        var database = new TestPostgres();
+        return (database, ["--Roost:Storage:Engine=postgres", $"--Roost:Storage:Postgres:ConnectionString={await database.CreateAsync()}"]);
+    }
 }

@@ -6,17 +6,19 @@ using Roost.Testing;
 
 namespace Roost.Server.Tests.Messaging;
 
-/// <summary>A server killed with SIGKILL loses no acknowledged message.</summary>
+/// <summary>A server killed with SIGKILL loses no acknowledged message (on the run's engine: on PostgreSQL the database outlives the process).</summary>
 public sealed class CrashDurabilityTests
 {
     [Fact]
     public async Task Every_acknowledged_message_survives_sigkill_during_a_stream_of_sends()
     {
         using var data = new TempDirectory();
+        var (database, engine) = await TestEngine.ForServerProcessAsync();
+        await using var ownedDatabase = database;
         var acked = new ConcurrentDictionary<string, long>();
         long conversationId;
         string aliceToken;
-        await using (var server = ServerProcess.Start(data.Path))
+        await using (var server = ServerProcess.Start(data.Path, engine))
         {
             var address = await server.ListeningAsync();
             using var alice = new RoostClient(address);
@@ -62,7 +64,7 @@ public sealed class CrashDurabilityTests
             await live.DisposeAsync();
         }
 
-        await using var restarted = ServerProcess.Start(data.Path);
+        await using var restarted = ServerProcess.Start(data.Path, engine);
         using var after = new RoostClient(await restarted.ListeningAsync()) { AccessToken = aliceToken };
         var stored = new Dictionary<string, long>();
         long? afterSeq = 0;
