@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Reflection;
 using Npgsql;
 using Roost.Core.Storage;
 
@@ -17,7 +16,7 @@ internal static class PostgresMigrations
     /// <summary>The advisory lock key of schema changes ('roost' 'mig').</summary>
     private const long MigrationLock = 0x726f6f7374_6d6967;
 
-    public static IReadOnlyList<Migration> All { get; } = Load();
+    public static IReadOnlyList<MigrationScript> All { get; } = MigrationScripts.Load(typeof(PostgresMigrations).Assembly, ResourcePrefix, "PostgreSQL");
 
     public static int LatestVersion => All[^1].Version;
 
@@ -35,7 +34,7 @@ internal static class PostgresMigrations
                 )
                 """, null, cancellationToken);
             var recorded = await RecordedAsync(connection, cancellationToken);
-            ThrowIfForeign(recorded);
+            MigrationScripts.ThrowIfForeign(recorded.Select(r => (r.Key, r.Value)), All);
 
             var applied = 0;
             foreach (var migration in All.Where(m => !recorded.ContainsKey(m.Version)))
@@ -81,25 +80,6 @@ internal static class PostgresMigrations
         return recorded;
     }
 
-    /// <summary>
-    /// Every recorded migration must be one this build ships, under the same name: a database another version of Roost
-    /// migrated has a schema this build does not know, and applying "the rest" around it would corrupt it.
-    /// </summary>
-    private static void ThrowIfForeign(Dictionary<int, string> recorded)
-    {
-        foreach (var (version, name) in recorded.OrderBy(r => r.Key))
-        {
-            var shipped = All.FirstOrDefault(m => m.Version == version);
-            if (shipped is null || !string.Equals(shipped.Name, name, StringComparison.Ordinal))
-            {
-                throw new StoreSchemaException(
-                    $"The database records migration {version} '{name}', which this build of Roost does not ship" +
-                    (shipped is null ? "" : $" (its {version} is '{shipped.Name}')") +
-                    ". It was written by another version of Roost: run that version, or restore a backup made by this one.");
-            }
-        }
-    }
-
     private static async Task Execute(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, (string Name, object Value)? parameter, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(sql, connection, transaction);
@@ -110,37 +90,4 @@ internal static class PostgresMigrations
 
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
-
-    private static List<Migration> Load()
-    {
-        var assembly = Assembly.GetExecutingAssembly();
-        var migrations = new List<Migration>();
-        foreach (var resource in assembly.GetManifestResourceNames())
-        {
-            if (!resource.StartsWith(ResourcePrefix, StringComparison.Ordinal) || !resource.EndsWith(".sql", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var fileName = resource[ResourcePrefix.Length..^".sql".Length];
-            var separator = fileName.IndexOf('_', StringComparison.Ordinal);
-            var version = int.Parse(fileName[..separator], NumberStyles.None, CultureInfo.InvariantCulture);
-            using var stream = assembly.GetManifestResourceStream(resource)!;
-            using var reader = new StreamReader(stream);
-            migrations.Add(new Migration(version, fileName[(separator + 1)..], reader.ReadToEnd()));
-        }
-
-        migrations.Sort((a, b) => a.Version.CompareTo(b.Version));
-        for (var i = 0; i < migrations.Count; i++)
-        {
-            if (migrations[i].Version < 1 || (i > 0 && migrations[i].Version == migrations[i - 1].Version))
-            {
-                throw new InvalidOperationException($"PostgreSQL migrations must have distinct numbers from 1 up; found {migrations[i].Version} twice or out of range.");
-            }
-        }
-
-        return migrations;
-    }
-
-    internal sealed record Migration(int Version, string Name, string Sql);
 }

@@ -1,3 +1,5 @@
+using Roost.Core.Storage;
+
 namespace Roost.Storage.Postgres;
 
 /// <summary>One unit of work for the writer. Its task completes only after the batch holding it committed.</summary>
@@ -18,47 +20,17 @@ internal abstract class PostgresWriteOperation
 
 internal sealed class PostgresWriteOperation<T>(Func<PostgresWriteContext, Task<T>> work, CancellationToken cancellationToken) : PostgresWriteOperation
 {
-    private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private T? _result;
-    private Exception? _failure;
-    private bool _executed;
+    private readonly WriteOutcome<T> _outcome = new(cancellationToken);
 
-    public Task<T> Task => _completion.Task;
+    public Task<T> Task => _outcome.Task;
 
-    public override bool IsCanceled => cancellationToken.IsCancellationRequested;
+    public override bool IsCanceled => _outcome.IsCanceled;
 
-    public override async Task ExecuteAsync(PostgresWriteContext context)
-    {
-        _result = await work(context);
-        _executed = true;
-    }
+    public override async Task ExecuteAsync(PostgresWriteContext context) => _outcome.Succeeded(await work(context));
 
-    public override void Fail(Exception exception) => _failure = exception;
+    public override void Fail(Exception exception) => _outcome.Fail(exception);
 
-    public override void Reset()
-    {
-        _result = default;
-        _failure = null;
-        _executed = false;
-    }
+    public override void Reset() => _outcome.Reset();
 
-    public override void Complete(Exception? batchFailure)
-    {
-        if (_failure is not null)
-        {
-            _completion.TrySetException(_failure);
-        }
-        else if (batchFailure is not null)
-        {
-            _completion.TrySetException(batchFailure);
-        }
-        else if (_executed)
-        {
-            _completion.TrySetResult(_result!);
-        }
-        else
-        {
-            _completion.TrySetCanceled(cancellationToken);
-        }
-    }
+    public override void Complete(Exception? batchFailure) => _outcome.Complete(batchFailure);
 }

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Roost.Core.Delivery;
@@ -23,7 +22,7 @@ internal sealed partial class PostgresWriter : IAsyncDisposable
     /// <summary>The advisory lock key of the event append ('roost' 'evts' as bytes): any fixed number shared by every node.</summary>
     public const long AppendLock = 0x726f6f7374_657674;
 
-    private readonly Channel<PostgresWriteOperation> _queue;
+    private readonly PendingWrites<PostgresWriteOperation> _queue;
     private readonly NpgsqlDataSource _dataSource;
     private readonly int _maxBatch;
     private readonly ILogger _logger;
@@ -39,11 +38,7 @@ internal sealed partial class PostgresWriter : IAsyncDisposable
         _listener = listener;
         _maxBatch = options.MaxWriteBatch;
         _logger = logger;
-        _queue = Channel.CreateBounded<PostgresWriteOperation>(new BoundedChannelOptions(options.WriteQueueCapacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _queue = new PendingWrites<PostgresWriteOperation>(options.WriteQueueCapacity);
         _loop = Task.Run(RunAsync);
     }
 
@@ -53,7 +48,7 @@ internal sealed partial class PostgresWriter : IAsyncDisposable
     public Task<T> WriteAsync<T>(Func<PostgresWriteContext, Task<T>> work, CancellationToken cancellationToken)
     {
         var operation = new PostgresWriteOperation<T>(work, cancellationToken);
-        return _queue.Writer.TryWrite(operation) ? operation.Task : EnqueueSlowlyAsync(operation, cancellationToken);
+        return _queue.TryEnqueue(operation) ? operation.Task : EnqueueSlowlyAsync(operation, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -64,7 +59,7 @@ internal sealed partial class PostgresWriter : IAsyncDisposable
         }
 
         // Let queued operations finish: whatever a caller was told is stored must be stored.
-        _queue.Writer.TryComplete();
+        _queue.Close();
         await _loop;
         if (_connection is not null)
         {
@@ -74,29 +69,15 @@ internal sealed partial class PostgresWriter : IAsyncDisposable
 
     private async Task<T> EnqueueSlowlyAsync<T>(PostgresWriteOperation<T> operation, CancellationToken cancellationToken)
     {
-        try
-        {
-            await _queue.Writer.WriteAsync(operation, cancellationToken);
-        }
-        catch (ChannelClosedException)
-        {
-            throw new ObjectDisposedException(nameof(PostgresWriter), "The store is shutting down.");
-        }
-
+        await _queue.EnqueueAsync(operation, nameof(PostgresWriter), cancellationToken);
         return await operation.Task;
     }
 
     private async Task RunAsync()
     {
         var batch = new List<PostgresWriteOperation>(_maxBatch);
-        var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync())
+        while (await _queue.NextBatchAsync(batch, _maxBatch))
         {
-            while (batch.Count < _maxBatch && reader.TryRead(out var operation))
-            {
-                batch.Add(operation);
-            }
-
             await CommitBatchAsync(batch);
             batch.Clear();
         }

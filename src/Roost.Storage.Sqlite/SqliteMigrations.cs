@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Reflection;
 using Microsoft.Data.Sqlite;
 using Roost.Core.Storage;
 
@@ -13,7 +12,7 @@ internal static class SqliteMigrations
 {
     private const string ResourcePrefix = "Roost.Storage.Sqlite.Migrations.";
 
-    public static IReadOnlyList<Migration> All { get; } = Load();
+    public static IReadOnlyList<MigrationScript> All { get; } = MigrationScripts.Load(typeof(SqliteMigrations).Assembly, ResourcePrefix, "SQLite");
 
     public static int LatestVersion => All[^1].Version;
 
@@ -93,19 +92,13 @@ internal static class SqliteMigrations
         command.Transaction = transaction;
         command.CommandText = "SELECT version, name FROM schema_migrations ORDER BY version";
         using var reader = command.ExecuteReader();
+        var recorded = new List<(int, string)>();
         while (reader.Read())
         {
-            var version = reader.GetInt32(0);
-            var name = reader.GetString(1);
-            var shipped = All.FirstOrDefault(m => m.Version == version);
-            if (shipped is null || !string.Equals(shipped.Name, name, StringComparison.Ordinal))
-            {
-                throw new StoreSchemaException(
-                    $"The database records migration {version} '{name}', which this build of Roost does not ship" +
-                    (shipped is null ? "" : $" (its {version} is '{shipped.Name}')") +
-                    ". It was written by another version of Roost: run that version, or restore a backup made by this one.");
-            }
+            recorded.Add((reader.GetInt32(0), reader.GetString(1)));
         }
+
+        MigrationScripts.ThrowIfForeign(recorded, All);
     }
 
     private static void ThrowIfNewer(int current)
@@ -125,38 +118,4 @@ internal static class SqliteMigrations
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
-
-    private static List<Migration> Load()
-    {
-        var assembly = Assembly.GetExecutingAssembly();
-        var migrations = new List<Migration>();
-        foreach (var resource in assembly.GetManifestResourceNames())
-        {
-            if (!resource.StartsWith(ResourcePrefix, StringComparison.Ordinal) || !resource.EndsWith(".sql", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var fileName = resource[ResourcePrefix.Length..^".sql".Length];
-            var separator = fileName.IndexOf('_', StringComparison.Ordinal);
-            var version = int.Parse(fileName[..separator], NumberStyles.None, CultureInfo.InvariantCulture);
-            using var stream = assembly.GetManifestResourceStream(resource)!;
-            using var reader = new StreamReader(stream);
-            migrations.Add(new Migration(version, fileName[(separator + 1)..], reader.ReadToEnd()));
-        }
-
-        // Numbers only need to increase: features developed side by side each take their own number, so one can land before another.
-        migrations.Sort((a, b) => a.Version.CompareTo(b.Version));
-        for (var i = 0; i < migrations.Count; i++)
-        {
-            if (migrations[i].Version < 1 || (i > 0 && migrations[i].Version == migrations[i - 1].Version))
-            {
-                throw new InvalidOperationException($"SQLite migrations must have distinct numbers from 1 up; found {migrations[i].Version} twice or out of range.");
-            }
-        }
-
-        return migrations;
-    }
-
-    internal sealed record Migration(int Version, string Name, string Sql);
 }

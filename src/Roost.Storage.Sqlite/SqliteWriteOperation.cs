@@ -1,3 +1,5 @@
+using Roost.Core.Storage;
+
 namespace Roost.Storage.Sqlite;
 
 /// <summary>One unit of work for the writer. Its task completes only after the batch holding it committed.</summary>
@@ -17,40 +19,15 @@ internal abstract class SqliteWriteOperation
 
 internal sealed class SqliteWriteOperation<T>(Func<SqliteWriteContext, T> work, CancellationToken cancellationToken) : SqliteWriteOperation
 {
-    private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private T? _result;
-    private Exception? _failure;
-    private bool _executed;
+    private readonly WriteOutcome<T> _outcome = new(cancellationToken);
 
-    public Task<T> Task => _completion.Task;
+    public Task<T> Task => _outcome.Task;
 
-    public override bool IsCanceled => cancellationToken.IsCancellationRequested;
+    public override bool IsCanceled => _outcome.IsCanceled;
 
-    public override void Execute(SqliteWriteContext context)
-    {
-        _result = work(context);
-        _executed = true;
-    }
+    public override void Execute(SqliteWriteContext context) => _outcome.Succeeded(work(context));
 
-    public override void Fail(Exception exception) => _failure = exception;
+    public override void Fail(Exception exception) => _outcome.Fail(exception);
 
-    public override void Complete(Exception? batchFailure)
-    {
-        if (_failure is not null)
-        {
-            _completion.TrySetException(_failure);
-        }
-        else if (batchFailure is not null)
-        {
-            _completion.TrySetException(batchFailure);
-        }
-        else if (_executed)
-        {
-            _completion.TrySetResult(_result!);
-        }
-        else
-        {
-            _completion.TrySetCanceled(cancellationToken);
-        }
-    }
+    public override void Complete(Exception? batchFailure) => _outcome.Complete(batchFailure);
 }

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Roost.Core.Delivery;
@@ -13,7 +12,7 @@ namespace Roost.Storage.Sqlite;
 /// </summary>
 internal sealed partial class SqliteWriter : IAsyncDisposable
 {
-    private readonly Channel<SqliteWriteOperation> _queue;
+    private readonly PendingWrites<SqliteWriteOperation> _queue;
     private readonly SqliteConnection _connection;
     private readonly SqliteWriteContext _context;
     private readonly int _maxBatch;
@@ -30,11 +29,7 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
         _context = new SqliteWriteContext(connection);
         _maxBatch = options.MaxWriteBatch;
         _logger = logger;
-        _queue = Channel.CreateBounded<SqliteWriteOperation>(new BoundedChannelOptions(options.WriteQueueCapacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _queue = new PendingWrites<SqliteWriteOperation>(options.WriteQueueCapacity);
         _loop = Task.Run(RunAsync);
     }
 
@@ -44,7 +39,7 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
     public Task<T> WriteAsync<T>(Func<SqliteWriteContext, T> work, CancellationToken cancellationToken)
     {
         var operation = new SqliteWriteOperation<T>(work, cancellationToken);
-        return _queue.Writer.TryWrite(operation) ? operation.Task : EnqueueSlowlyAsync(operation, cancellationToken);
+        return _queue.TryEnqueue(operation) ? operation.Task : EnqueueSlowlyAsync(operation, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -55,38 +50,24 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
         }
 
         // Let queued operations finish: whatever a caller was told is stored must be stored.
-        _queue.Writer.TryComplete();
+        _queue.Close();
         await _loop;
         _context.Dispose();
     }
 
     private async Task<T> EnqueueSlowlyAsync<T>(SqliteWriteOperation<T> operation, CancellationToken cancellationToken)
     {
-        try
-        {
-            await _queue.Writer.WriteAsync(operation, cancellationToken);
-        }
-        catch (ChannelClosedException)
-        {
-            throw new ObjectDisposedException(nameof(SqliteWriter), "The store is shutting down.");
-        }
-
+        await _queue.EnqueueAsync(operation, nameof(SqliteWriter), cancellationToken);
         return await operation.Task;
     }
 
     private async Task RunAsync()
     {
         var batch = new List<SqliteWriteOperation>(_maxBatch);
-        var reader = _queue.Reader;
         try
         {
-            while (await reader.WaitToReadAsync())
+            while (await _queue.NextBatchAsync(batch, _maxBatch))
             {
-                while (batch.Count < _maxBatch && reader.TryRead(out var operation))
-                {
-                    batch.Add(operation);
-                }
-
                 CommitBatch(batch);
                 batch.Clear();
             }
@@ -96,13 +77,13 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
 #pragma warning restore CA1031
         {
             Log.WriterFailed(_logger, exception);
-            _queue.Writer.TryComplete(exception);
+            _queue.Close(exception);
             foreach (var operation in batch)
             {
                 operation.Complete(exception);
             }
 
-            while (reader.TryRead(out var queued))
+            while (_queue.TryTake(out var queued))
             {
                 queued.Complete(exception);
             }
