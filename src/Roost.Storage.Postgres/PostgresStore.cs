@@ -27,7 +27,11 @@ public sealed partial class PostgresStore : IRoostStore
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _description;
     private PostgresWriter? _writer;
+    private NpgsqlConnection? _nodeLock;
     private int _disposed;
+
+    /// <summary>The session advisory lock key of "a node serves this database" ('roost' 'node').</summary>
+    private const long NodeLockKey = 0x726f6f7374_6e6f64;
 
     public PostgresStore(PostgresStoreOptions options, TimeProvider time, ILogger<PostgresStore> logger, ICommittedEventListener? listener = null)
     {
@@ -85,9 +89,16 @@ public sealed partial class PostgresStore : IRoostStore
 
         try
         {
-            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-            var applied = await PostgresMigrations.ApplyAsync(connection, _time.GetUtcNow(), cancellationToken);
-            Log.Opened(_logger, _description, PostgresMigrations.LatestVersion, applied);
+            await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken))
+            {
+                var applied = await PostgresMigrations.ApplyAsync(connection, _time.GetUtcNow(), cancellationToken);
+                Log.Opened(_logger, _description, PostgresMigrations.LatestVersion, applied);
+            }
+
+            if (_options.ExclusiveNode)
+            {
+                await TakeNodeLockAsync(cancellationToken);
+            }
         }
         catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
         {
@@ -95,6 +106,23 @@ public sealed partial class PostgresStore : IRoostStore
         }
 
         _writer = new PostgresWriter(_dataSource, _options, _listener, _logger);
+    }
+
+    /// <summary>Holds the node lock on a connection of its own for as long as the store is open (<see cref="PostgresStoreOptions.ExclusiveNode"/>).</summary>
+    private async Task TakeNodeLockAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection);
+        command.Parameters.AddWithValue("key", NodeLockKey);
+        if (await command.ExecuteScalarAsync(cancellationToken) is not true)
+        {
+            await connection.DisposeAsync();
+            throw new StoreSchemaException(
+                $"Another Roost node is already serving the PostgreSQL database {_description}. One node per database until " +
+                "the cross-node event bus lands: a second node would miss live events the first one commits.");
+        }
+
+        _nodeLock = connection;
     }
 
     public async Task<StoreHealth> CheckHealthAsync(CancellationToken cancellationToken)
@@ -137,6 +165,11 @@ public sealed partial class PostgresStore : IRoostStore
         }
         finally
         {
+            if (_nodeLock is not null)
+            {
+                await _nodeLock.DisposeAsync();
+            }
+
             await _dataSource.DisposeAsync();
             Log.Closed(_logger, _description);
         }

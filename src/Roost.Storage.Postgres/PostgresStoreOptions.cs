@@ -17,4 +17,20 @@ public sealed record PostgresStoreOptions
 
     /// <summary>Write operations waiting for the writer; a sender waits when it is full.</summary>
     public int WriteQueueCapacity { get; init; } = 16_384;
+
+    /// <summary>
+    /// Refuse to start on a database another node serves (a session advisory lock, held while the store is open).
+    /// Until the cross-node event bus lands, each node pushes only its own commits to its connections, and a connection
+    /// that was sent cursor N skips any lower cursor that another node committed: a second node would lose live
+    /// events. The store itself keeps the ordering rule with any number of writers; the tests that prove it turn this off.
+    /// </summary>
+    public bool ExclusiveNode { get; init; } = true;
+
+    // The connection string may hold a password: a record would print it.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("RootCertificate = ").Append(RootCertificate).Append(", MaxWriteBatch = ").Append(MaxWriteBatch)
+            .Append(", WriteQueueCapacity = ").Append(WriteQueueCapacity).Append(", ExclusiveNode = ").Append(ExclusiveNode);
+        return true;
+    }
 }

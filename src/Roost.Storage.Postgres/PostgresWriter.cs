@@ -48,7 +48,16 @@ internal sealed partial class PostgresWriter : IAsyncDisposable
     public Task<T> WriteAsync<T>(Func<PostgresWriteContext, Task<T>> work, CancellationToken cancellationToken)
     {
         var operation = new PostgresWriteOperation<T>(work, cancellationToken);
-        return _queue.TryEnqueue(operation) ? operation.Task : EnqueueSlowlyAsync(operation, cancellationToken);
+        if (_queue.TryEnqueue(operation))
+        {
+            return operation.Task;
+        }
+
+        // A full queue while the database is away will not drain soon: answer now instead of making the caller wait
+        // behind thousands of writes that each wait for a connection.
+        return IsUnavailable
+            ? Task.FromException<T>(PostgresFailures.Unavailable(new TimeoutException("The write queue is full while the database is unavailable.")))
+            : EnqueueSlowlyAsync(operation, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -111,7 +120,7 @@ internal sealed partial class PostgresWriter : IAsyncDisposable
 #pragma warning restore CA1031
         {
             // Nothing of the batch is acknowledged. A broken connection is dropped; the next batch opens a new one.
-            if (PostgresFailures.IsUnavailable(exception))
+            if (PostgresFailures.IsUnavailable(exception) || _connection?.FullState.HasFlag(System.Data.ConnectionState.Broken) == true)
             {
                 batchFailure = PostgresFailures.Unavailable(exception);
                 _dataSource.Clear();
@@ -141,6 +150,10 @@ internal sealed partial class PostgresWriter : IAsyncDisposable
         var connection = _connection ??= await _dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted);
         var context = new PostgresWriteContext(connection, transaction);
+
+        // READ COMMITTED matters: each statement after the lock sees every batch committed before the lock was
+        // granted, so reading a conversation's newest seq needs no row lock. (Under REPEATABLE READ the snapshot would
+        // be taken by the lock statement itself, before the previous holder's commit is visible.)
         await using (var lockCommand = context.Command("SELECT pg_advisory_xact_lock(@key)"))
         {
             lockCommand.Parameters.AddWithValue("key", AppendLock);
@@ -166,6 +179,8 @@ internal sealed partial class PostgresWriter : IAsyncDisposable
             }
             catch (Exception exception) when (!PostgresFailures.IsUnavailable(exception) && exception is not OutOfMemoryException)
             {
+                // The operation's own failure (a constraint, a bug in it): the batch runs again with savepoints. A
+                // rollback that fails means the connection is gone, and the batch fails as unavailable.
                 await transaction.RollbackAsync();
                 return false;
             }

@@ -1,4 +1,5 @@
-# Sourced by test.sh: a private PostgreSQL cluster for the tests, on loopback, with TLS from a throwaway CA.
+# Sourced by test.sh: a private PostgreSQL cluster for the tests, on loopback, with TLS from a throwaway CA and a
+# random password (scram-sha-256 on TCP and the socket: another local user cannot use the superuser).
 # postgres_start exports ROOST_TEST_POSTGRES (an Npgsql connection string to the cluster's "postgres" database, as
 # superuser "roost") and ROOST_TEST_POSTGRES_CA (the CA certificate that signed the server's certificate, for
 # sslmode=verify-full); postgres_stop stops the cluster and removes it. Nothing is left running or on disk.
@@ -17,7 +18,7 @@ postgres_install() {
   if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends postgresql openssl >/dev/null
-  # Debian's package starts a system cluster on 5432; the tests never use it.
+  # Debian's package may start its own cluster on 5432 (where a service manager runs); the tests never use it.
 }
 
 # Runs a command as the cluster's owner: initdb refuses root, so root runs it as user postgres.
@@ -56,8 +57,13 @@ postgres_start() {
   POSTGRES_DIR="$(mktemp -d /tmp/roost-pg.XXXXXX)"
   chmod 755 "$POSTGRES_DIR"
   postgres_make_certificates "$POSTGRES_DIR"
+  local password
+  password="$(openssl rand -hex 24)"
+  printf '%s\n' "$password" >"$POSTGRES_DIR/password"
+  chmod 600 "$POSTGRES_DIR/password"
   if [ "$(id -u)" -eq 0 ]; then chown -R postgres: "$POSTGRES_DIR"; fi
-  postgres_as_owner "$bin/initdb" -D "$POSTGRES_DIR/data" -U roost --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync >"$POSTGRES_DIR/initdb.log" 2>&1 || {
+  postgres_as_owner "$bin/initdb" -D "$POSTGRES_DIR/data" -U roost --auth=scram-sha-256 --pwfile="$POSTGRES_DIR/password" \
+    -E UTF8 --locale=C.UTF-8 --no-sync >"$POSTGRES_DIR/initdb.log" 2>&1 || {
     cat "$POSTGRES_DIR/initdb.log" >&2
     return 1
   }
@@ -68,7 +74,7 @@ postgres_start() {
     if postgres_as_owner "$bin/pg_ctl" -D "$POSTGRES_DIR/data" -l "$POSTGRES_DIR/log" -w -t 60 -o \
       "-p $port -k $POSTGRES_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c ssl=on -c ssl_cert_file=$POSTGRES_DIR/server.crt -c ssl_key_file=$POSTGRES_DIR/server.key" \
       start >/dev/null; then
-      export ROOST_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=roost;Database=postgres"
+      export ROOST_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=roost;Password=$password;Database=postgres"
       export ROOST_TEST_POSTGRES_CA="$POSTGRES_DIR/ca.crt"
       echo "test.sh: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
       return 0

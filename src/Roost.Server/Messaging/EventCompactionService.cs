@@ -41,9 +41,10 @@ public sealed partial class EventCompactionService(IRoostStore store, RoostOptio
                 {
                     await CompactOnceAsync(stoppingToken);
                 }
-                catch (StoreUnavailableException exception)
+                catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
-                    // The database is away; the next tick tries again (an exception here would stop the host).
+                    // The store is away or full, or something else failed: the next tick tries again. An exception
+                    // escaping a background service would stop the whole host.
                     Log.CompactionSkipped(logger, exception);
                 }
             }
@@ -59,7 +60,7 @@ public sealed partial class EventCompactionService(IRoostStore store, RoostOptio
         [LoggerMessage(EventId = 5000, Level = LogLevel.Information, Message = "Compacted {Count} expired events")]
         public static partial void Compacted(ILogger logger, int count);
 
-        [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Skipped event compaction: the store is unavailable")]
+        [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Event compaction failed; the next run tries again")]
         public static partial void CompactionSkipped(ILogger logger, Exception exception);
     }
 }

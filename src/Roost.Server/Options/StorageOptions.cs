@@ -67,4 +67,11 @@ public sealed record PostgresSettings
 
     /// <summary>A PEM file of the CA that signed the database server's certificate; with it the connection uses <c>sslmode=verify-full</c>.</summary>
     public string? RootCertificate { get; init; }
+
+    // The connection string may hold a password: a record would print it.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("RootCertificate = ").Append(RootCertificate);
+        return true;
+    }
 }

@@ -45,9 +45,14 @@ public sealed partial class AttemptCounterPruningService(IRoostStore store, Time
                 {
                     await PruneOnceAsync(stoppingToken);
                 }
-                catch (StorageFullException)
+                catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
-                    // The writer already reports the full disk; the next tick tries again.
+                    // A full disk or an absent database is reported by the store; anything else is logged here. The next
+                    // tick tries again: an exception escaping a background service would stop the whole host.
+                    if (exception is not (StorageFullException or StoreUnavailableException))
+                    {
+                        Log.PruneFailed(logger, exception);
+                    }
                 }
             }
         }
@@ -59,6 +64,9 @@ public sealed partial class AttemptCounterPruningService(IRoostStore store, Time
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = 5101, Level = LogLevel.Error, Message = "Pruning attempt counters failed; the next run tries again")]
+        public static partial void PruneFailed(ILogger logger, Exception exception);
+
         [LoggerMessage(EventId = 5100, Level = LogLevel.Debug, Message = "Pruned {Count} ended attempt counters")]
         public static partial void Pruned(ILogger logger, int count);
     }

@@ -37,7 +37,7 @@ CREATE TABLE conversations (
     direct_key text        UNIQUE,              -- 'lowId:highId' for direct conversations
     created_by bigint      NOT NULL,
     created_at timestamptz NOT NULL,
-    last_seq   bigint      NOT NULL DEFAULT 0   -- the newest message's sequence number; raised under the row lock, so gap-free
+    last_seq   bigint      NOT NULL DEFAULT 0   -- the newest message's sequence number; raised only under the append lock, so gap-free
 );
 
 -- A member sees seq in (joined_seq, left_seq]; left_seq is NULL while a member.
@@ -84,7 +84,8 @@ CREATE TABLE events (
     payload    bytea       NOT NULL,
     created_at timestamptz NOT NULL
 );
-CREATE SEQUENCE event_ids AS bigint;
+-- CACHE 1 (the default) is part of the ordering rule: a cache would hand each session its own range of ids ahead of time.
+CREATE SEQUENCE event_ids AS bigint CACHE 1;
 
 CREATE TABLE event_recipients (
     account_id bigint NOT NULL,

@@ -15,7 +15,8 @@ public sealed class PostgresEngine : StoreEngine
 
     public override async Task<IRoostStore> OpenAsync(TimeProvider time, ICommittedEventListener? listener = null)
     {
-        var options = new PostgresStoreOptions { ConnectionString = await _database.CreateAsync(), MaxWriteBatch = 64 };
+        // Several stores may share the database here: the concurrent-writers and migration tests run them side by side.
+        var options = new PostgresStoreOptions { ConnectionString = await _database.CreateAsync(), MaxWriteBatch = 64, ExclusiveNode = false };
         var store = new PostgresStore(options, time, NullLogger<PostgresStore>.Instance, listener);
         await store.InitializeAsync(CancellationToken.None);
         return store;

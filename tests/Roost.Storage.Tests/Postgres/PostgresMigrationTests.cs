@@ -18,7 +18,7 @@ public sealed class PostgresMigrationTests : IAsyncLifetime
     [Fact]
     public async Task Nodes_starting_together_on_an_empty_database_apply_each_migration_once()
     {
-        var options = new PostgresStoreOptions { ConnectionString = await _database.CreateAsync() };
+        var options = new PostgresStoreOptions { ConnectionString = await _database.CreateAsync(), ExclusiveNode = false };
         var stores = Enumerable.Range(0, 4).Select(_ => new PostgresStore(options, TimeProvider.System, NullLogger<PostgresStore>.Instance)).ToList();
         try
         {
@@ -36,6 +36,31 @@ public sealed class PostgresMigrationTests : IAsyncLifetime
                 await store.DisposeAsync();
             }
         }
+    }
+
+    [Fact]
+    public async Task A_second_node_on_a_database_another_node_serves_is_refused_until_the_first_closes()
+    {
+        var options = new PostgresStoreOptions { ConnectionString = await _database.CreateAsync() };
+        await using (var first = new PostgresStore(options, TimeProvider.System, NullLogger<PostgresStore>.Instance))
+        {
+            await first.InitializeAsync(CancellationToken.None).DefaultTimeout();
+            await using var second = new PostgresStore(options, TimeProvider.System, NullLogger<PostgresStore>.Instance);
+
+            var failure = await Assert.ThrowsAsync<StoreSchemaException>(() => second.InitializeAsync(CancellationToken.None)).DefaultTimeout();
+            Assert.Contains("Another Roost node is already serving", failure.Message, StringComparison.Ordinal);
+        }
+
+        await using var later = new PostgresStore(options, TimeProvider.System, NullLogger<PostgresStore>.Instance);
+        await later.InitializeAsync(CancellationToken.None).DefaultTimeout();
+    }
+
+    [Fact]
+    public void The_options_never_print_the_connection_string()
+    {
+        var options = new PostgresStoreOptions { ConnectionString = "Host=db;Password=hunter2" };
+
+        Assert.DoesNotContain("hunter2", options.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
