@@ -28,6 +28,7 @@ public sealed partial class PostgresStore : IRoostStore
     private readonly string _description;
     private PostgresWriter? _writer;
     private NpgsqlConnection? _nodeLock;
+    private readonly SemaphoreSlim _nodeLockGate = new(1, 1);
     private int _disposed;
 
     /// <summary>The session advisory lock key of "a node serves this database" ('roost' 'node').</summary>
@@ -125,6 +126,48 @@ public sealed partial class PostgresStore : IRoostStore
         _nodeLock = connection;
     }
 
+    /// <summary>
+    /// Whether this node still holds the node lock, taking it again when its connection was lost (a database restart
+    /// ends the session and frees the lock). Checked with every readiness probe.
+    /// </summary>
+    private async Task<bool> HoldsNodeLockAsync(CancellationToken cancellationToken)
+    {
+        await _nodeLockGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_nodeLock is not null)
+            {
+                try
+                {
+                    await using var ping = new NpgsqlCommand("SELECT 1", _nodeLock);
+                    await ping.ExecuteScalarAsync(cancellationToken);
+                    return true;
+                }
+                catch (Exception exception) when (PostgresFailures.IsUnavailable(exception) || exception is InvalidOperationException)
+                {
+                    await _nodeLock.DisposeAsync();
+                    _nodeLock = null;
+                }
+            }
+
+            try
+            {
+                await TakeNodeLockAsync(cancellationToken);
+                Log.NodeLockRetaken(_logger, _description);
+                return true;
+            }
+            catch (StoreSchemaException)
+            {
+                Log.NodeLockLost(_logger, _description);
+                return false;
+            }
+        }
+        finally
+        {
+            _nodeLockGate.Release();
+        }
+    }
+
     public async Task<StoreHealth> CheckHealthAsync(CancellationToken cancellationToken)
     {
         var expected = PostgresMigrations.LatestVersion;
@@ -135,6 +178,11 @@ public sealed partial class PostgresStore : IRoostStore
 
         try
         {
+            if (_options.ExclusiveNode && !await HoldsNodeLockAsync(cancellationToken))
+            {
+                return new StoreHealth(false, Engine, 0, expected, "another Roost node took this database while the connection was lost; restart this node.");
+            }
+
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
             var version = await PostgresMigrations.CurrentVersionAsync(connection, cancellationToken);
             return version == expected
@@ -170,6 +218,7 @@ public sealed partial class PostgresStore : IRoostStore
                 await _nodeLock.DisposeAsync();
             }
 
+            _nodeLockGate.Dispose();
             await _dataSource.DisposeAsync();
             Log.Closed(_logger, _description);
         }
@@ -210,6 +259,12 @@ public sealed partial class PostgresStore : IRoostStore
 
         [LoggerMessage(EventId = 1105, Level = LogLevel.Information, Message = "Closed PostgreSQL store {Database}")]
         public static partial void Closed(ILogger logger, string database);
+
+        [LoggerMessage(EventId = 1107, Level = LogLevel.Warning, Message = "Took the node lock on {Database} again after its connection was lost")]
+        public static partial void NodeLockRetaken(ILogger logger, string database);
+
+        [LoggerMessage(EventId = 1108, Level = LogLevel.Critical, Message = "Another Roost node serves {Database}: it took the node lock while this node's connection was lost. Stop one of them")]
+        public static partial void NodeLockLost(ILogger logger, string database);
 
         [LoggerMessage(EventId = 1106, Level = LogLevel.Error, Message = "The database did not answer the readiness query")]
         public static partial void HealthQueryFailed(ILogger logger, Exception exception);
