@@ -1,4 +1,5 @@
 using Roost.Core.Storage;
+using Roost.Server.Storage;
 
 namespace Roost.Server.RateLimiting;
 
@@ -7,9 +8,15 @@ namespace Roost.Server.RateLimiting;
 /// most its window plus one interval, so the table holds the keys attempted within the longest window, no more.
 /// </summary>
 public sealed partial class AttemptCounterPruningService(IRoostStore store, TimeProvider time, ILogger<AttemptCounterPruningService> logger)
-    : BackgroundService
+    : PeriodicStoreJob(time, logger)
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan PruneInterval = TimeSpan.FromMinutes(5);
+
+    protected override TimeSpan Interval => PruneInterval;
+
+    protected override string JobName => "Pruning attempt counters";
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => PruneOnceAsync(cancellationToken);
 
     private const int BatchSize = 10_000;
 
@@ -17,7 +24,7 @@ public sealed partial class AttemptCounterPruningService(IRoostStore store, Time
     public async Task<int> PruneOnceAsync(CancellationToken cancellationToken)
     {
         var total = 0;
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         int deleted;
         do
         {
@@ -28,45 +35,14 @@ public sealed partial class AttemptCounterPruningService(IRoostStore store, Time
 
         if (total > 0)
         {
-            Log.Pruned(logger, total);
+            Log.Pruned(Logger, total);
         }
 
         return total;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await PruneOnceAsync(stoppingToken);
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-                {
-                    // A full disk or an absent database is reported by the store; anything else is logged here. The next
-                    // tick tries again: an exception escaping a background service would stop the whole host.
-                    if (exception is not (StorageFullException or StoreUnavailableException))
-                    {
-                        Log.PruneFailed(logger, exception);
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-    }
-
     private static partial class Log
     {
-        [LoggerMessage(EventId = 5101, Level = LogLevel.Error, Message = "Pruning attempt counters failed; the next run tries again")]
-        public static partial void PruneFailed(ILogger logger, Exception exception);
-
         [LoggerMessage(EventId = 5100, Level = LogLevel.Debug, Message = "Pruned {Count} ended attempt counters")]
         public static partial void Pruned(ILogger logger, int count);
     }
