@@ -40,7 +40,10 @@ public sealed class DeviceKeys(byte[] key)
         }
 
         Span<byte> bytes = stackalloc byte[IdBytes + MacBytes];
-        if (!System.Buffers.Text.Base64Url.TryDecodeFromChars(deviceKey.AsSpan(Prefix.Length), bytes, out var written) || written != bytes.Length)
+        // DecodeFromChars reports invalid text as a status; TryDecodeFromChars throws on it (a client's malformed key
+        // must be a refusal, never a 500).
+        var status = System.Buffers.Text.Base64Url.DecodeFromChars(deviceKey.AsSpan(Prefix.Length), bytes, out _, out var written);
+        if (status != System.Buffers.OperationStatus.Done || written != bytes.Length)
         {
             return null;
         }

@@ -31,6 +31,27 @@ public sealed class DeviceKeysTests
     }
 
     [Fact]
+    public void Keys_that_are_not_base64url_are_refused_without_throwing()
+    {
+        var length = _keys.Create(7, Hash).Length;
+
+        Assert.Null(_keys.Verify("dk1_" + new string('!', length - 4), 7, Hash));
+        Assert.Null(_keys.Verify("dk1_" + new string('=', length - 4), 7, Hash));
+        Assert.Null(_keys.Verify("dk1_" + new string('A', length - 6) + "==", 7, Hash));
+
+        // Every last character: some make the text non-canonical or invalid (the case that used to throw at random).
+        var key = _keys.Create(7, Hash);
+        foreach (var last in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/=!")
+        {
+            var altered = key[..^1] + last;
+            if (altered != key)
+            {
+                Assert.Null(_keys.Verify(altered, 7, Hash));
+            }
+        }
+    }
+
+    [Fact]
     public void A_device_key_stops_verifying_once_the_password_hash_changes()
     {
         var key = _keys.Create(7, Hash);
