@@ -25,10 +25,4 @@ internal class PostgresSession(NpgsqlConnection connection, NpgsqlTransaction? t
 
         return batch;
     }
-
-    public async Task ExecuteAsync(string sql)
-    {
-        await using var command = Command(sql);
-        await command.ExecuteNonQueryAsync();
-    }
 }

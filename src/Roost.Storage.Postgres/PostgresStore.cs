@@ -78,9 +78,6 @@ public sealed partial class PostgresStore : IRoostStore
 
     public IAttemptCounterStore Counters { get; }
 
-    /// <summary>The database name, host and port, for logs (never the password).</summary>
-    public string Describe() => _description;
-
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         if (_writer is not null)
@@ -103,7 +100,7 @@ public sealed partial class PostgresStore : IRoostStore
         }
         catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
         {
-            throw new StoreSchemaException($"The PostgreSQL database {Describe()} cannot be used: {exception.Message}", exception);
+            throw new StoreSchemaException($"The PostgreSQL database {_description} cannot be used: {exception.Message}", exception);
         }
 
         _writer = new PostgresWriter(_dataSource, _options, _listener, _logger);

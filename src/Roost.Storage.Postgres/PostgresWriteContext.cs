@@ -19,7 +19,8 @@ internal sealed class PostgresWriteContext(NpgsqlConnection connection, NpgsqlTr
     public async Task<long> EmitAsync(RoostEvent @event, IReadOnlyCollection<long> recipients, DateTimeOffset now, params (string Sql, object?[] Parameters)[] before)
     {
         var payload = EventFrames.SerializePayload(@event);
-        long[] accounts = [.. recipients];
+        // The audience rules return a fresh array; nothing changes it afterwards, so it is shared rather than copied.
+        var accounts = recipients as long[] ?? [.. recipients];
         (string, object?[]) append = ("""
             WITH e AS (INSERT INTO events (id, payload, created_at) VALUES (nextval('event_ids'), $1, $2) RETURNING id),
                  r AS (INSERT INTO event_recipients (account_id, event_id) SELECT a, e.id FROM e, unnest($3::bigint[]) AS a)

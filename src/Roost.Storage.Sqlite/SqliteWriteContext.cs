@@ -44,7 +44,8 @@ internal sealed class SqliteWriteContext(SqliteConnection connection) : ISqliteS
             recipient.ExecuteNonQuery();
         }
 
-        _emitted.Add(new CommittedEvent(cursor, [.. recipients], EventFrames.Frame(cursor, payload)));
+        // The audience rules return a fresh array; nothing changes it afterwards, so it is shared rather than copied.
+        _emitted.Add(new CommittedEvent(cursor, recipients as long[] ?? [.. recipients], EventFrames.Frame(cursor, payload)));
         return cursor;
     }
 

@@ -48,7 +48,6 @@ public sealed class TestPostgres : IAsyncDisposable
     {
         if (_created)
         {
-            NpgsqlConnection.ClearAllPools();
             await ExecuteOnServerAsync($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)");
             _created = false;
         }

@@ -6,8 +6,8 @@ using Roost.Testing;
 
 namespace Roost.Storage.Tests.Postgres;
 
-/// <summary>What is particular to the PostgreSQL engine's schema: nodes starting together, and databases it must refuse.</summary>
-public sealed class PostgresMigrationTests : IAsyncLifetime
+/// <summary>What is particular to starting the PostgreSQL engine: migrations with nodes starting together, databases it must refuse, and the one-node lock.</summary>
+public sealed class PostgresStartupTests : IAsyncLifetime
 {
     private readonly TestPostgres _database = new();
 
@@ -56,6 +56,28 @@ public sealed class PostgresMigrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_node_that_lost_its_lock_session_takes_it_again_or_reports_the_node_that_took_it()
+    {
+        var options = new PostgresStoreOptions { ConnectionString = await _database.CreateAsync() };
+        await using var first = new PostgresStore(options, TimeProvider.System, NullLogger<PostgresStore>.Instance);
+        await first.InitializeAsync(CancellationToken.None).DefaultTimeout();
+
+        // The lock's session ends (as in a database restart), and a second node starts meanwhile.
+        await TerminateNodeLockSessionAsync(options.ConnectionString);
+        await using (var second = new PostgresStore(options, TimeProvider.System, NullLogger<PostgresStore>.Instance))
+        {
+            await second.InitializeAsync(CancellationToken.None).DefaultTimeout();
+
+            var health = await first.CheckHealthAsync(CancellationToken.None).DefaultTimeout();
+            Assert.False(health.IsHealthy);
+            Assert.Contains("another Roost node took this database", health.Problem, StringComparison.Ordinal);
+        }
+
+        // Once the other node is gone, the first takes the lock back at its next readiness check.
+        Assert.True((await first.CheckHealthAsync(CancellationToken.None).DefaultTimeout()).IsHealthy);
+    }
+
+    [Fact]
     public void The_options_never_print_the_connection_string()
     {
         var options = new PostgresStoreOptions { ConnectionString = "Host=db;Password=hunter2" };
@@ -88,6 +110,17 @@ public sealed class PostgresMigrationTests : IAsyncLifetime
         var failure = await Assert.ThrowsAsync<StoreSchemaException>(() => store.InitializeAsync(CancellationToken.None)).DefaultTimeout();
         Assert.Contains("nowhere on 127.0.0.1:1", failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", failure.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task TerminateNodeLockSessionAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync().DefaultTimeout();
+        await using var command = new NpgsqlCommand("""
+            SELECT pg_terminate_backend(pid) FROM pg_locks
+            WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            """, connection);
+        Assert.Equal(true, await command.ExecuteScalarAsync().DefaultTimeout());
     }
 
     private static async Task<List<long>> QueryAsync(string connectionString, string sql)
