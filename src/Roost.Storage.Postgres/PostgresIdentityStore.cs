@@ -18,7 +18,7 @@ internal sealed class PostgresIdentityStore(PostgresStore store) : IIdentityStor
         {
             // Writes are serialized, so nobody can take the number between this check and the update.
             var holder = await context.Command("SELECT id FROM accounts WHERE phone = @phone").With("phone", phone).ScalarAsync() as long?;
-            if (!FactorRules.MayTakePhone(holder, accountId))
+            if (!FactorRules.MayTake(holder, accountId))
             {
                 return false;
             }
@@ -48,7 +48,7 @@ internal sealed class PostgresIdentityStore(PostgresStore store) : IIdentityStor
         {
             // Checked first instead of catching the unique violation, which would abort the batch's savepoint.
             var holder = await context.Command("SELECT id FROM accounts WHERE username_normalized = @normalized").With("normalized", normalizedUsername).ScalarAsync() as long?;
-            if (holder is not null && holder != accountId)
+            if (!FactorRules.MayTake(holder, accountId))
             {
                 return false;
             }
@@ -77,7 +77,7 @@ internal sealed class PostgresIdentityStore(PostgresStore store) : IIdentityStor
                 return CodeSend.Refused(retryAfter);
             }
 
-            var inherited = CodeSendRules.InheritedAttempts(code.RetireAllPurposes, code.RetireAllPurposes ? await ReadLiveAttemptsAsync(context, code.Target, code.Now) : []);
+            var inherited = code.RetireAllPurposes ? CodeSendRules.InheritedAttempts(await ReadLiveAttemptsAsync(context, code.Target, code.Now)) : 0;
 
             await context.Command(code.RetireAllPurposes
                     ? "UPDATE one_time_codes SET used = true WHERE target = @target AND NOT used"

@@ -22,7 +22,7 @@ internal sealed class SqliteIdentityStore(SqliteStore store) : IIdentityStore
         {
             var holder = context.Command("SELECT id FROM accounts WHERE phone = $phone");
             holder.Parameters.AddWithValue("$phone", phone);
-            if (!FactorRules.MayTakePhone(holder.ExecuteScalar() as long?, accountId))
+            if (!FactorRules.MayTake(holder.ExecuteScalar() as long?, accountId))
             {
                 return false;
             }
@@ -84,7 +84,7 @@ internal sealed class SqliteIdentityStore(SqliteStore store) : IIdentityStore
                 return CodeSend.Refused(retryAfter);
             }
 
-            var inherited = CodeSendRules.InheritedAttempts(code.RetireAllPurposes, code.RetireAllPurposes ? ReadLiveAttempts(context, code.Target, code.Now) : []);
+            var inherited = code.RetireAllPurposes ? CodeSendRules.InheritedAttempts(ReadLiveAttempts(context, code.Target, code.Now)) : 0;
 
             var retire = context.Command(code.RetireAllPurposes
                 ? "UPDATE one_time_codes SET used = 1 WHERE target = $target AND used = 0"
@@ -339,9 +339,7 @@ internal sealed class SqliteIdentityStore(SqliteStore store) : IIdentityStore
         var command = context.Command(sql);
         command.Parameters.AddWithValue("$key", key);
         command.Parameters.AddWithValue("$since", SqliteTime.ToColumn(since));
-        var sends = command.ReadAll(reader => SqliteTime.FromColumn(reader.GetInt64(0)));
-
-        return sends;
+        return command.ReadAll(reader => SqliteTime.FromColumn(reader.GetInt64(0)));
     }
 
     /// <summary>

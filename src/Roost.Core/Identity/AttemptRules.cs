@@ -8,7 +8,7 @@ namespace Roost.Core.Identity;
 public static class AttemptRules
 {
     /// <summary>Expired challenges are kept this long past their expiry, then pruned as new ones arrive.</summary>
-    public static readonly TimeSpan ChallengeRetention = TimeSpan.FromDays(1);
+    private static readonly TimeSpan ChallengeRetention = TimeSpan.FromDays(1);
 
     public static bool IsLive(DateTimeOffset expiresAt, DateTimeOffset now) => expiresAt > now;
 

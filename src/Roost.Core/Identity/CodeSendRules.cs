@@ -46,12 +46,13 @@ public static class CodeSendRules
     }
 
     /// <summary>
-    /// The attempts a new code starts with. When codes are checked per number only (<see cref="NewCode.RetireAllPurposes"/>),
-    /// it inherits the most any live code used, so asking for a new code does not buy fresh guesses.
+    /// The attempts a code starts with when it retires the live codes of every purpose (<see cref="NewCode.RetireAllPurposes"/>:
+    /// codes are checked per number only): the most any of them used, so asking for a new code does not buy fresh
+    /// guesses. A code that retires only its own purpose starts at zero, and its engine loads nothing for this.
     /// </summary>
-    public static int InheritedAttempts(bool retireAllPurposes, IEnumerable<int> liveCodeAttempts)
+    public static int InheritedAttempts(IEnumerable<int> liveCodeAttempts)
     {
         ArgumentNullException.ThrowIfNull(liveCodeAttempts);
-        return retireAllPurposes ? liveCodeAttempts.DefaultIfEmpty(0).Max() : 0;
+        return liveCodeAttempts.DefaultIfEmpty(0).Max();
     }
 }

@@ -65,7 +65,7 @@ public static class Totp
         for (var step = current - 1; step <= current + 1; step++)
         {
             var expected = Compute(secret, step);
-            if (CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(expected), System.Text.Encoding.ASCII.GetBytes(code)) && step > lastUsedStep)
+            if (CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(expected), System.Text.Encoding.ASCII.GetBytes(code)) && FactorRules.IsUnusedStep(lastUsedStep, step))
             {
                 matched = step;
             }

@@ -34,11 +34,10 @@ public sealed class IdentityStoreRulesTests
     }
 
     [Fact]
-    public void A_code_that_retires_all_purposes_inherits_the_most_attempts_any_live_code_used_and_otherwise_starts_at_zero()
+    public void A_code_that_retires_all_purposes_inherits_the_most_attempts_any_live_code_used()
     {
-        Assert.Equal(3, CodeSendRules.InheritedAttempts(true, [1, 3, 2]));
-        Assert.Equal(0, CodeSendRules.InheritedAttempts(true, []));
-        Assert.Equal(0, CodeSendRules.InheritedAttempts(false, [4]));
+        Assert.Equal(3, CodeSendRules.InheritedAttempts([1, 3, 2]));
+        Assert.Equal(0, CodeSendRules.InheritedAttempts([]));
     }
 
     [Fact]
@@ -53,9 +52,9 @@ public sealed class IdentityStoreRulesTests
     [Fact]
     public void A_number_is_taken_only_when_free_or_already_held_and_a_totp_step_works_once()
     {
-        Assert.True(FactorRules.MayTakePhone(null, 1));
-        Assert.True(FactorRules.MayTakePhone(1, 1));
-        Assert.False(FactorRules.MayTakePhone(2, 1));
+        Assert.True(FactorRules.MayTake(null, 1));
+        Assert.True(FactorRules.MayTake(1, 1));
+        Assert.False(FactorRules.MayTake(2, 1));
         Assert.True(FactorRules.MayReplaceTotp(confirmed: false));
         Assert.False(FactorRules.MayReplaceTotp(confirmed: true));
         Assert.True(FactorRules.IsUnusedStep(10, 11));
