@@ -27,12 +27,12 @@ public sealed class CliTests
     [Fact]
     public void Bench_runs_must_be_bounded_and_sensible()
     {
-        Assert.Null(BenchCommand.Validate(10, 4, 0, 0, 64, TimeSpan.FromSeconds(10)));
-        Assert.NotNull(BenchCommand.Validate(1, 4, 0, 0, 64, TimeSpan.FromSeconds(10)));
-        Assert.NotNull(BenchCommand.Validate(10, 0, 0, 0, 64, TimeSpan.FromSeconds(10)));
-        Assert.NotNull(BenchCommand.Validate(10, 4, -1, 0, 64, TimeSpan.FromSeconds(10)));
-        Assert.NotNull(BenchCommand.Validate(10, 4, 0, 0, 64, TimeSpan.FromHours(2)));
-        Assert.NotNull(BenchCommand.Validate(10, 4, 0, 0, 8, TimeSpan.FromSeconds(10)));
+        Assert.Null(BenchCommand.Validate(10, 4, 0, null, 0, 64, TimeSpan.FromSeconds(10)));
+        Assert.NotNull(BenchCommand.Validate(1, 4, 0, null, 0, 64, TimeSpan.FromSeconds(10)));
+        Assert.NotNull(BenchCommand.Validate(10, 0, 0, null, 0, 64, TimeSpan.FromSeconds(10)));
+        Assert.NotNull(BenchCommand.Validate(10, null, -1, null, 0, 64, TimeSpan.FromSeconds(10)));
+        Assert.NotNull(BenchCommand.Validate(10, 4, 0, null, 0, 64, TimeSpan.FromHours(2)));
+        Assert.NotNull(BenchCommand.Validate(10, 4, 0, null, 0, 8, TimeSpan.FromSeconds(10)));
     }
 
     [Fact]

@@ -30,7 +30,10 @@ internal sealed class BenchProgress(TextWriter writer, Func<BenchCounts> read)
     }
 
     /// <summary>Writes a line every <see cref="Interval"/> until <paramref name="stop"/> fires, then a last one.</summary>
-    public async Task RunAsync(CancellationToken stop)
+    public Task RunAsync(CancellationToken stop) => RunAsync(writer, elapsed => Line(elapsed, read()), stop);
+
+    /// <summary>Writes <paramref name="line"/> of the time elapsed every <see cref="Interval"/> until <paramref name="stop"/> fires, then a last one.</summary>
+    public static async Task RunAsync(TextWriter writer, Func<TimeSpan, string> line, CancellationToken stop)
     {
         var started = Stopwatch.GetTimestamp();
         using var timer = new PeriodicTimer(Interval);
@@ -38,7 +41,7 @@ internal sealed class BenchProgress(TextWriter writer, Func<BenchCounts> read)
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
-                await WriteAsync(Stopwatch.GetElapsedTime(started));
+                await WriteAsync(writer, line(Stopwatch.GetElapsedTime(started)));
             }
         }
         catch (OperationCanceledException)
@@ -46,14 +49,14 @@ internal sealed class BenchProgress(TextWriter writer, Func<BenchCounts> read)
             // The workload finished.
         }
 
-        await WriteAsync(Stopwatch.GetElapsedTime(started));
+        await WriteAsync(writer, line(Stopwatch.GetElapsedTime(started)));
     }
 
-    private async Task WriteAsync(TimeSpan elapsed)
+    private static async Task WriteAsync(TextWriter writer, string line)
     {
         try
         {
-            await writer.WriteLineAsync(Line(elapsed, read()));
+            await writer.WriteLineAsync(line);
             await writer.FlushAsync();
         }
         catch (IOException)

@@ -17,11 +17,15 @@ internal sealed class BenchReport(string workload)
 
     public Dictionary<string, object> Results { get; } = [];
 
+    /// <summary>Set when the run did not do all it should (sends that failed in a seed): the command exits 3.</summary>
+    public bool Incomplete { get; set; }
+
     public void AddLatency(string name, LatencySummary summary)
     {
         Results[name + "_p50_ms"] = Math.Round(summary.P50, 3);
         Results[name + "_p90_ms"] = Math.Round(summary.P90, 3);
         Results[name + "_p99_ms"] = Math.Round(summary.P99, 3);
+        Results[name + "_p99.9_ms"] = Math.Round(summary.P999, 3);
         Results[name + "_max_ms"] = Math.Round(summary.Max, 3);
     }
 

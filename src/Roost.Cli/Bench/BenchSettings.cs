@@ -12,8 +12,11 @@ internal sealed record BenchSettings
     /// <summary>Stop after this many sends (0: only the duration bounds the run).</summary>
     public long Messages { get; init; }
 
-    /// <summary>In-flight sends per sender in closed-loop mode.</summary>
+    /// <summary>In-flight sends per sender in closed-loop mode (unless <see cref="InFlight"/> is set).</summary>
     public int Window { get; init; } = 4;
+
+    /// <summary>In-flight sends in total across all senders, each to a random sender's random peer (0: per-sender windows).</summary>
+    public int InFlight { get; init; }
 
     /// <summary>Offered load in messages per second (0: closed loop, as fast as the windows allow).</summary>
     public double Rate { get; init; }
@@ -27,5 +30,20 @@ internal sealed record BenchSettings
 
     public int Parallelism { get; init; } = 32;
 
-    public string Prefix { get; init; } = "bench" + Guid.NewGuid().ToString("N")[..6];
+    /// <summary>Users are named <c>{Prefix}_{i}</c>; null: a fresh random prefix (or the seed's, for seeded users).</summary>
+    public string? Prefix { get; init; }
+
+    /// <summary>Starts every client id of this run, so runs on the same seeded users never reuse one (the server remembers them per account).</summary>
+    public string RunId { get; init; } = Guid.NewGuid().ToString("N")[..8];
+
+    /// <summary>The prefix to use: the one given, else <paramref name="fallback"/>.</summary>
+    public string PrefixOr(string fallback) => Prefix ?? fallback;
+
+    public static string FreshPrefix() => "bench" + Guid.NewGuid().ToString("N")[..6];
+
+    /// <summary>How sends are paced, for the report.</summary>
+    public string Pacing =>
+        Rate > 0 ? $"open loop, {Rate:0.##} msgs/s"
+        : InFlight > 0 ? $"closed loop, {InFlight} in flight in total"
+        : $"closed loop, {Window} in flight per sender";
 }

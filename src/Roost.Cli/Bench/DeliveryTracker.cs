@@ -8,7 +8,7 @@ namespace Roost.Cli.Bench;
 
 /// <summary>
 /// Counts deliveries of bench messages to users other than their sender: once each is a delivery, again is a
-/// duplicate. Bodies start with the sender's Stopwatch timestamp, so end-to-end latency is measured on one clock.
+/// duplicate. Bodies start with the send's Stopwatch timestamp (when it was due, in open loop), so end-to-end latency is measured on one clock.
 /// </summary>
 internal sealed class DeliveryTracker
 {
@@ -23,9 +23,10 @@ internal sealed class DeliveryTracker
 
     public long Duplicates => Interlocked.Read(ref _duplicates);
 
-    public static string Body(int size)
+    /// <summary>A body of <paramref name="size"/> characters starting with <paramref name="sentAt"/> (a Stopwatch timestamp: when the send was due).</summary>
+    public static string Body(int size, long sentAt)
     {
-        var stamp = Stopwatch.GetTimestamp().ToString(CultureInfo.InvariantCulture) + "|";
+        var stamp = sentAt.ToString(CultureInfo.InvariantCulture) + "|";
         return stamp.Length >= size ? stamp : stamp + new string('x', size - stamp.Length);
     }
 

@@ -15,7 +15,9 @@ internal sealed class LatencyRecorder(int capacity = 1_000_000)
 
     public long Count => Interlocked.Read(ref _seen);
 
-    public void RecordSince(long startTimestamp) => Record(Stopwatch.GetElapsedTime(startTimestamp).Ticks / 10);
+    public void RecordSince(long startTimestamp) => Record(Stopwatch.GetElapsedTime(startTimestamp));
+
+    public void Record(TimeSpan elapsed) => Record(elapsed.Ticks / 10);
 
     public void Record(long microseconds)
     {
@@ -44,16 +46,16 @@ internal sealed class LatencyRecorder(int capacity = 1_000_000)
         {
             if (_samples.Count == 0)
             {
-                return new LatencySummary(0, 0, 0, 0, 0);
+                return new LatencySummary(0, 0, 0, 0, 0, 0);
             }
 
             var sorted = _samples.ToArray();
             Array.Sort(sorted);
             double At(double quantile) => sorted[Math.Min(sorted.Length - 1, (int)(quantile * sorted.Length))] / 1000.0;
-            return new LatencySummary(_seen, At(0.50), At(0.90), At(0.99), _max / 1000.0);
+            return new LatencySummary(_seen, At(0.50), At(0.90), At(0.99), At(0.999), _max / 1000.0);
         }
     }
 }
 
 /// <summary>Latency in milliseconds.</summary>
-public sealed record LatencySummary(long Samples, double P50, double P90, double P99, double Max);
+public sealed record LatencySummary(long Samples, double P50, double P90, double P99, double P999, double Max);

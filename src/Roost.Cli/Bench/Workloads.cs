@@ -4,48 +4,9 @@ using Spectre.Console;
 
 namespace Roost.Cli.Bench;
 
-/// <summary>The four workloads of <c>roost bench</c>. Each creates its own users, runs bounded, and reports.</summary>
-internal static class Workloads
+/// <summary>The workloads of <c>roost bench</c>. Each signs in its own users (or seeded ones), runs bounded, and reports.</summary>
+internal static partial class Workloads
 {
-    /// <summary>N connected users send 1:1 messages to random online peers (each user has up to four).</summary>
-    public static async Task<BenchReport> OnlineAsync(BenchSettings settings, IAnsiConsole console, CancellationToken cancellationToken)
-    {
-        var report = Start("online", settings);
-        var users = await SetUpAsync(settings, settings.Users, console, cancellationToken);
-        try
-        {
-            var peers = Math.Min(2, (settings.Users - 1) / 2);
-            var conversations = users.Select(_ => new List<long>()).ToArray();
-            await Parallel.ForAsync(0, users.Count * Math.Max(1, peers), new ParallelOptions { MaxDegreeOfParallelism = settings.Parallelism, CancellationToken = cancellationToken }, async (k, token) =>
-            {
-                var i = k / Math.Max(1, peers);
-                var j = (i + 1 + (k % Math.Max(1, peers))) % users.Count;
-                if (i == j)
-                {
-                    return;
-                }
-
-                var conversation = await users[i].Client.CreateDirectAsync(users[j].Username, token);
-                lock (conversations[i])
-                {
-                    conversations[i].Add(conversation.Id);
-                }
-
-                lock (conversations[j])
-                {
-                    conversations[j].Add(conversation.Id);
-                }
-            });
-
-            var senders = users.Select((u, i) => (u.Connection!, conversations[i].ToArray())).Where(s => s.Item2.Length > 0).ToList();
-            return await MeasureAsync(report, settings, users, senders, console, cancellationToken);
-        }
-        finally
-        {
-            await BenchUsers.DisposeAsync(users);
-        }
-    }
-
     /// <summary>Groups of <paramref name="groupSize"/>; one member of each sends, every other member receives.</summary>
     public static async Task<BenchReport> GroupAsync(BenchSettings settings, int groupSize, IAnsiConsole console, CancellationToken cancellationToken)
     {
@@ -61,12 +22,12 @@ internal static class Workloads
         var users = await SetUpAsync(settings, groups * groupSize, console, cancellationToken);
         try
         {
-            var senders = new List<(RoostConnection, long[])>();
+            var senders = new List<BenchSender>();
             for (var g = 0; g < groups; g++)
             {
                 var members = users.Skip(g * groupSize).Take(groupSize).ToList();
                 var group = await members[0].Client.CreateGroupAsync($"bench {g}", members.Skip(1).Select(m => m.Username).ToList(), cancellationToken);
-                senders.Add((members[0].Connection!, [group.Id]));
+                senders.Add(BenchSender.For(members[0].Connection!, [group.Id]));
             }
 
             var result = await MeasureAsync(report, settings, users, senders, console, cancellationToken);
@@ -91,7 +52,7 @@ internal static class Workloads
         report.Parameters["connections"] = connections;
         var server = ServerProcess.Find(settings.ServerPid);
         var accounts = Math.Max(1, Math.Min(settings.Users, connections));
-        var users = await BenchUsers.CreateAsync(settings.Url, accounts, settings.Prefix, settings.Parallelism, null, cancellationToken);
+        var users = await BenchUsers.SignInAsync(settings.Url, accounts, settings.PrefixOr(BenchSettings.FreshPrefix()), BenchSignIn.RegisterOrLogIn, settings.Parallelism, null, cancellationToken);
         var open = new List<RoostConnection>(connections);
         try
         {
@@ -141,41 +102,33 @@ internal static class Workloads
     /// <summary>M messages to offline users; then they connect and drain everything they missed.</summary>
     public static async Task<BenchReport> OfflineAsync(BenchSettings settings, int senderCount, IAnsiConsole console, CancellationToken cancellationToken)
     {
+        settings = settings with { Rate = 0 }; // Storing as fast as the senders can is the point.
         var report = Start("offline", settings);
         var receivers = settings.Users;
         senderCount = Math.Max(1, Math.Min(senderCount, receivers));
         report.Parameters["senders"] = senderCount;
         var server = ServerProcess.Find(settings.ServerPid);
-        var all = await BenchUsers.CreateAsync(settings.Url, receivers + senderCount, settings.Prefix, settings.Parallelism, null, cancellationToken);
+        var all = await BenchUsers.SignInAsync(settings.Url, receivers + senderCount, settings.PrefixOr(BenchSettings.FreshPrefix()), BenchSignIn.RegisterOrLogIn, settings.Parallelism, null, cancellationToken);
         var senders = all.Take(senderCount).ToList();
         var offline = all.Skip(senderCount).ToList();
         try
         {
-            await BenchUsers.ConnectAsync(senders, settings.Parallelism, null, cancellationToken);
-            var byReceiver = new long[offline.Count];
-            var perSender = senders.Select(_ => new List<long>()).ToArray();
-            await Parallel.ForAsync(0, offline.Count, new ParallelOptions { MaxDegreeOfParallelism = settings.Parallelism, CancellationToken = cancellationToken }, async (r, token) =>
-            {
-                var sender = r % senderCount;
-                var conversation = await senders[sender].Client.CreateDirectAsync(offline[r].Username, token);
-                byReceiver[r] = conversation.Id;
-                lock (perSender[sender])
-                {
-                    perSender[sender].Add(conversation.Id);
-                }
-            });
+            await BenchUsers.ConnectAsync(senders, settings.Parallelism, sync: true, null, cancellationToken);
+            var pairs = Enumerable.Range(0, offline.Count).Select(r => (r % senderCount, senderCount + r)).ToList();
+            var ids = await BenchConversations.CreateAsync(all, pairs, settings.Parallelism, null, cancellationToken);
+            var perSender = BenchConversations.ByUser(all.Count, pairs, ids);
             var cursors = await Task.WhenAll(offline.Select(async u => (await u.Client.GetConversationsAsync(limit: 1, cancellationToken: cancellationToken)).Cursor));
 
             // Senders receive their own messages' events too (for their other devices): drain them.
             using var stopSenders = new CancellationTokenSource();
             var senderDrains = senders.Select(s => new DeliveryTracker().ReadAsync(s.Connection!, s.AccountId, stopSenders.Token)).ToList();
-            var driver = new SendDriver(settings with { Rate = 0 });
+            var driver = new SendDriver(settings);
             var tracker = new DeliveryTracker();
             using var stopProgress = new CancellationTokenSource();
             var progress = StartProgress(settings, () => new(driver.Sent, driver.Acked, tracker.Delivered), stopProgress.Token);
             var cpuBefore = server?.CpuSeconds() ?? 0;
             var sendStarted = Stopwatch.GetTimestamp();
-            await driver.RunAsync(senders.Select((s, i) => (s.Connection!, perSender[i].ToArray())).ToList(), cancellationToken);
+            await driver.RunAsync(senders.Select((s, i) => BenchSender.For(s.Connection!, perSender[i])).ToList(), cancellationToken);
             var sendTime = Stopwatch.GetElapsedTime(sendStarted);
             var cpuStore = (server?.CpuSeconds() ?? 0) - cpuBefore;
             await stopSenders.CancelAsync();
@@ -222,7 +175,7 @@ internal static class Workloads
     }
 
     private static async Task<BenchReport> MeasureAsync(
-        BenchReport report, BenchSettings settings, List<BenchUser> users, List<(RoostConnection, long[])> senders, IAnsiConsole console, CancellationToken cancellationToken)
+        BenchReport report, BenchSettings settings, List<BenchUser> users, List<BenchSender> senders, IAnsiConsole console, CancellationToken cancellationToken)
     {
         var server = ServerProcess.Find(settings.ServerPid);
         var tracker = new DeliveryTracker();
@@ -258,9 +211,18 @@ internal static class Workloads
         report.Results["delivered per s"] = Math.Round(tracker.Delivered / elapsed.TotalSeconds, 1);
         report.AddLatency("ack", driver.AckLatency.Summarize());
         report.AddLatency("end-to-end", tracker.EndToEnd.Summarize());
+        if (settings.Rate > 0)
+        {
+            // The generator's own lag behind the schedule (already inside the latencies above, which count from due times).
+            var lag = driver.IssueLag.Summarize();
+            report.Results["issue lag p99 ms"] = Math.Round(lag.P99, 3);
+            report.Results["issue lag max ms"] = Math.Round(lag.Max, 3);
+        }
+
         if (server is not null)
         {
             report.Results["server CPU s"] = Math.Round(cpu, 3);
+            report.Results["server CPU per acked message us"] = Math.Round(cpu * 1e6 / Math.Max(1, driver.Acked), 2);
             report.Results["server CPU per delivery us"] = Math.Round(cpu * 1e6 / Math.Max(1, tracker.Delivered), 2);
             report.Results["server rss MiB"] = Math.Round(server.ResidentBytes() / 1048576.0, 1);
         }
@@ -281,18 +243,31 @@ internal static class Workloads
         report.Parameters["users"] = settings.Users;
         report.Parameters["duration s"] = settings.Duration.TotalSeconds;
         report.Parameters["messages"] = settings.Messages;
-        report.Parameters["window"] = settings.Window;
-        report.Parameters["rate"] = settings.Rate;
+        report.Parameters["pacing"] = settings.Pacing;
         report.Parameters["body bytes"] = settings.BodyBytes;
         return report;
     }
 
     private static async Task<List<BenchUser>> SetUpAsync(BenchSettings settings, int count, IAnsiConsole console, CancellationToken cancellationToken)
     {
-        console.MarkupLineInterpolated($"Creating {count} users…");
-        var users = await BenchUsers.CreateAsync(settings.Url, count, settings.Prefix, settings.Parallelism, null, cancellationToken);
-        console.MarkupLineInterpolated($"Connecting {count} users…");
-        await BenchUsers.ConnectAsync(users, settings.Parallelism, null, cancellationToken);
+        var users = await SignInAsync(settings, count, BenchSignIn.RegisterOrLogIn, settings.PrefixOr(BenchSettings.FreshPrefix()), console, cancellationToken);
+        await ConnectAsync(settings, users, console, cancellationToken);
         return users;
+    }
+
+    private static Task<List<BenchUser>> SignInAsync(BenchSettings settings, int count, BenchSignIn mode, string prefix, IAnsiConsole console, CancellationToken cancellationToken)
+    {
+        console.MarkupLineInterpolated($"{(mode == BenchSignIn.LogIn ? "Logging in" : "Creating")} {count} users ({prefix}_*)…");
+        var done = 0L;
+        return CountProgress.RunAsync(settings.Progress, "users", count, () => Interlocked.Read(ref done), () =>
+            BenchUsers.SignInAsync(settings.Url, count, prefix, mode, settings.Parallelism, _ => Interlocked.Increment(ref done), cancellationToken));
+    }
+
+    private static Task ConnectAsync(BenchSettings settings, List<BenchUser> users, IAnsiConsole console, CancellationToken cancellationToken)
+    {
+        console.MarkupLineInterpolated($"Connecting {users.Count} users…");
+        var done = 0L;
+        return CountProgress.RunAsync(settings.Progress, "connected", users.Count, () => Interlocked.Read(ref done), () =>
+            BenchUsers.ConnectAsync(users, settings.Parallelism, sync: true, _ => Interlocked.Increment(ref done), cancellationToken));
     }
 }
