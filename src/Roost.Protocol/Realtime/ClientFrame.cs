@@ -24,6 +24,9 @@ public sealed record ClientFrame
     public string? Emoji { get; init; }
 
     public long? Cursor { get; init; }
+
+    /// <summary>On <c>presence.subscribe</c>: the accounts whose presence to follow, replacing the previous set.</summary>
+    public IReadOnlyList<long>? AccountIds { get; init; }
 }
 
 public static class ClientFrameTypes
@@ -37,4 +40,5 @@ public static class ClientFrameTypes
     public const string Typing = "typing";
     public const string Sync = "sync";
     public const string Ping = "ping";
+    public const string PresenceSubscribe = "presence.subscribe";
 }
