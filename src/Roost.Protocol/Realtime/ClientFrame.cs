@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Roost.Protocol.Realtime;
 
 /// <summary>
@@ -25,7 +27,8 @@ public sealed record ClientFrame
 
     public long? Cursor { get; init; }
 
-    /// <summary>On <c>presence.subscribe</c>: the accounts whose presence to follow, replacing the previous set.</summary>
+    /// <summary>On <c>presence.subscribe</c>: the accounts whose presence to follow, replacing the previous set. Left out of other frames.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<long>? AccountIds { get; init; }
 }
 
