@@ -49,6 +49,7 @@ namespace Roost.Protocol;
 [JsonSerializable(typeof(ResyncRequiredFrame))]
 [JsonSerializable(typeof(TypingFrame))]
 [JsonSerializable(typeof(PresenceFrame))]
+[JsonSerializable(typeof(PresenceSubscribedFrame))]
 [JsonSerializable(typeof(PongFrame))]
 [JsonSerializable(typeof(SecondFactorRequest))]
 [JsonSerializable(typeof(ChallengeRequest))]

@@ -88,6 +88,7 @@ public sealed class RoostHost : IAsyncDisposable
         services.AddSingleton<MessagingService>();
         services.AddSingleton(options.Moderation.ToLimits());
         services.AddSingleton<ReportService>();
+        services.AddSingleton<IPresenceWatchers, PresenceWatchers>();
         services.AddSingleton<PresenceService>();
         services.AddSingleton<GatewayServices>();
         services.AddSingleton<EventCompactionService>();

@@ -191,6 +191,20 @@ internal sealed class PostgresConversationStore(PostgresStore store) : IConversa
             .With("account", accountId)
             .ReadAllAsync(reader => reader.GetInt64(0)), cancellationToken);
 
+    public Task<IReadOnlyList<long>> GetContactsAmongAsync(long accountId, IReadOnlyList<long> candidateIds, CancellationToken cancellationToken) =>
+        store.ReadSnapshotAsync<IReadOnlyList<long>>(async session => await session.Command("""
+                SELECT candidate.id
+                FROM unnest(@candidates) WITH ORDINALITY AS candidate (id, position)
+                WHERE candidate.id <> @account AND EXISTS (
+                    SELECT 1 FROM conversation_members other
+                    JOIN conversation_members mine ON mine.conversation_id = other.conversation_id AND mine.account_id = @account
+                    WHERE other.account_id = candidate.id AND other.left_seq IS NULL AND mine.left_seq IS NULL)
+                ORDER BY candidate.position
+                """)
+            .With("account", accountId)
+            .With("candidates", candidateIds.ToArray())
+            .ReadAllAsync(reader => reader.GetInt64(0)), cancellationToken);
+
     public Task<IReadOnlyList<long>?> GetMemberIdsIfMemberAsync(long conversationId, long accountId, CancellationToken cancellationToken) =>
         store.ReadSnapshotAsync<IReadOnlyList<long>?>(async session =>
         {

@@ -201,6 +201,36 @@ internal sealed class SqliteConversationStore(SqliteStore store) : IConversation
             return ids;
         }, cancellationToken);
 
+    public Task<IReadOnlyList<long>> GetContactsAmongAsync(long accountId, IReadOnlyList<long> candidateIds, CancellationToken cancellationToken) =>
+        store.ReadSnapshotAsync<IReadOnlyList<long>>(session =>
+        {
+            // One indexed probe per candidate that stops at the first shared conversation.
+            var command = session.Command("""
+                SELECT EXISTS (
+                    SELECT 1 FROM conversation_members other
+                    JOIN conversation_members mine ON mine.conversation_id = other.conversation_id AND mine.account_id = $account
+                    WHERE other.account_id = $other AND other.left_seq IS NULL AND mine.left_seq IS NULL)
+                """);
+            command.Parameters.AddWithValue("$account", accountId);
+            var other = command.Parameters.Add("$other", Microsoft.Data.Sqlite.SqliteType.Integer);
+            var contacts = new List<long>(candidateIds.Count);
+            foreach (var candidateId in candidateIds)
+            {
+                if (candidateId == accountId)
+                {
+                    continue;
+                }
+
+                other.Value = candidateId;
+                if ((long)command.ExecuteScalar()! != 0)
+                {
+                    contacts.Add(candidateId);
+                }
+            }
+
+            return contacts;
+        }, cancellationToken);
+
     public Task<IReadOnlyList<long>?> GetMemberIdsIfMemberAsync(long conversationId, long accountId, CancellationToken cancellationToken) =>
         store.ReadSnapshotAsync<IReadOnlyList<long>?>(session =>
         {

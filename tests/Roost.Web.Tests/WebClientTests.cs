@@ -213,6 +213,24 @@ public sealed class WebClientTests(BrowserFixture fixture) : IClassFixture<Brows
     }
 
     [Fact]
+    public async Task The_open_chat_follows_its_peer_going_offline_and_coming_back()
+    {
+        await using var alice = await UserAsync();
+        await using var bob = await UserAsync();
+        await RunAsync([alice, bob], async () =>
+        {
+            // Alice is left looking at the chat: she subscribes to Bob's presence, and is told of each change.
+            await RegisterAndStartChatAsync(alice, bob);
+            await Expect(alice.Page.Locator("#presence")).ToHaveTextAsync("online", new() { Timeout = Timeout });
+
+            await bob.Context.SetOfflineAsync(true);
+            await Expect(alice.Page.Locator("#presence")).ToContainTextAsync("last seen", new() { Timeout = Timeout });
+            await bob.Context.SetOfflineAsync(false);
+            await Expect(alice.Page.Locator("#presence")).ToHaveTextAsync("online", new() { Timeout = Timeout });
+        });
+    }
+
+    [Fact]
     public async Task Logging_out_draws_the_login_page_once_and_keeps_what_the_user_types()
     {
         await using var alice = await UserAsync();

@@ -28,4 +28,6 @@ public static class ClientFrames
     public static ClientFrame Typing(long conversationId) => new() { Type = ClientFrameTypes.Typing, ConversationId = conversationId };
 
     public static ClientFrame Ping() => new() { Type = ClientFrameTypes.Ping };
+
+    public static ClientFrame SubscribePresence(IReadOnlyList<long> accountIds) => new() { Type = ClientFrameTypes.PresenceSubscribe, AccountIds = accountIds };
 }

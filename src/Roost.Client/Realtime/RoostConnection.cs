@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Roost.Protocol;
 using Roost.Protocol.Realtime;
+using Roost.Protocol.Rest;
 
 namespace Roost.Client.Realtime;
 
@@ -40,7 +41,10 @@ public sealed class RoostConnection : IFrameRequester, IAsyncDisposable
         });
     }
 
-    /// <summary>Frames that answer no request: <c>event</c>, <c>typing</c>, <c>presence</c>, and uncorrelated errors. Completes when the connection closes.</summary>
+    /// <summary>
+    /// Frames that answer no request: <c>event</c>, <c>typing</c>, <c>presence</c>, and uncorrelated errors; plus, in
+    /// order, the answers <c>synced</c>, <c>resync_required</c> and <c>presence.subscribed</c>. Completes when the connection closes.
+    /// </summary>
     public ChannelReader<ServerFrame> Frames => _frames.Reader;
 
     /// <summary>The cursor of the last <c>event</c> frame taken from <see cref="Frames"/> or passed by a sync.</summary>
@@ -126,6 +130,14 @@ public sealed class RoostConnection : IFrameRequester, IAsyncDisposable
 
     public Task<ServerFrame> PingAsync(CancellationToken cancellationToken = default) =>
         RequestAsync(ClientFrames.Ping(), cancellationToken);
+
+    /// <summary>
+    /// Follows the presence of these accounts (at most 100; an empty list stops following), replacing what this
+    /// connection followed before, and returns their presence now. Changes then arrive as <c>presence</c> frames on
+    /// <see cref="Frames"/>, after the answer, which is also put there. The subscription ends with the connection.
+    /// </summary>
+    public async Task<IReadOnlyList<PresenceResponse>> SubscribePresenceAsync(IReadOnlyList<long> accountIds, CancellationToken cancellationToken = default) =>
+        (await RequestAsync(ClientFrames.SubscribePresence(accountIds), cancellationToken)).Presence ?? [];
 
     /// <summary>Sends a frame and returns its answer (matched by ref). An <c>error</c> answer throws <see cref="RoostRealtimeException"/>.</summary>
     public async Task<ServerFrame> RequestAsync(ClientFrame frame, CancellationToken cancellationToken = default)
@@ -316,6 +328,12 @@ public sealed class RoostConnection : IFrameRequester, IAsyncDisposable
             {
                 // Events before this frame were queued ahead of it; once they are read the cursor is here.
                 Buffer(new ServerFrame { Type = frame.Type, Ref = frame.Ref, Cursor = synced });
+            }
+
+            if (frame.Type == ServerFrameTypes.PresenceSubscribed)
+            {
+                // The starting state of the subscription, in order with the presence frames before and after it.
+                Buffer(frame);
             }
 
             waiting.TrySetResult(frame);

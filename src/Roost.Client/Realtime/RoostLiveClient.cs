@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
 using Roost.Protocol.Realtime;
+using Roost.Protocol.Rest;
 
 namespace Roost.Client.Realtime;
 
@@ -19,6 +20,10 @@ public sealed class RoostLiveClient : IFrameRequester, IAsyncDisposable
     private readonly Channel<ServerFrame> _frames;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
+
+    /// <summary>One presence subscribe at a time, so the set sent last on a connection is the newest.</summary>
+    private readonly SemaphoreSlim _presenceGate = new(1, 1);
+    private IReadOnlyList<long> _presenceIds = [];
     private TaskCompletionSource<RoostConnection> _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private RoostConnection? _connection;
     private Task _running = Task.CompletedTask;
@@ -95,6 +100,30 @@ public sealed class RoostLiveClient : IFrameRequester, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Follows the presence of these accounts (at most 100; an empty list stops following), replacing the previous
+    /// set, on this connection and on every later one: a subscription ends with its connection, so the client
+    /// subscribes again after each reconnect. Returns their presence now. That state, the state after each reconnect,
+    /// and every change come through <see cref="Frames"/> as <c>presence</c> frames, in order. A refused subscribe
+    /// (more than 100 accounts) throws <see cref="RoostRealtimeException"/> and keeps the previous set.
+    /// </summary>
+    public async Task<IReadOnlyList<PresenceResponse>> SubscribePresenceAsync(IReadOnlyList<long> accountIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(accountIds);
+        IReadOnlyList<long> ids = [.. accountIds];
+        await _presenceGate.WaitAsync(cancellationToken);
+        try
+        {
+            var answer = await RequestAsync(ClientFrames.SubscribePresence(ids), cancellationToken);
+            _presenceIds = ids;
+            return answer.Presence ?? [];
+        }
+        finally
+        {
+            _presenceGate.Release();
+        }
+    }
+
     /// <summary>Every frame of <see cref="Frames"/> as an async stream, until the client stops.</summary>
     public IAsyncEnumerable<ServerFrame> ReadAllAsync(CancellationToken cancellationToken = default) => _frames.Reader.ReadAllAsync(cancellationToken);
 
@@ -124,6 +153,7 @@ public sealed class RoostLiveClient : IFrameRequester, IAsyncDisposable
         }
 
         _stopping.Dispose();
+        _presenceGate.Dispose();
     }
 
     private async Task<RoostConnection> WaitForConnectionAsync(CancellationToken cancellationToken)
@@ -180,6 +210,11 @@ public sealed class RoostLiveClient : IFrameRequester, IAsyncDisposable
                     }
                 }
 
+                if (_presenceIds.Count > 0)
+                {
+                    _ = ResubscribeAsync(connection);
+                }
+
                 await PumpAsync(connection);
                 Forget(connection);
 
@@ -220,6 +255,30 @@ public sealed class RoostLiveClient : IFrameRequester, IAsyncDisposable
         }
     }
 
+    /// <summary>Renews the presence subscription on a new connection; a failure means that connection is gone, and the next one tries again.</summary>
+    private async Task ResubscribeAsync(RoostConnection connection)
+    {
+        try
+        {
+            await _presenceGate.WaitAsync(_stopping.Token);
+            try
+            {
+                if (_presenceIds.Count > 0 && !connection.Completion.IsCompleted)
+                {
+                    await connection.SubscribePresenceAsync(_presenceIds, _stopping.Token);
+                }
+            }
+            finally
+            {
+                _presenceGate.Release();
+            }
+        }
+        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or ObjectDisposedException or RoostRealtimeException)
+        {
+            // Dropped or stopping; the answer, when it came, reached Frames through the pump.
+        }
+    }
+
     /// <summary>Passes frames on; an event whose cursor was already passed on (replayed by a sync after a reconnect) is dropped.</summary>
     private async Task PumpAsync(RoostConnection connection)
     {
@@ -241,6 +300,19 @@ public sealed class RoostLiveClient : IFrameRequester, IAsyncDisposable
 
                 if (frame.Type is ServerFrameTypes.Synced)
                 {
+                    continue;
+                }
+
+                if (frame.Type is ServerFrameTypes.PresenceSubscribed)
+                {
+                    // A subscription's starting state, as the presence frames the app already handles.
+                    foreach (var presence in frame.Presence ?? [])
+                    {
+                        await _frames.Writer.WriteAsync(
+                            new ServerFrame { Type = ServerFrameTypes.Presence, AccountId = presence.AccountId, Status = presence.Status, LastSeenAt = presence.LastSeenAt },
+                            _stopping.Token);
+                    }
+
                     continue;
                 }
 

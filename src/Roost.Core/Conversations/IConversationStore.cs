@@ -32,6 +32,13 @@ public interface IConversationStore
     /// <summary>Accounts that share at least one conversation with <paramref name="accountId"/> (for presence).</summary>
     Task<IReadOnlyList<long>> GetContactsAsync(long accountId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Those of <paramref name="candidateIds"/> (few, distinct) that currently share a conversation with
+    /// <paramref name="accountId"/>, in the order given; never the account itself. Checked per candidate, so the cost
+    /// does not grow with how many contacts the account has (for presence subscriptions).
+    /// </summary>
+    Task<IReadOnlyList<long>> GetContactsAmongAsync(long accountId, IReadOnlyList<long> candidateIds, CancellationToken cancellationToken);
+
     /// <summary>Current member ids, or null when <paramref name="accountId"/> is not a current member (for typing).</summary>
     Task<IReadOnlyList<long>?> GetMemberIdsIfMemberAsync(long conversationId, long accountId, CancellationToken cancellationToken);
 }

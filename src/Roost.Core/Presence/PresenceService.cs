@@ -1,16 +1,15 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Roost.Core.Delivery;
+using Roost.Core.Errors;
 using Roost.Core.Storage;
-using Roost.Protocol;
-using Roost.Protocol.Realtime;
 using Roost.Protocol.Rest;
 
 namespace Roost.Core.Presence;
 
 /// <summary>
-/// Online and offline, with last seen, for users who share a conversation. Changes are pushed as ephemeral frames;
-/// a user who hides presence is shown as <c>hidden</c> and pushes nothing.
+/// Online and offline, with last seen, for users who share a conversation. A connection subscribes to the accounts
+/// whose chat it shows and is pushed their changes; nothing is broadcast to contacts. The contact list reads the
+/// presence of every contact once, over REST. A user who hides presence is shown as <c>hidden</c> and pushes nothing.
 /// </summary>
 public sealed partial class PresenceService
 {
@@ -18,21 +17,24 @@ public sealed partial class PresenceService
     public const string Offline = "offline";
     public const string Hidden = "hidden";
 
+    /// <summary>The most accounts one connection's subscription may hold.</summary>
+    public const int MaxSubscribed = 100;
+
     private readonly IRoostStore _store;
     private readonly EventRouter _router;
+    private readonly IPresenceWatchers _watchers;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Lock _sendGate = new();
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, long> _versions = new();
 
-    public PresenceService(IRoostStore store, EventRouter router, TimeProvider time, ILogger<PresenceService> logger)
+    public PresenceService(IRoostStore store, EventRouter router, IPresenceWatchers watchers, TimeProvider time, ILogger<PresenceService> logger)
     {
         ArgumentNullException.ThrowIfNull(router);
         _store = store;
         _router = router;
+        _watchers = watchers;
         _time = time;
         _logger = logger;
-        router.OnlineChanged += (accountId, online) => PublishInBackground(accountId);
+        router.OnlineChanged += OnOnlineChanged;
     }
 
     /// <summary>The presence of everyone who shares a conversation with <paramref name="accountId"/>.</summary>
@@ -40,82 +42,83 @@ public sealed partial class PresenceService
     {
         var contacts = await _store.Conversations.GetContactsAsync(accountId, cancellationToken);
         var records = await _store.Presence.GetAsync(contacts, cancellationToken);
-        return records.Select(Describe).ToList();
+        return [.. records.Select(r => PresenceFrames.Describe(r.AccountId, r.Hidden, _router.IsOnline(r.AccountId), r.LastSeenAt))];
     }
 
     public async Task SetHiddenAsync(long accountId, bool hidden, CancellationToken cancellationToken)
     {
         await _store.Presence.SetHiddenAsync(accountId, hidden, cancellationToken);
-        await PublishAsync(accountId, force: true);
+        _watchers.HiddenChanged(accountId, hidden);
     }
 
-    private void PublishInBackground(long accountId) => _ = PublishAsync(accountId);
+    /// <summary>
+    /// Replaces what the subscription watches with <paramref name="accountIds"/> and queues the answer (a
+    /// <c>presence.subscribed</c> frame) on its connection. Accounts that share no current conversation with the
+    /// subscriber, and the subscriber itself, are answered hidden and not watched. A refused subscribe changes nothing.
+    /// The caller must call this before awaiting anything else for the frame, so subscribes apply in the order sent.
+    /// </summary>
+    public async Task<Outcome<Done>> SubscribeAsync(PresenceSubscription subscription, string? reference, IReadOnlyList<long> accountIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+        ArgumentNullException.ThrowIfNull(accountIds);
 
-    /// <summary>Each change gets a version; a publish sends only if no newer change has started, so contacts end on the latest state.</summary>
-    private long NextVersion(long accountId) => _versions.AddOrUpdate(accountId, 1, (_, version) => version + 1);
+        // Taken before the first await, so it follows the order in which the connection read its frames.
+        var generation = subscription.NextGeneration();
+        if (accountIds.Count > MaxSubscribed)
+        {
+            return RoostError.Validation("accountIds", $"A presence subscription holds at most {MaxSubscribed} accounts; this one has {accountIds.Count}.");
+        }
 
-    private PresenceResponse Describe(PresenceRecord record) =>
-        record.Hidden
-            ? new PresenceResponse(record.AccountId, Hidden, null)
-            : _router.IsOnline(record.AccountId)
-                ? new PresenceResponse(record.AccountId, Online, null)
-                : new PresenceResponse(record.AccountId, Offline, record.LastSeenAt);
+        var requested = accountIds.Distinct().ToList();
+        IReadOnlyList<long> contacts = requested.Count == 0
+            ? []
+            : await _store.Conversations.GetContactsAmongAsync(subscription.Subscriber.AccountId, requested, cancellationToken);
+        _watchers.Replace(subscription, generation, contacts);
+
+        // Read once the watch is in place: a change from now on is in what is read, or reaches the watch, or both.
+        IReadOnlyList<PresenceRecord> records = contacts.Count == 0 ? [] : await _store.Presence.GetAsync(contacts, cancellationToken);
+        _watchers.Answer(subscription, generation, reference, requested, records);
+        return Done.Value;
+    }
+
+    /// <summary>Ends the subscription with its connection.</summary>
+    public void Unsubscribe(PresenceSubscription subscription) => _watchers.Close(subscription);
 
     /// <summary>
-    /// Sends the account's presence as it is when sending (not the transition that triggered this), and only if no newer
-    /// change started meanwhile; so two quick changes cannot leave contacts with a stale state.
+    /// On the router's thread, for the first connection and the last: in memory, one lookup plus one frame per
+    /// watcher. The last-seen time is written when the last connection closes (one queued write, not awaited).
     /// </summary>
-    private async Task PublishAsync(long accountId, bool force = false)
+    private void OnOnlineChanged(long accountId, bool online)
     {
-        var version = NextVersion(accountId);
+        if (online)
+        {
+            _watchers.OnlineChanged(accountId, null);
+            return;
+        }
+
+        // Queued before watchers hear of it, so a write of theirs made after the frame is committed after this one.
+        var now = _time.GetUtcNow();
+        _ = WriteLastSeenAsync(accountId, now);
+        _watchers.OnlineChanged(accountId, now);
+    }
+
+    private async Task WriteLastSeenAsync(long accountId, DateTimeOffset lastSeenAt)
+    {
         try
         {
-            await _store.Presence.SetLastSeenAsync(accountId, _time.GetUtcNow(), CancellationToken.None);
-            var records = await _store.Presence.GetAsync([accountId], CancellationToken.None);
-            if (records.Count == 0 || (records[0].Hidden && !force))
-            {
-                return;
-            }
-
-            var contacts = await _store.Conversations.GetContactsAsync(accountId, CancellationToken.None);
-            if (contacts.Count == 0)
-            {
-                return;
-            }
-
-            lock (_sendGate)
-            {
-                if (_versions.TryGetValue(accountId, out var latest) && latest != version)
-                {
-                    return; // A newer change is publishing the state that is current now.
-                }
-
-                var presence = Describe(records[0]);
-                var frame = JsonSerializer.SerializeToUtf8Bytes(
-                    new PresenceFrame(ServerFrameTypes.Presence, presence.AccountId, presence.Status, presence.LastSeenAt),
-                    RoostJsonContext.Default.PresenceFrame);
-                _router.SendEphemeral(contacts, frame);
-            }
+            await _store.Presence.SetLastSeenAsync(accountId, lastSeenAt, CancellationToken.None);
         }
-#pragma warning disable CA1031 // Presence is best effort: a failure is logged and the next change corrects it.
+#pragma warning disable CA1031 // Last seen is best effort: a failure is logged and the next disconnect writes it again.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            Log.PublishFailed(_logger, exception, accountId);
-        }
-        finally
-        {
-            // Forget the version of an account nobody is changing any more, so the table stays as small as the online set.
-            if (!_router.IsOnline(accountId))
-            {
-                _versions.TryRemove(new KeyValuePair<long, long>(accountId, version));
-            }
+            Log.LastSeenFailed(_logger, exception, accountId);
         }
     }
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3000, Level = LogLevel.Warning, Message = "Publishing presence of account {AccountId} failed")]
-        public static partial void PublishFailed(ILogger logger, Exception exception, long accountId);
+        [LoggerMessage(EventId = 3000, Level = LogLevel.Warning, Message = "Writing the last-seen time of account {AccountId} failed")]
+        public static partial void LastSeenFailed(ILogger logger, Exception exception, long accountId);
     }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Roost.Protocol.Realtime;
 
 /// <summary>
@@ -24,6 +26,10 @@ public sealed record ClientFrame
     public string? Emoji { get; init; }
 
     public long? Cursor { get; init; }
+
+    /// <summary>On <c>presence.subscribe</c>: the accounts whose presence to follow, replacing the previous set. Left out of other frames.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<long>? AccountIds { get; init; }
 }
 
 public static class ClientFrameTypes
@@ -37,4 +43,5 @@ public static class ClientFrameTypes
     public const string Typing = "typing";
     public const string Sync = "sync";
     public const string Ping = "ping";
+    public const string PresenceSubscribe = "presence.subscribe";
 }

@@ -14,6 +14,7 @@ public static class ServerFrameTypes
     public const string ResyncRequired = "resync_required";
     public const string Typing = "typing";
     public const string Presence = "presence";
+    public const string PresenceSubscribed = "presence.subscribed";
     public const string Pong = "pong";
 }
 
@@ -54,8 +55,11 @@ public sealed record ResyncRequiredFrame([property: JsonPropertyOrder(-1)] strin
 /// <summary>Ephemeral: a member is typing. Never stored; expires after <see cref="ExpiresInMs"/>.</summary>
 public sealed record TypingFrame([property: JsonPropertyOrder(-1)] string Type, long ConversationId, long AccountId, int ExpiresInMs);
 
-/// <summary>Ephemeral: a user who shares a conversation with you came online or went offline.</summary>
+/// <summary>Ephemeral: an account this connection subscribed to came online, went offline, or hid or showed its presence.</summary>
 public sealed record PresenceFrame([property: JsonPropertyOrder(-1)] string Type, long AccountId, string Status, DateTimeOffset? LastSeenAt);
+
+/// <summary>The answer to <c>presence.subscribe</c>: the current presence of each account asked for, in the order asked.</summary>
+public sealed record PresenceSubscribedFrame([property: JsonPropertyOrder(-1)] string Type, string? Ref, IReadOnlyList<Rest.PresenceResponse> Presence);
 
 public sealed record PongFrame([property: JsonPropertyOrder(-1)] string Type, string? Ref);
 
@@ -102,4 +106,7 @@ public sealed record ServerFrame
     public string? Status { get; init; }
 
     public DateTimeOffset? LastSeenAt { get; init; }
+
+    /// <summary>On <c>presence.subscribed</c>: the presence of each account the subscription asked for.</summary>
+    public IReadOnlyList<Rest.PresenceResponse>? Presence { get; init; }
 }

@@ -181,6 +181,8 @@ internal sealed partial class GatewayConnection
                 return new PendingOperation(frame, MarkAsync);
             case ClientFrameTypes.Typing:
                 return new PendingOperation(frame, TypingAsync);
+            case ClientFrameTypes.PresenceSubscribe:
+                return new PendingOperation(frame, SubscribePresenceAsync);
             case ClientFrameTypes.Sync:
                 if (frame.Cursor is < 0)
                 {

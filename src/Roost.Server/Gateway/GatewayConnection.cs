@@ -96,6 +96,8 @@ internal sealed partial class GatewayConnection : ISubscriber
         }
         finally
         {
+            // Before the router: once this account's watchers hear it went offline, its own subscription is gone.
+            _services.Presence.Unsubscribe(PresenceSubscription);
             _services.Router.Unsubscribe(this);
             await FinishCloseAsync();
             Log.Disconnected(_logger, AccountId, DeviceId, (int)_closeStatus, _closeDescription);

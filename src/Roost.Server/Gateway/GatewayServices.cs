@@ -1,5 +1,6 @@
 using Roost.Core.Delivery;
 using Roost.Core.Messaging;
+using Roost.Core.Presence;
 using Roost.Core.Storage;
 using Roost.Server.Options;
 
@@ -9,6 +10,7 @@ namespace Roost.Server.Gateway;
 internal sealed class GatewayServices(
     IRoostStore store,
     MessagingService messaging,
+    PresenceService presence,
     EventRouter router,
     RoostOptions options,
     TimeProvider time,
@@ -17,6 +19,8 @@ internal sealed class GatewayServices(
     public IRoostStore Store => store;
 
     public MessagingService Messaging => messaging;
+
+    public PresenceService Presence => presence;
 
     public EventRouter Router => router;
 

@@ -29,6 +29,7 @@ export class LiveConnection {
     this.cursor = null;
     this.socket = null;
     this.pending = new Map(); // ref -> { frame, resolve, reject }
+    this.presenceIds = []; // accounts whose presence this client follows (the open chat's members)
     this.nextRef = 1;
     this.backoff = 250;
     this.stopped = false;
@@ -93,6 +94,8 @@ export class LiveConnection {
         if (this.cursor === null) this.send({ type: 'sync' });
         // Everything not yet acknowledged goes again, with the same client ids: the server stores each once.
         for (const [ref, entry] of this.pending) this.socket?.send(JSON.stringify({ ...entry.frame, ref }));
+        // A presence subscription ends with its connection: renew it on every new one.
+        if (this.presenceIds.length > 0) this.sendPresenceSubscription();
         return;
       case 'event':
         if (this.cursor !== null && frame.cursor <= this.cursor) return;
@@ -110,6 +113,10 @@ export class LiveConnection {
       case 'presence':
         this.handlers.onEphemeral?.(frame);
         return;
+      case 'presence.subscribed':
+        // The subscription's starting state, handed on as the presence frames that follow it would be.
+        for (const p of frame.presence) this.handlers.onEphemeral?.({ type: 'presence', ...p });
+        return;
     }
     if (frame.ref && this.pending.has(frame.ref)) {
       const entry = this.pending.get(frame.ref);
@@ -125,6 +132,19 @@ export class LiveConnection {
       this.pending.set(ref, { frame, resolve, reject });
       if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify({ ...frame, ref }));
     });
+  }
+
+  // Follows the presence of these accounts (at most 100), replacing the previous set; [] follows nobody. The current
+  // state and every change after it reach onEphemeral as presence frames. Kept and renewed after a reconnect.
+  subscribePresence(accountIds) {
+    const same = accountIds.length === this.presenceIds.length && accountIds.every((id, i) => id === this.presenceIds[i]);
+    this.presenceIds = accountIds;
+    // The same set is already in force (or is sent on the next connection's hello).
+    if (!same) this.sendPresenceSubscription();
+  }
+
+  sendPresenceSubscription() {
+    this.send({ type: 'presence.subscribe', ref: `p${this.nextRef++}`, accountIds: this.presenceIds });
   }
 
   // Fire and forget (typing, receipts): dropped while disconnected.

@@ -9,6 +9,7 @@ const state = {
   messages: new Map(), // conversation id -> Map(seq -> message)
   pendingByClientId: new Map(), // client id -> { conversationId, body, replyTo }
   presence: new Map(), // account id -> status
+  lastSeen: new Map(), // account id -> last seen time of an offline contact
   presenceChanges: 0, // live presence frames so far; a slower GET /v1/presence never overwrites a newer frame
   presenceChangedAt: new Map(), // account id -> presenceChanges when its last frame arrived
   openId: null,
@@ -151,6 +152,7 @@ function signOut(message) {
   state.conversations.clear();
   state.messages.clear();
   state.presence.clear();
+  state.lastSeen.clear();
   state.presenceChangedAt.clear();
   renderAuth(message);
 }
@@ -169,7 +171,8 @@ async function loadConversations() {
   return cursor;
 }
 
-// On every (re)connection and whenever a conversation appears: a peer who was already online sends no frame.
+// The contact list's dots: read on every (re)connection and whenever a conversation appears. Only the open chat's
+// members are followed live (followOpenChat); the server pushes nothing about other contacts.
 async function loadPresence() {
   const asOf = state.presenceChanges;
   const token = state.token;
@@ -177,9 +180,13 @@ async function loadPresence() {
     const list = await api('GET', '/v1/presence');
     if (state.token !== token) return; // signed out meanwhile
     for (const p of list.presence) {
-      if ((state.presenceChangedAt.get(p.accountId) ?? -1) < asOf) state.presence.set(p.accountId, p.status);
+      if ((state.presenceChangedAt.get(p.accountId) ?? -1) < asOf) {
+        state.presence.set(p.accountId, p.status);
+        if (p.lastSeenAt) state.lastSeen.set(p.accountId, p.lastSeenAt); else state.lastSeen.delete(p.accountId);
+      }
     }
     renderList();
+    renderPresenceLine();
   } catch { /* presence is decoration */ }
 }
 
@@ -275,8 +282,38 @@ async function openConversation(id) {
   for (const message of page.messages) messages.set(message.seq, { ...message, ...messages.get(message.seq) });
   state.messages.set(id, messages);
   renderChat(page.hasMore);
+  followOpenChat();
   markRead(id);
   renderList();
+}
+
+// Follows the presence of the open chat's other members (the server allows 100), or of nobody when no chat is open.
+function followOpenChat() {
+  const conversation = state.conversations.get(state.openId);
+  const others = conversation ? conversation.members.filter((m) => m.accountId !== state.me.id).slice(0, 100) : [];
+  state.live?.subscribePresence(others.map((m) => m.accountId));
+}
+
+function describePresence(conversation) {
+  const others = conversation.members.filter((m) => m.accountId !== state.me.id);
+  if (conversation.kind === 'group') {
+    const online = others.filter((m) => state.presence.get(m.accountId) === 'online').length;
+    return online > 0 ? `${online} online` : '';
+  }
+  const peer = others[0];
+  if (!peer) return '';
+  const status = state.presence.get(peer.accountId);
+  const lastSeen = state.lastSeen.get(peer.accountId);
+  if (status === 'online') return 'online';
+  if (status === 'offline') return lastSeen ? `last seen ${new Date(lastSeen).toLocaleString()}` : 'offline';
+  return ''; // hidden, or not known yet
+}
+
+function renderPresenceLine() {
+  const line = document.getElementById('presence');
+  // The header on screen may still be the previous conversation's while the next one loads.
+  const conversation = state.conversations.get(state.openId);
+  if (line && conversation && line.dataset.conversationId === String(conversation.id)) line.textContent = describePresence(conversation);
 }
 
 function renderChat(hasMore) {
@@ -304,6 +341,7 @@ function renderChat(hasMore) {
   main.replaceChildren(
     h('header', {},
       h('h2', {}, nameOf(conversation)),
+      h('div', { id: 'presence', class: 'presence', 'aria-live': 'polite', 'data-conversation-id': conversation.id }, describePresence(conversation)),
       h('button', { id: 'older', onclick: loadOlder, 'aria-label': 'Load older messages' }, 'Older messages'),
       h('div', { class: 'members' }, conversation.members.map((m) => m.username).join(', '), ' ', groupTools),
       h('div', { id: 'typing', class: 'typing', 'aria-live': 'polite' })),
@@ -439,7 +477,7 @@ async function removeMember(id) {
 }
 
 async function leave(id) {
-  try { await api('POST', `/v1/conversations/${id}/leave`); state.conversations.delete(id); state.openId = null; renderShell(); renderList(); } catch (f) { alert(describe(f)); }
+  try { await api('POST', `/v1/conversations/${id}/leave`); state.conversations.delete(id); state.openId = null; followOpenChat(); renderShell(); renderList(); } catch (f) { alert(describe(f)); }
 }
 
 function markRead(id) {
@@ -524,7 +562,9 @@ function handleEphemeral(frame) {
   if (frame.type === 'presence') {
     state.presenceChangedAt.set(frame.accountId, ++state.presenceChanges);
     state.presence.set(frame.accountId, frame.status);
+    if (frame.lastSeenAt) state.lastSeen.set(frame.accountId, frame.lastSeenAt); else state.lastSeen.delete(frame.accountId);
     renderList();
+    renderPresenceLine();
     return;
   }
   if (frame.type === 'typing' && frame.conversationId === state.openId) {
@@ -543,6 +583,7 @@ function handleEphemeral(frame) {
 async function showDevices() {
   const main = document.getElementById('main');
   state.openId = null;
+  followOpenChat();
   renderList();
   const { devices } = await api('GET', '/v1/devices');
   main.replaceChildren(h('section', { class: 'panel', 'aria-label': 'Devices' },

@@ -23,6 +23,9 @@ public sealed class GatewayRobustnessTests(SharedInstance shared) : IClassFixtur
     [InlineData("{\"ref\":\"r\"}", "missing_field")]
     [InlineData("{\"type\":\"send\",\"clientId\":\"x\",\"body\":\"no conversation\"}", "missing_field")]
     [InlineData("{\"type\":\"send\",\"conversationId\":1,\"clientId\":\"has space\",\"body\":\"b\"}", "validation_failed")]
+    [InlineData("{\"type\":\"presence.subscribe\",\"ref\":\"p\"}", "missing_field")]
+    [InlineData("{\"type\":\"presence.subscribe\",\"accountIds\":[\"1\"]}", "malformed_frame")]
+    [InlineData("{\"type\":\"presence.subscribe\",\"accountIds\":1}", "malformed_frame")]
     public async Task A_bad_frame_gets_an_error_frame_and_the_connection_stays_open(string frame, string code)
     {
         var (client, _, _) = await Instance.RegisterAndLoginAsync();
@@ -155,6 +158,7 @@ public sealed class GatewayRobustnessTests(SharedInstance shared) : IClassFixtur
         });
         using var chat = await instance.StartDirectChatAsync();
         await using var aliceLive = await chat.Alice.ConnectLiveAsync();
+        await aliceLive.SubscribePresenceAsync([chat.BobLogin.AccountId]).DefaultTimeout();
 
         // Bob's socket completes the handshake and then never reads again, so it never answers a ping: a dead peer.
         using var silent = new ClientWebSocket();

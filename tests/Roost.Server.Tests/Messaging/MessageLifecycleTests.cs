@@ -180,6 +180,7 @@ public sealed class MessageLifecycleTests(SharedInstance shared) : IClassFixture
         using var _b = bob;
         await alice.CreateDirectAsync(bobName).DefaultTimeout();
         await using var aliceLive = await alice.ConnectLiveAsync();
+        await aliceLive.SubscribePresenceAsync([bobLogin.AccountId]).DefaultTimeout();
 
         var bobLive = await bob.ConnectLiveAsync();
         var online = await aliceLive.ReadUntilAsync(f => f.Type == ServerFrameTypes.Presence && f.AccountId == bobLogin.AccountId && f.Status == "online");

@@ -2,6 +2,7 @@ using System.Text;
 using Roost.Client.Realtime;
 using Roost.Protocol.Events;
 using Roost.Protocol.Realtime;
+using Roost.Protocol.Rest;
 using Roost.Server.Tests.Infrastructure;
 using Roost.Testing;
 
@@ -15,7 +16,7 @@ public sealed class WorkedExampleTests
     {
         await using var instance = await RoostInstance.StartAsync();
         var (alice, _, _) = await instance.RegisterAndLoginAsync();
-        var (bob, bobName, _) = await instance.RegisterAndLoginAsync();
+        var (bob, bobName, bobLogin) = await instance.RegisterAndLoginAsync();
         using var _a = alice;
         using var _b = bob;
         var conversation = await alice.CreateDirectAsync(bobName).DefaultTimeout();
@@ -36,6 +37,11 @@ public sealed class WorkedExampleTests
         await Raw(aliceLive, """{"type":"sync","ref":"s1"}""");
         var aliceSynced = await NextOfType(aliceLive, ServerFrameTypes.Synced);
         Assert.Equal("s1", aliceSynced.Ref);
+
+        await Raw(aliceLive, $$"""{"type":"presence.subscribe","ref":"p1","accountIds":[{{bobLogin.AccountId}}]}""");
+        var subscribed = await NextOfType(aliceLive, ServerFrameTypes.PresenceSubscribed);
+        Assert.Equal("p1", subscribed.Ref);
+        Assert.Equal([new PresenceResponse(bobLogin.AccountId, "online", null)], subscribed.Presence!);
 
         await Raw(aliceLive, $$"""{"type":"send","ref":"r1","conversationId":{{id}},"clientId":"9f1c2d","body":"Hi Bob!"}""");
         var own = await NextOfType(aliceLive, ServerFrameTypes.Event);
@@ -76,7 +82,8 @@ public sealed class WorkedExampleTests
         var bobCursor = bobReceipt.Cursor!.Value;
         await bobLive.DisposeAsync();
         var offline = await NextOfType(aliceLive, ServerFrameTypes.Presence);
-        Assert.Equal("offline", offline.Status);
+        Assert.Equal(("offline", bobLogin.AccountId), (offline.Status, offline.AccountId!.Value));
+        Assert.NotNull(offline.LastSeenAt);
 
         await using var bobAgain = await bob.ConnectAsync(syncFrom: bobCursor).DefaultTimeout();
         var resumed = await NextOfType(bobAgain, ServerFrameTypes.Synced);

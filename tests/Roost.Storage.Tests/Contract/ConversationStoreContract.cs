@@ -359,6 +359,25 @@ public abstract class ConversationStoreContract<TEngine> : StoreContract<TEngine
     }
 
     [Fact]
+    public async Task Contacts_among_candidates_are_those_sharing_a_current_conversation_in_the_order_given()
+    {
+        var ids = await Store.AccountIdsAsync(Now, "alice", "bob", "carol", "dave", "erin", "frank");
+        var (alice, bob, carol, dave, erin, frank) = (ids[0], ids[1], ids[2], ids[3], ids[4], ids[5]);
+        await Store.DirectAsync(alice, bob, Now);
+        var group = await Store.GroupAsync(carol, [alice, dave], Now);
+        var left = await Store.GroupAsync(erin, [alice], Now);
+        await Store.RemoveAsync(group, dave, dave, Now);
+        await Store.RemoveAsync(left, alice, alice, Now);
+        await Store.DirectAsync(bob, frank, Now);
+
+        var among = await Store.Conversations.GetContactsAmongAsync(alice, [frank, carol, alice, dave, erin, StoreFixtures.NoSuchId, bob], None).DefaultTimeout();
+
+        Assert.Equal([carol, bob], among);
+        Assert.Empty(await Store.Conversations.GetContactsAmongAsync(dave, [alice, carol], None).DefaultTimeout());
+        Assert.Empty(await Store.Conversations.GetContactsAmongAsync(alice, [], None).DefaultTimeout());
+    }
+
+    [Fact]
     public async Task Member_ids_are_answered_only_to_a_current_member()
     {
         var ids = await Store.AccountIdsAsync(Now, "alice", "bob", "carol", "dave");

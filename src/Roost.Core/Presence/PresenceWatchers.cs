@@ -1,0 +1,217 @@
+using Roost.Core.Delivery;
+using Roost.Protocol.Rest;
+
+namespace Roost.Core.Presence;
+
+/// <summary>
+/// The watcher registry of one node, in memory: account → the subscriptions watching it, with what this node knows of
+/// the account's presence (hidden, last seen). A change costs one lookup plus one queued frame per watcher; nothing
+/// else. One lock orders changes and answers, so each watcher receives an account's states in the order they happened.
+/// Bounded: an entry exists only while watched, and each subscription watches at most
+/// <see cref="PresenceService.MaxSubscribed"/> accounts.
+/// </summary>
+public sealed class PresenceWatchers(EventRouter router) : IPresenceWatchers
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<long, Watched> _byAccount = [];
+
+    /// <summary>How many subscriptions watch the account on this node (for tests and diagnostics).</summary>
+    public int WatcherCount(long accountId)
+    {
+        lock (_gate)
+        {
+            return _byAccount.TryGetValue(accountId, out var watched) ? watched.Watchers.Count : 0;
+        }
+    }
+
+    public void Replace(PresenceSubscription subscription, long generation, IReadOnlyList<long> accountIds)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+        ArgumentNullException.ThrowIfNull(accountIds);
+        lock (_gate)
+        {
+            if (subscription.Closed || generation <= subscription.Applied)
+            {
+                return;
+            }
+
+            subscription.Applied = generation;
+            Unwatch(subscription);
+            foreach (var accountId in accountIds)
+            {
+                if (!_byAccount.TryGetValue(accountId, out var watched))
+                {
+                    watched = new Watched();
+                    _byAccount[accountId] = watched;
+                }
+
+                watched.Watchers.Add(subscription);
+            }
+
+            subscription.Watching = [.. accountIds];
+        }
+    }
+
+    public void Answer(PresenceSubscription subscription, long generation, string? reference, IReadOnlyList<long> requested, IReadOnlyList<PresenceRecord> visible)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+        ArgumentNullException.ThrowIfNull(requested);
+        ArgumentNullException.ThrowIfNull(visible);
+        var records = visible.ToDictionary(r => r.AccountId);
+        lock (_gate)
+        {
+            // The records were read after this generation's watch was in place, so they may fill in what the entry
+            // does not know yet; a superseded generation's records may predate the entry and only answer.
+            var current = generation == subscription.Applied && !subscription.Closed;
+            var presence = new List<PresenceResponse>(requested.Count);
+            foreach (var accountId in requested)
+            {
+                if (!records.TryGetValue(accountId, out var record))
+                {
+                    presence.Add(PresenceFrames.Describe(accountId, hidden: true, online: false, null));
+                }
+                else if (_byAccount.TryGetValue(accountId, out var watched) && (watched.HiddenKnown || current))
+                {
+                    if (current)
+                    {
+                        watched.Learn(record);
+                    }
+
+                    presence.Add(PresenceFrames.Describe(accountId, watched.Hidden, router.IsOnline(accountId), Later(watched.LastSeenAt, record.LastSeenAt)));
+                }
+                else
+                {
+                    presence.Add(PresenceFrames.Describe(accountId, record.Hidden, router.IsOnline(accountId), record.LastSeenAt));
+                }
+            }
+
+            if (subscription.Subscriber.TryEnqueue(new OutboundFrame(0, PresenceFrames.Subscribed(reference, presence))))
+            {
+                return;
+            }
+        }
+
+        subscription.Subscriber.Disconnect(DisconnectReason.Overflow);
+    }
+
+    public void Close(PresenceSubscription subscription)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+        lock (_gate)
+        {
+            subscription.Closed = true;
+            Unwatch(subscription);
+        }
+    }
+
+    public void OnlineChanged(long accountId, DateTimeOffset? wentOfflineAt)
+    {
+        List<ISubscriber>? overflowed;
+        lock (_gate)
+        {
+            if (!_byAccount.TryGetValue(accountId, out var watched))
+            {
+                return;
+            }
+
+            if (wentOfflineAt is { } at)
+            {
+                watched.LastSeenAt = Later(watched.LastSeenAt, at);
+            }
+
+            // Unknown: only subscribes still reading the store watch it, and their answers follow. Hidden: nothing to show.
+            if (!watched.HiddenKnown || watched.Hidden)
+            {
+                return;
+            }
+
+            overflowed = Push(accountId, watched);
+        }
+
+        DisconnectAll(overflowed);
+    }
+
+    public void HiddenChanged(long accountId, bool hidden)
+    {
+        List<ISubscriber>? overflowed;
+        lock (_gate)
+        {
+            if (!_byAccount.TryGetValue(accountId, out var watched))
+            {
+                return;
+            }
+
+            watched.Hidden = hidden;
+            watched.HiddenKnown = true;
+            overflowed = Push(accountId, watched);
+        }
+
+        DisconnectAll(overflowed);
+    }
+
+    private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
+
+    private static void DisconnectAll(List<ISubscriber>? overflowed)
+    {
+        // Outside the lock: closing a connection is the connection's business, not the registry's.
+        foreach (var subscriber in overflowed ?? [])
+        {
+            subscriber.Disconnect(DisconnectReason.Overflow);
+        }
+    }
+
+    /// <summary>Queues the account's current state to every watcher (under the lock, so watchers see states in order).</summary>
+    private List<ISubscriber>? Push(long accountId, Watched watched)
+    {
+        var bytes = PresenceFrames.Changed(PresenceFrames.Describe(accountId, watched.Hidden, router.IsOnline(accountId), watched.LastSeenAt));
+        var frame = new OutboundFrame(0, bytes);
+        List<ISubscriber>? overflowed = null;
+        foreach (var subscription in watched.Watchers)
+        {
+            if (!subscription.Subscriber.TryEnqueue(frame))
+            {
+                (overflowed ??= []).Add(subscription.Subscriber);
+            }
+        }
+
+        return overflowed;
+    }
+
+    private void Unwatch(PresenceSubscription subscription)
+    {
+        foreach (var accountId in subscription.Watching)
+        {
+            if (_byAccount.TryGetValue(accountId, out var watched) && watched.Watchers.Remove(subscription) && watched.Watchers.Count == 0)
+            {
+                _byAccount.Remove(accountId);
+            }
+        }
+
+        subscription.Watching = [];
+    }
+
+    /// <summary>A watched account: its watchers, and what this node knows of its presence.</summary>
+    private sealed class Watched
+    {
+        public HashSet<PresenceSubscription> Watchers { get; } = [];
+
+        /// <summary>False until a store read or a change has told this node whether the account hides.</summary>
+        public bool HiddenKnown { get; set; }
+
+        public bool Hidden { get; set; }
+
+        public DateTimeOffset? LastSeenAt { get; set; }
+
+        /// <summary>Takes what a store read says, unless a change since the watch began already told us better.</summary>
+        public void Learn(PresenceRecord record)
+        {
+            if (!HiddenKnown)
+            {
+                Hidden = record.Hidden;
+                HiddenKnown = true;
+            }
+
+            LastSeenAt = Later(LastSeenAt, record.LastSeenAt);
+        }
+    }
+}
