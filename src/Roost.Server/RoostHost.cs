@@ -106,6 +106,7 @@ public sealed class RoostHost : IAsyncDisposable
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseUtf8Bodies();
+        app.Use(CoalescingUpgradeFeature.For(GatewayEndpoint.Path));
         app.UseWebSockets();
 
         // The web client: static files from wwwroot, with a policy that allows nothing from elsewhere and no inline script.

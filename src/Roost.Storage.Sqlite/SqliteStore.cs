@@ -30,6 +30,7 @@ public sealed partial class SqliteStore : IRoostStore
     private const int MaxIdleReaders = 16;
     private readonly System.Collections.Concurrent.ConcurrentBag<SqliteReadSession> _readers = [];
     private SqliteWriter? _writer;
+    private SqliteCheckpointer? _checkpointer;
     private int _disposed;
     private static readonly TimeSpan SpaceProbeInterval = TimeSpan.FromSeconds(5);
     private const long MinFreeBytesToRecover = 1024 * 1024;
@@ -119,11 +120,10 @@ public sealed partial class SqliteStore : IRoostStore
 
             // The writer's working set (tails of the message, event and recipient trees, their indexes) stays in
             // SQLite's own cache instead of being re-read from the OS page cache on every batch; reads go through
-            // mmap instead of pread; and checkpoints run less often, so a page rewritten by many commits is copied
-            // into the database once per checkpoint rather than many times.
+            // mmap instead of pread; and the writer never checkpoints: SqliteCheckpointer does, beside it.
             Pragma(connection, "PRAGMA cache_size = -65536");
             Pragma(connection, "PRAGMA mmap_size = 268435456");
-            Pragma(connection, "PRAGMA wal_autocheckpoint = 10000");
+            Pragma(connection, "PRAGMA wal_autocheckpoint = 0");
             var applied = SqliteMigrations.Apply(connection, _time.GetUtcNow());
             Log.Opened(_logger, _options.DatabasePath, SqliteMigrations.LatestVersion, applied);
         }
@@ -139,7 +139,8 @@ public sealed partial class SqliteStore : IRoostStore
         }
 
         _writeConnection = connection;
-        _writer = new SqliteWriter(connection, _options, _listener, _logger);
+        _checkpointer = new SqliteCheckpointer(_writeConnectionString, _time, _logger);
+        _writer = new SqliteWriter(connection, _options, _listener, _checkpointer, _logger);
         return Task.CompletedTask;
     }
 
@@ -228,6 +229,11 @@ public sealed partial class SqliteStore : IRoostStore
             if (_writer is not null)
             {
                 await _writer.DisposeAsync();
+            }
+
+            if (_checkpointer is not null)
+            {
+                await _checkpointer.DisposeAsync();
             }
 
             if (_writeConnection is not null)

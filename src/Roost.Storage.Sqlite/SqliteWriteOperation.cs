@@ -13,6 +13,9 @@ internal abstract class SqliteWriteOperation
     /// <summary>Remembers a failure of this operation alone; reported after the batch ends.</summary>
     public abstract void Fail(Exception exception);
 
+    /// <summary>Forgets a run whose transaction was rolled back, before the batch runs again.</summary>
+    public abstract void Reset();
+
     /// <summary>Publishes the outcome once the batch committed, or <paramref name="batchFailure"/> when it did not.</summary>
     public abstract void Complete(Exception? batchFailure);
 }
@@ -28,6 +31,8 @@ internal sealed class SqliteWriteOperation<T>(Func<SqliteWriteContext, T> work, 
     public override void Execute(SqliteWriteContext context) => _outcome.Succeeded(work(context));
 
     public override void Fail(Exception exception) => _outcome.Fail(exception);
+
+    public override void Reset() => _outcome.Reset();
 
     public override void Complete(Exception? batchFailure) => _outcome.Complete(batchFailure);
 }

@@ -8,7 +8,8 @@ namespace Roost.Storage.Sqlite;
 /// <summary>
 /// The single writer of the database. Operations queue in a bounded channel; the writer takes as many as are
 /// waiting (up to a batch limit) and commits them in one transaction, so concurrent senders share one fsync.
-/// Each operation runs inside a savepoint: one that throws is rolled back alone and the rest of the batch commits.
+/// An operation that throws is rolled back alone and the rest of the batch commits: the batch then runs again with a
+/// savepoint around each operation (most batches have no such failure, and skip the two statements each costs).
 /// </summary>
 internal sealed partial class SqliteWriter : IAsyncDisposable
 {
@@ -18,13 +19,15 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
     private readonly int _maxBatch;
     private readonly ILogger _logger;
     private readonly ICommittedEventListener? _listener;
+    private readonly SqliteCheckpointer? _checkpointer;
     private readonly Task _loop;
     private int _disposed;
     private int _storageFull;
 
-    public SqliteWriter(SqliteConnection connection, SqliteStoreOptions options, ICommittedEventListener? listener, ILogger logger)
+    public SqliteWriter(SqliteConnection connection, SqliteStoreOptions options, ICommittedEventListener? listener, SqliteCheckpointer? checkpointer, ILogger logger)
     {
         _listener = listener;
+        _checkpointer = checkpointer;
         _connection = connection;
         _context = new SqliteWriteContext(connection);
         _maxBatch = options.MaxWriteBatch;
@@ -96,17 +99,15 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
         var changesBefore = SQLitePCL.raw.sqlite3_total_changes(_connection.Handle);
         try
         {
-            using var transaction = _connection.BeginTransaction(deferred: false);
-            _context.Transaction = transaction;
-            foreach (var operation in batch)
+            if (!RunBatch(batch, savepoints: false))
             {
-                if (!operation.IsCanceled)
+                foreach (var operation in batch)
                 {
-                    ExecuteInSavepoint(operation);
+                    operation.Reset();
                 }
-            }
 
-            transaction.Commit();
+                RunBatch(batch, savepoints: true);
+            }
 
             // Only a commit that wrote something proves there is space again: a batch of duplicates or refusals
             // commits fine on a full disk, and must not end the episode (the log and /readyz would flap).
@@ -118,6 +119,7 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
             }
 
             Publish();
+            _checkpointer?.Committed();
         }
         catch (Exception exception) when (StorageFull(exception) is { } full)
         {
@@ -146,6 +148,45 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
         {
             operation.Complete(batchFailure);
         }
+    }
+
+    /// <summary>One transaction over the batch; false when, without savepoints, an operation threw and it was rolled back.</summary>
+    private bool RunBatch(List<SqliteWriteOperation> batch, bool savepoints)
+    {
+        using var transaction = _connection.BeginTransaction(deferred: false);
+        _context.Transaction = transaction;
+        foreach (var operation in batch)
+        {
+            if (operation.IsCanceled)
+            {
+                continue;
+            }
+
+            if (savepoints)
+            {
+                ExecuteInSavepoint(operation);
+                continue;
+            }
+
+            try
+            {
+                operation.Execute(_context);
+            }
+            catch (SqliteException exception) when (exception.SqliteErrorCode == SqliteFull)
+            {
+                throw new StorageFullException("The store is full: no space is left for writes.", exception);
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                // The operation's own failure (a constraint, a bug in it): undo the batch and run it again with savepoints.
+                transaction.Rollback();
+                _context.Emitted.Clear();
+                return false;
+            }
+        }
+
+        transaction.Commit();
+        return true;
     }
 
     private void ExecuteInSavepoint(SqliteWriteOperation operation)

@@ -20,6 +20,13 @@ internal sealed partial class GatewayConnection
         {
             while (await reader.WaitToReadAsync(_closing.Token))
             {
+                // Several frames waiting leave in one socket write: held until the outbox is drained.
+                var holding = _stream is not null && reader.Count > 1;
+                if (holding)
+                {
+                    await _stream!.HoldAsync(_abort.Token);
+                }
+
                 while (Volatile.Read(ref _closeRequested) == 0 && reader.TryRead(out var item))
                 {
                     if (item.IsSync)
@@ -43,6 +50,11 @@ internal sealed partial class GatewayConnection
                     await SendFrameAsync(frame.Bytes);
                 }
 
+                if (holding)
+                {
+                    await _stream!.ReleaseAsync(_abort.Token);
+                }
+
                 if (Volatile.Read(ref _closeRequested) != 0)
                 {
                     break;
@@ -63,7 +75,26 @@ internal sealed partial class GatewayConnection
             RequestClose(CloseCodes.StoreUnavailable, "store_unavailable: reconnect and sync from your cursor");
         }
 
+        await StopHoldingAsync();
         await SendCloseAsync();
+    }
+
+    /// <summary>Lets held frames (and the close frame after them) go out after the loop ended mid-batch.</summary>
+    private async Task StopHoldingAsync()
+    {
+        if (_stream is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _stream.ReleaseAsync(_abort.Token);
+        }
+        catch (Exception exception) when (exception is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The peer is gone; the close below fails the same way.
+        }
     }
 
     /// <summary>Sends every stored event after <paramref name="cursor"/> page by page, then <c>synced</c>. Returns the last cursor sent.</summary>

@@ -16,6 +16,7 @@ namespace Roost.Server.Gateway;
 internal sealed partial class GatewayConnection : ISubscriber
 {
     private readonly WebSocket _socket;
+    private readonly CoalescingStream? _stream;
     private readonly AuthenticatedDevice _device;
     private readonly GatewayServices _services;
     private readonly GatewayOptions _options;
@@ -29,9 +30,11 @@ internal sealed partial class GatewayConnection : ISubscriber
     private string _closeDescription = "";
     private int _closeRequested;
 
-    public GatewayConnection(WebSocket socket, AuthenticatedDevice device, GatewayServices services, CancellationToken serverStopping)
+    /// <param name="stream">The stream under <paramref name="socket"/>, when it can hold writes (HTTP/1.1 upgrades).</param>
+    public GatewayConnection(WebSocket socket, CoalescingStream? stream, AuthenticatedDevice device, GatewayServices services, CancellationToken serverStopping)
     {
         _socket = socket;
+        _stream = stream;
         _device = device;
         _services = services;
         _options = services.Options;

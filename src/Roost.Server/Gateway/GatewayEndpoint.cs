@@ -12,6 +12,8 @@ namespace Roost.Server.Gateway;
 /// </summary>
 internal static class GatewayEndpoint
 {
+    public static readonly PathString Path = "/v1/ws";
+
     public static void MapGateway(this RouteGroupBuilder v1)
     {
         v1.MapGet("/ws", ConnectAsync)
@@ -61,7 +63,8 @@ internal static class GatewayEndpoint
             return TypedResults.Empty;
         }
 
-        var connection = new GatewayConnection(socket, device, services, lifetime.ApplicationStopping);
+        var stream = (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpUpgradeFeature>() as CoalescingUpgradeFeature)?.Stream;
+        var connection = new GatewayConnection(socket, stream, device, services, lifetime.ApplicationStopping);
         await connection.RunAsync(cursor);
         return TypedResults.Empty;
     }
