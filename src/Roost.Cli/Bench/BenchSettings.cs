@@ -9,6 +9,12 @@ internal sealed record BenchSettings
 
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Sending at the same pace before measuring, not counted: the server's code is compiled and its caches warm.</summary>
+    public TimeSpan Warmup { get; init; }
+
+    /// <summary>Client ids of the warm-up start with this.</summary>
+    public string WarmupClientIdPrefix => "b" + RunId + "w-";
+
     /// <summary>Stop after this many sends (0: only the duration bounds the run).</summary>
     public long Messages { get; init; }
 

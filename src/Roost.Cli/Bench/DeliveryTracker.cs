@@ -10,7 +10,8 @@ namespace Roost.Cli.Bench;
 /// Counts deliveries of bench messages to users other than their sender: once each is a delivery, again is a
 /// duplicate. Bodies start with the send's Stopwatch timestamp (when it was due, in open loop), so end-to-end latency is measured on one clock.
 /// </summary>
-internal sealed class DeliveryTracker
+/// <param name="ignoredClientIdPrefix">Messages whose client id starts with this (a warm-up's) are not counted.</param>
+internal sealed class DeliveryTracker(string? ignoredClientIdPrefix = null)
 {
     private readonly ConcurrentDictionary<(string ClientId, long Receiver), byte> _seen = new();
     private readonly ConcurrentDictionary<string, int> _receiversByClientId = new();
@@ -36,6 +37,11 @@ internal sealed class DeliveryTracker
         if (message.SenderId == receiverId)
         {
             return; // The sender's own stream echoes its message for its other devices.
+        }
+
+        if (ignoredClientIdPrefix is not null && message.ClientId.StartsWith(ignoredClientIdPrefix, StringComparison.Ordinal))
+        {
+            return;
         }
 
         if (!_seen.TryAdd((message.ClientId, receiverId), 0))

@@ -178,9 +178,15 @@ internal static partial class Workloads
         BenchReport report, BenchSettings settings, List<BenchUser> users, List<BenchSender> senders, IAnsiConsole console, CancellationToken cancellationToken)
     {
         var server = ServerProcess.Find(settings.ServerPid);
-        var tracker = new DeliveryTracker();
+        var tracker = new DeliveryTracker(settings.WarmupClientIdPrefix);
         using var stopReading = new CancellationTokenSource();
         var readers = users.Select(u => tracker.ReadAsync(u.Connection!, u.AccountId, stopReading.Token)).ToList();
+        if (settings.Warmup > TimeSpan.Zero)
+        {
+            console.MarkupLineInterpolated($"Warming up for {settings.Warmup.TotalSeconds:0.#} s (not counted)…");
+            await new SendDriver(settings with { Duration = settings.Warmup, Messages = 0, RunId = settings.RunId + "w" }).RunAsync(senders, cancellationToken);
+        }
+
         var driver = new SendDriver(settings);
         var cpuBefore = server?.CpuSeconds() ?? 0;
         var started = Stopwatch.GetTimestamp();

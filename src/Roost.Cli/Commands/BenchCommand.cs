@@ -116,6 +116,7 @@ internal static class BenchCommand
         var duration = CommonOptions.Duration("--duration", "How long to send (for example 30s).", TimeSpan.FromSeconds(10));
         duration.Aliases.Add("-d");
         var messages = new Option<long>("--messages", "-m") { Description = "Stop after this many messages (0: only --duration).", DefaultValueFactory = _ => 0 };
+        var warmup = CommonOptions.Duration("--warmup", "Send at the same pace for this long first, not counted (for example 10s).", TimeSpan.Zero);
         var window = new Option<int?>("--window", "-w") { Description = "Closed loop: sends in flight per sender (default 4)." };
         var inFlight = new Option<int?>("--in-flight", "-t") { Description = "Closed loop: sends in flight in total, each from a random sender to a random peer (instead of --window)." };
         var rate = new Option<double>("--rate", "-r")
@@ -129,7 +130,7 @@ internal static class BenchCommand
         var progress = ProgressOption();
         var parallelism = new Option<int>("--parallelism") { Description = "REST calls and connects in flight at once while setting up.", DefaultValueFactory = _ => 32 };
         var prefix = new Option<string?>("--prefix") { Description = $"Usernames are {{prefix}}_{{i}} (default: a fresh random prefix; with --existing, {SeedSettings.DefaultPrefix})." };
-        var command = new Command(name, description) { url, users, duration, messages, window, inFlight, rate, body, pid, json, progress, parallelism, prefix };
+        var command = new Command(name, description) { url, users, duration, warmup, messages, window, inFlight, rate, body, pid, json, progress, parallelism, prefix };
         foreach (var option in extra)
         {
             command.Options.Add(option);
@@ -142,6 +143,7 @@ internal static class BenchCommand
                 Url = result.GetValue(url)!,
                 Users = result.GetValue(users),
                 Duration = result.GetValue(duration),
+                Warmup = result.GetValue(warmup),
                 Messages = result.GetValue(messages),
                 Window = result.GetValue(window) ?? 4,
                 InFlight = result.GetValue(inFlight) ?? 0,
@@ -154,6 +156,7 @@ internal static class BenchCommand
             };
             var problem = Validate(settings.Users, result.GetValue(window), settings.Rate, result.GetValue(inFlight), settings.Messages, settings.BodyBytes, settings.Duration)
                 ?? (settings.Parallelism is < 1 or > 1024 ? "--parallelism must be between 1 and 1,024." : null)
+                ?? (settings.Warmup < TimeSpan.Zero || settings.Warmup > TimeSpan.FromMinutes(10) ? "--warmup must be between 0 and 10m." : null)
                 ?? (settings.Prefix is { } p ? BenchUsers.ValidatePrefix(p, settings.Users) : null);
             if (problem is not null)
             {
