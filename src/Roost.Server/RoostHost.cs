@@ -60,6 +60,8 @@ public sealed class RoostHost : IAsyncDisposable
         var options = RoostOptionsLoader.Load(builder.Configuration, builder.Environment.EnvironmentName);
 
         builder.WebHost.UseUrls(options.Server.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = options.Server.InlineSocketScheduling);
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -106,6 +108,11 @@ public sealed class RoostHost : IAsyncDisposable
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseUtf8Bodies();
+        if (options.Server.InlineSocketScheduling)
+        {
+            app.Use(InlineScheduling.LeaveIoThreadUnlessGateway(GatewayEndpoint.Path));
+        }
+
         app.Use(CoalescingUpgradeFeature.For(GatewayEndpoint.Path));
         app.UseWebSockets();
 

@@ -157,20 +157,55 @@ internal sealed class SendDriver(BenchSettings settings, TimeProvider? time = nu
     {
         var schedule = new OpenLoopSchedule(_time.GetTimestamp(), settings.Rate, _time.TimestampFrequency, settings.Duration);
         var started = new List<Task>();
-        while (!stop.IsCancellationRequested && IssueDue(schedule, pick, started))
+        var paced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // A thread of its own wakes at each due time: a 1 ms timer (and the thread pool behind it) would add up to
+        // milliseconds of the generator's own lateness to every latency at a fixed rate.
+        var pacer = new Thread(() =>
         {
             try
             {
-                // The schedule, not this pause, sets the rate: whatever fell due meanwhile is issued next round.
-                await Task.Delay(TimeSpan.FromMilliseconds(1), _time, stop);
+                while (!stop.IsCancellationRequested && IssueDue(schedule, pick, started))
+                {
+                    PauseUntil(schedule.DueAt(_scheduled), stop);
+                }
+
+                paced.SetResult();
             }
-            catch (OperationCanceledException)
+#pragma warning disable CA1031 // Whatever stops the pacer ends the run with that failure.
+            catch (Exception exception)
+#pragma warning restore CA1031
             {
-                break;
+                paced.SetException(exception);
+            }
+        })
+        { IsBackground = true, Name = "bench pacer" };
+        pacer.Start();
+        await paced.Task;
+        await Task.WhenAll(started);
+    }
+
+    /// <summary>Sleeps while the due time is far, then yields the core (to the generator's readers) until it comes.</summary>
+    private void PauseUntil(long dueAt, CancellationToken stop)
+    {
+        var frequency = _time.TimestampFrequency;
+        while (!stop.IsCancellationRequested)
+        {
+            var remaining = dueAt - _time.GetTimestamp();
+            if (remaining <= 0)
+            {
+                return;
+            }
+
+            if (remaining > frequency / 500)
+            {
+                Thread.Sleep(1);
+            }
+            else if (!Thread.Yield())
+            {
+                Thread.SpinWait(50);
             }
         }
-
-        await Task.WhenAll(started);
     }
 
     private bool TryTake(out long index)

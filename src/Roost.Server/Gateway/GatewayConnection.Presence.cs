@@ -23,6 +23,9 @@ internal sealed partial class GatewayConnection
             return Missing(frame, "accountIds");
         }
 
+        // Up to 100 contact checks read the store synchronously: not on the socket I/O thread (InlineScheduling).
+        await Task.Yield();
+
         // No await before this call: it numbers the subscribe in the order the receive loop read it.
         var outcome = await _services.Presence.SubscribeAsync(PresenceSubscription, frame.Ref, accountIds, CancellationToken.None);
         return outcome.IsSuccess ? [] : GatewayFrames.Error(frame.Ref, outcome.Error);
