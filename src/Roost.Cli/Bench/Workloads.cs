@@ -72,7 +72,9 @@ internal static partial class Workloads
             });
             var connectTime = Stopwatch.GetElapsedTime(started);
             var cpuConnect = (server?.CpuSeconds() ?? 0) - cpuBefore;
+            var cpuHeldFrom = server?.CpuSeconds() ?? 0;
             await Task.Delay(hold, cancellationToken);
+            var cpuHeld = (server?.CpuSeconds() ?? 0) - cpuHeldFrom;
             var rssAfter = server?.ResidentBytes() ?? 0;
             report.Results["connected"] = open.Count;
             report.Results["connect time s"] = Math.Round(connectTime.TotalSeconds, 3);
@@ -83,6 +85,9 @@ internal static partial class Workloads
                 report.Results["server rss after MiB"] = Math.Round(rssAfter / 1048576.0, 1);
                 report.Results["server bytes per connection"] = (rssAfter - rssBefore) / Math.Max(1, open.Count);
                 report.Results["server CPU per connect ms"] = Math.Round(cpuConnect * 1000 / Math.Max(1, open.Count), 3);
+
+                // What open connections (and whatever their connects set off, such as presence) cost while nobody sends.
+                report.Results["server CPU while held s"] = Math.Round(cpuHeld, 3);
             }
 
             return report;

@@ -1,9 +1,10 @@
 namespace Roost.Core.Tests.Allocation;
 
 /// <summary>
-/// Bytes allocated per call, counted over every thread of the process (the store's writer allocates on its own
-/// thread). Warms up first (JIT, statics, pools), then measures <see cref="Rounds"/> rounds of <see cref="Calls"/>
-/// calls and keeps the least: another thread allocating meanwhile (the runner reporting a result) can only add to a
+/// Bytes allocated per call. Warms up first (JIT, statics, pools), then measures <see cref="Rounds"/> rounds of
+/// <see cref="Calls"/> calls and keeps the least. A synchronous call is counted on its own thread only, so nothing
+/// else in the process can add to it; an asynchronous one (the store's writer allocates on its own thread) over every
+/// thread of the process, where another thread allocating meanwhile (the runner reporting a result) can only add to a
 /// round. Counts, not times: the same code allocates the same on a loaded machine.
 /// </summary>
 internal static class AllocationMeter
@@ -25,13 +26,13 @@ internal static class AllocationMeter
         for (var round = 0; round < Rounds; round++)
         {
             var first = Calls * (round + 1);
-            var before = GC.GetTotalAllocatedBytes(precise: true);
+            var before = GC.GetAllocatedBytesForCurrentThread();
             for (var i = first; i < first + Calls; i++)
             {
                 call(i);
             }
 
-            rounds[round] = GC.GetTotalAllocatedBytes(precise: true) - before;
+            rounds[round] = GC.GetAllocatedBytesForCurrentThread() - before;
         }
 
         return new Measurement(rounds);
