@@ -38,6 +38,16 @@ internal sealed class BenchStore : IAsyncDisposable
         return bench;
     }
 
+    /// <summary>Runs <paramref name="count"/> calls of <paramref name="one"/>, <paramref name="concurrency"/> at a time.</summary>
+    public static Task InParallelAsync(int concurrency, int count, Func<Task> one) =>
+        Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            for (var i = 0; i < count / concurrency; i++)
+            {
+                await one();
+            }
+        }));
+
     public async ValueTask DisposeAsync()
     {
         await Store.DisposeAsync();

@@ -50,18 +50,15 @@ public class SendPathBenchmarks
     [Benchmark(OperationsPerInvoke = MessagesPerInvocation)]
     public async Task Send()
     {
-        await Task.WhenAll(Enumerable.Range(0, Concurrency).Select(async _ =>
+        await BenchStore.InParallelAsync(Concurrency, MessagesPerInvocation, async () =>
         {
-            for (var i = 0; i < MessagesPerInvocation / Concurrency; i++)
+            var id = Interlocked.Increment(ref _next);
+            var outcome = await _messaging.SendAsync(_bench.AliceId, _bench.ConversationId, "m" + id, Body, null, CancellationToken.None);
+            if (!outcome.IsSuccess)
             {
-                var id = Interlocked.Increment(ref _next);
-                var outcome = await _messaging.SendAsync(_bench.AliceId, _bench.ConversationId, "m" + id, Body, null, CancellationToken.None);
-                if (!outcome.IsSuccess)
-                {
-                    throw new InvalidOperationException(outcome.Error.Code);
-                }
+                throw new InvalidOperationException(outcome.Error.Code);
             }
-        }));
+        });
 
         foreach (var subscriber in _subscribers)
         {

@@ -27,15 +27,12 @@ public class StoreAppendBenchmarks
     [Benchmark(OperationsPerInvoke = MessagesPerInvocation)]
     public async Task Append()
     {
-        await Task.WhenAll(Enumerable.Range(0, Concurrency).Select(async _ =>
+        await BenchStore.InParallelAsync(Concurrency, MessagesPerInvocation, async () =>
         {
-            for (var i = 0; i < MessagesPerInvocation / Concurrency; i++)
-            {
-                var id = Interlocked.Increment(ref _next);
-                await _bench.Store.Messages.AppendAsync(
-                    new NewMessage(_bench.ConversationId, _bench.AliceId, "m" + id, "0123456789012345678901234567890123456789012345678901234567890123", null, DateTimeOffset.UtcNow),
-                    CancellationToken.None);
-            }
-        }));
+            var id = Interlocked.Increment(ref _next);
+            await _bench.Store.Messages.AppendAsync(
+                new NewMessage(_bench.ConversationId, _bench.AliceId, "m" + id, "0123456789012345678901234567890123456789012345678901234567890123", null, DateTimeOffset.UtcNow),
+                CancellationToken.None);
+        });
     }
 }

@@ -172,11 +172,7 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
             {
                 operation.Execute(_context);
             }
-            catch (SqliteException exception) when (exception.SqliteErrorCode == SqliteFull)
-            {
-                throw new StorageFullException("The store is full: no space is left for writes.", exception);
-            }
-            catch (Exception exception) when (exception is not OutOfMemoryException)
+            catch (Exception exception) when (exception is not OutOfMemoryException && StorageFull(exception) is null)
             {
                 // The operation's own failure (a constraint, a bug in it): undo the batch and run it again with savepoints.
                 transaction.Rollback();

@@ -12,8 +12,11 @@ internal sealed record BenchSettings
     /// <summary>Sending at the same pace before measuring, not counted: the server's code is compiled and its caches warm.</summary>
     public TimeSpan Warmup { get; init; }
 
-    /// <summary>Client ids of the warm-up start with this.</summary>
-    public string WarmupClientIdPrefix => "b" + RunId + "w-";
+    /// <summary>Every client id this run sends starts with this.</summary>
+    public string ClientIdPrefix => "b" + RunId + "-";
+
+    /// <summary>The warm-up: the same pace for <see cref="Warmup"/>, under client ids of its own.</summary>
+    public BenchSettings ForWarmup() => this with { Duration = Warmup, Messages = 0, RunId = RunId + "w" };
 
     /// <summary>Stop after this many sends (0: only the duration bounds the run).</summary>
     public long Messages { get; init; }

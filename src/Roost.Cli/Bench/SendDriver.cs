@@ -23,7 +23,7 @@ internal sealed class SendDriver(BenchSettings settings, TimeProvider? time = nu
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly long _limit = settings.Messages > 0 ? settings.Messages : long.MaxValue;
-    private readonly string _clientIdPrefix = "b" + settings.RunId + "-";
+    private readonly string _clientIdPrefix = settings.ClientIdPrefix;
     private long _taken;
     private long _scheduled;
     private long _sent;

@@ -183,13 +183,14 @@ internal static partial class Workloads
         BenchReport report, BenchSettings settings, List<BenchUser> users, List<BenchSender> senders, IAnsiConsole console, CancellationToken cancellationToken)
     {
         var server = ServerProcess.Find(settings.ServerPid);
-        var tracker = new DeliveryTracker(settings.WarmupClientIdPrefix);
+        var warmup = settings.ForWarmup();
+        var tracker = new DeliveryTracker(warmup.ClientIdPrefix);
         using var stopReading = new CancellationTokenSource();
         var readers = users.Select(u => tracker.ReadAsync(u.Connection!, u.AccountId, stopReading.Token)).ToList();
         if (settings.Warmup > TimeSpan.Zero)
         {
             console.MarkupLineInterpolated($"Warming up for {settings.Warmup.TotalSeconds:0.#} s (not counted)…");
-            await new SendDriver(settings with { Duration = settings.Warmup, Messages = 0, RunId = settings.RunId + "w" }).RunAsync(senders, cancellationToken);
+            await new SendDriver(warmup).RunAsync(senders, cancellationToken);
         }
 
         var driver = new SendDriver(settings);

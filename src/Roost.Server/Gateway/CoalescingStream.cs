@@ -34,12 +34,7 @@ internal sealed class CoalescingStream(Stream inner) : Stream
     }
 
     /// <summary>Starts holding writes until <see cref="ReleaseAsync"/>. Only the connection's send loop calls these two.</summary>
-    public async ValueTask HoldAsync(CancellationToken cancellationToken)
-    {
-        await _writeGate.WaitAsync(cancellationToken);
-        _holding = true;
-        _writeGate.Release();
-    }
+    public void Hold() => Volatile.Write(ref _holding, true);
 
     /// <summary>Writes whatever was held, in one write, and stops holding.</summary>
     public async ValueTask ReleaseAsync(CancellationToken cancellationToken)

@@ -24,7 +24,7 @@ internal sealed partial class GatewayConnection
                 var holding = _stream is not null && reader.Count > 1;
                 if (holding)
                 {
-                    await _stream!.HoldAsync(_abort.Token);
+                    _stream!.Hold();
                 }
 
                 while (Volatile.Read(ref _closeRequested) == 0 && reader.TryRead(out var item))

@@ -343,14 +343,7 @@ public abstract class ConversationStoreContract<TEngine> : StoreContract<TEngine
     [Fact]
     public async Task Contacts_are_the_current_members_of_the_accounts_current_conversations()
     {
-        var ids = await Store.AccountIdsAsync(Now, "alice", "bob", "carol", "dave", "erin", "frank");
-        var (alice, bob, carol, dave, erin, frank) = (ids[0], ids[1], ids[2], ids[3], ids[4], ids[5]);
-        await Store.DirectAsync(alice, bob, Now);
-        var group = await Store.GroupAsync(carol, [alice, dave], Now);
-        var left = await Store.GroupAsync(erin, [alice], Now);
-        await Store.RemoveAsync(group, dave, dave, Now);
-        await Store.RemoveAsync(left, alice, alice, Now);
-        await Store.DirectAsync(bob, frank, Now);
+        var (alice, bob, carol, dave, _, _) = await ArrangeContactsAsync();
 
         var contacts = await Store.Conversations.GetContactsAsync(alice, None).DefaultTimeout();
 
@@ -361,14 +354,7 @@ public abstract class ConversationStoreContract<TEngine> : StoreContract<TEngine
     [Fact]
     public async Task Contacts_among_candidates_are_those_sharing_a_current_conversation_in_the_order_given()
     {
-        var ids = await Store.AccountIdsAsync(Now, "alice", "bob", "carol", "dave", "erin", "frank");
-        var (alice, bob, carol, dave, erin, frank) = (ids[0], ids[1], ids[2], ids[3], ids[4], ids[5]);
-        await Store.DirectAsync(alice, bob, Now);
-        var group = await Store.GroupAsync(carol, [alice, dave], Now);
-        var left = await Store.GroupAsync(erin, [alice], Now);
-        await Store.RemoveAsync(group, dave, dave, Now);
-        await Store.RemoveAsync(left, alice, alice, Now);
-        await Store.DirectAsync(bob, frank, Now);
+        var (alice, bob, carol, dave, erin, frank) = await ArrangeContactsAsync();
 
         var among = await Store.Conversations.GetContactsAmongAsync(alice, [frank, carol, alice, dave, erin, StoreFixtures.NoSuchId, bob], None).DefaultTimeout();
 
@@ -426,5 +412,22 @@ public abstract class ConversationStoreContract<TEngine> : StoreContract<TEngine
     {
         var members = (await Store.ViewAsync(conversationId, asAccountId)).Members;
         return [.. accountIds.Select(id => members.Single(m => m.AccountId == id).Role)];
+    }
+
+    /// <summary>
+    /// Alice shares a direct chat with Bob and a group with Carol; Dave left that group, Alice left Erin's, and Frank
+    /// talks only to Bob. So Alice's contacts are Bob and Carol, and Dave has none.
+    /// </summary>
+    private async Task<(long Alice, long Bob, long Carol, long Dave, long Erin, long Frank)> ArrangeContactsAsync()
+    {
+        var ids = await Store.AccountIdsAsync(Now, "alice", "bob", "carol", "dave", "erin", "frank");
+        var (alice, bob, carol, dave, erin, frank) = (ids[0], ids[1], ids[2], ids[3], ids[4], ids[5]);
+        await Store.DirectAsync(alice, bob, Now);
+        var group = await Store.GroupAsync(carol, [alice, dave], Now);
+        var left = await Store.GroupAsync(erin, [alice], Now);
+        await Store.RemoveAsync(group, dave, dave, Now);
+        await Store.RemoveAsync(left, alice, alice, Now);
+        await Store.DirectAsync(bob, frank, Now);
+        return (alice, bob, carol, dave, erin, frank);
     }
 }
