@@ -31,6 +31,9 @@ public sealed partial class SqliteStore : IRoostStore
     private readonly System.Collections.Concurrent.ConcurrentBag<SqliteReadSession> _readers = [];
     private SqliteWriter? _writer;
     private SqliteCheckpointer? _checkpointer;
+
+    /// <summary>The background checkpointer, once initialized (tests drive it directly).</summary>
+    internal SqliteCheckpointer? Checkpointer => _checkpointer;
     private int _disposed;
     private static readonly TimeSpan SpaceProbeInterval = TimeSpan.FromSeconds(5);
     private const long MinFreeBytesToRecover = 1024 * 1024;
@@ -121,9 +124,12 @@ public sealed partial class SqliteStore : IRoostStore
             // The writer's working set (tails of the message, event and recipient trees, their indexes) stays in
             // SQLite's own cache instead of being re-read from the OS page cache on every batch; reads go through
             // mmap instead of pread; and the writer never checkpoints: SqliteCheckpointer does, beside it.
-            Pragma(connection, "PRAGMA cache_size = -65536");
+            Pragma(connection, $"PRAGMA cache_size = {-_options.WriterCacheMiB * 1024}");
             Pragma(connection, "PRAGMA mmap_size = 268435456");
             Pragma(connection, "PRAGMA wal_autocheckpoint = 0");
+
+            // When the WAL starts over, the first commit trims the file to this (it may have grown under load).
+            Pragma(connection, $"PRAGMA journal_size_limit = {_options.WalBytesAfterRestart}");
             var applied = SqliteMigrations.Apply(connection, _time.GetUtcNow());
             Log.Opened(_logger, _options.DatabasePath, SqliteMigrations.LatestVersion, applied);
         }
@@ -138,8 +144,17 @@ public sealed partial class SqliteStore : IRoostStore
             throw;
         }
 
+        try
+        {
+            _checkpointer = new SqliteCheckpointer(_writeConnectionString, _options.MaxWalBytes, _time, _logger);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+
         _writeConnection = connection;
-        _checkpointer = new SqliteCheckpointer(_writeConnectionString, _time, _logger);
         _writer = new SqliteWriter(connection, _options, _listener, _checkpointer, _logger);
         return Task.CompletedTask;
     }

@@ -22,5 +22,19 @@ public sealed record SqliteStoreOptions
     /// <summary>Write operations waiting for the writer; a sender waits when it is full.</summary>
     public int WriteQueueCapacity { get; init; } = 16_384;
 
+    public const int DefaultWriterCacheMiB = 256;
+
+    /// <summary>Most page cache of the writer's connection, in MiB; SQLite takes it only as pages are used.</summary>
+    public int WriterCacheMiB { get; init; } = DefaultWriterCacheMiB;
+
+    /// <summary>
+    /// A WAL larger than this is started over, even under load that never pauses (SqliteCheckpointer.TakeRestartRequest).
+    /// Each restart holds the writer for one short copy, so it is rare: at 1,000 messages a second, about every half minute.
+    /// </summary>
+    public long MaxWalBytes { get; init; } = 1024L * 1024 * 1024;
+
+    /// <summary>After the WAL started over, the writer's first commit trims the file to this.</summary>
+    public long WalBytesAfterRestart { get; init; } = 64L * 1024 * 1024;
+
     public string DatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, FileName));
 }

@@ -95,6 +95,11 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
 
     private void CommitBatch(List<SqliteWriteOperation> batch)
     {
+        if (_checkpointer?.TakeRestartRequest() == true)
+        {
+            RestartWal();
+        }
+
         Exception? batchFailure = null;
         var changesBefore = SQLitePCL.raw.sqlite3_total_changes(_connection.Handle);
         try
@@ -147,6 +152,22 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
         foreach (var operation in batch)
         {
             operation.Complete(batchFailure);
+        }
+    }
+
+    /// <summary>
+    /// Copies the frames committed since the last background checkpoint, so that the next transaction finds the WAL
+    /// fully copied and starts it over (unless a reader still uses it: then the checkpointer asks again later).
+    /// </summary>
+    private void RestartWal()
+    {
+        try
+        {
+            _context.Execute("PRAGMA wal_checkpoint(PASSIVE)");
+        }
+        catch (SqliteException exception)
+        {
+            Log.RestartFailed(_logger, exception);
         }
     }
 
@@ -266,6 +287,9 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
 
         [LoggerMessage(EventId = 1004, Level = LogLevel.Critical, Message = "The store writer stopped; every write fails until restart")]
         public static partial void WriterFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "Copying the WAL before starting it over failed; the next checkpoint retries")]
+        public static partial void RestartFailed(ILogger logger, Exception exception);
 
         [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Publishing {Count} committed events failed; clients will recover them by syncing")]
         public static partial void PublishFailed(ILogger logger, Exception exception, int count);

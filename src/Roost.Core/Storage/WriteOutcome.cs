@@ -7,7 +7,8 @@ namespace Roost.Core.Storage;
 /// </summary>
 public sealed class WriteOutcome<T>(CancellationToken cancellationToken)
 {
-    private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<T> _completion = new(
+        InlineWriteCompletion.IsActive ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
     private T? _result;
     private Exception? _failure;
     private bool _executed;

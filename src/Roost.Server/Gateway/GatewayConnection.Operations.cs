@@ -24,7 +24,14 @@ internal sealed partial class GatewayConnection
         byte[]? answer = null;
         try
         {
-            answer = await operation(frame);
+            // The continuation below only queues the answer: the store's writer may run it (InlineWriteCompletion).
+            Task<byte[]> running;
+            using (InlineWriteCompletion.Enter())
+            {
+                running = operation(frame);
+            }
+
+            answer = await running;
         }
         catch (OperationCanceledException) when (_closing.IsCancellationRequested)
         {

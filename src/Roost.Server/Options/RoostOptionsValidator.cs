@@ -40,6 +40,7 @@ public static class RoostOptionsValidator
         }
 
         Range(problems, "Roost:Storage:MaxWriteBatch", storage.MaxWriteBatch, 1, 10_000);
+        Range(problems, "Roost:Storage:WriterCacheMiB", storage.WriterCacheMiB, 2, 65_536);
         Range(problems, "Roost:Storage:WriteQueueCapacity", storage.WriteQueueCapacity, 1, 1_000_000);
         if (storage.Engine == StorageEngine.Postgres)
         {

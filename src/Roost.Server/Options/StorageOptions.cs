@@ -35,6 +35,12 @@ public sealed record StorageOptions
     /// <summary>Write operations waiting for the writer; a sender waits when it is full.</summary>
     public int WriteQueueCapacity { get; init; } = 16_384;
 
+    /// <summary>
+    /// Most memory, in MiB, SQLite's writer keeps as page cache (taken only as pages are used): the pages a send
+    /// touches are spread over the whole store, and the operating system's cache may not keep a large file.
+    /// </summary>
+    public int WriterCacheMiB { get; init; } = SqliteStoreOptions.DefaultWriterCacheMiB;
+
     public PostgresSettings Postgres { get; init; } = new();
 
     public SqliteStoreOptions ToSqlite() => new()
@@ -45,6 +51,7 @@ public sealed record StorageOptions
         Synchronous = Synchronous,
         MaxWriteBatch = MaxWriteBatch,
         WriteQueueCapacity = WriteQueueCapacity,
+        WriterCacheMiB = WriterCacheMiB,
     };
 
     public PostgresStoreOptions ToPostgres() => new()
