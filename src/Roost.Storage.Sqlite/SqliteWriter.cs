@@ -165,6 +165,10 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
         {
             _context.Execute("PRAGMA wal_checkpoint(PASSIVE)");
         }
+        catch (SqliteException exception) when (exception.SqliteErrorCode == SqliteBusy)
+        {
+            // The background checkpoint is running right now; it asks again if the WAL is still too large.
+        }
         catch (SqliteException exception)
         {
             Log.RestartFailed(_logger, exception);
@@ -263,6 +267,9 @@ internal sealed partial class SqliteWriter : IAsyncDisposable
         _context.Emitted.RemoveRange(emittedBefore, _context.Emitted.Count - emittedBefore);
         operation.Fail(exception);
     }
+
+    /// <summary>SQLITE_BUSY: another connection holds the lock (here: the checkpointer's).</summary>
+    private const int SqliteBusy = 5;
 
     /// <summary>SQLITE_FULL: the disk (or max_page_count) has no room for the write.</summary>
     private const int SqliteFull = 13;

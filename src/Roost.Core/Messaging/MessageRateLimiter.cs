@@ -16,6 +16,7 @@ public sealed class MessageRateLimiter
     private readonly BucketTable<long> _conversations;
     private readonly BucketTable<long> _receipts;
     private readonly BucketTable<long> _typing;
+    private readonly BucketTable<long> _presenceSubscribes;
 
     public MessageRateLimiter(SendLimits limits, TimeProvider time)
     {
@@ -26,6 +27,7 @@ public sealed class MessageRateLimiter
         _conversations = new(limits.MessagesPerConversation, limits.MaxTrackedKeys);
         _receipts = new(limits.ReceiptsPerAccount, limits.MaxTrackedKeys);
         _typing = new(limits.TypingPerAccount, limits.MaxTrackedKeys);
+        _presenceSubscribes = new(limits.PresenceSubscribesPerAccount, limits.MaxTrackedKeys);
     }
 
     /// <summary>
@@ -77,6 +79,12 @@ public sealed class MessageRateLimiter
     {
         var now = _time.GetUtcNow().UtcTicks;
         return _typing.Get(accountId, now).TryTake(1, now) is { } wait ? Limited(wait, "You are sending typing notifications too fast.") : null;
+    }
+
+    public RoostError? TryPresenceSubscribe(long accountId)
+    {
+        var now = _time.GetUtcNow().UtcTicks;
+        return _presenceSubscribes.Get(accountId, now).TryTake(1, now) is { } wait ? Limited(wait, "You are changing presence subscriptions too fast.") : null;
     }
 
     private static RoostError Limited(TimeSpan wait, string message) => RoostError.RateLimited(wait, message + " Retry after the time given.");

@@ -101,6 +101,9 @@ public sealed class MessagingService(IRoostStore store, TimeProvider time, Messa
     /// <summary>Typing is ephemeral and coalesced by the gateway; this bounds how often one account may ask.</summary>
     public RoostError? CheckTyping(long accountId) => rateLimiter.TryTyping(accountId);
 
+    /// <summary>Bounds how often one account may replace its presence subscription (each one reads the store).</summary>
+    public RoostError? CheckPresenceSubscribe(long accountId) => rateLimiter.TryPresenceSubscribe(accountId);
+
     public Task<Outcome<MessagePage>> HistoryAsync(long accountId, long conversationId, long? beforeSeq, long? afterSeq, int? limit, CancellationToken cancellationToken) =>
         store.Messages.GetHistoryAsync(conversationId, accountId, beforeSeq, afterSeq, Math.Clamp(limit ?? 50, 1, limits.MaxHistoryPage), cancellationToken);
 }

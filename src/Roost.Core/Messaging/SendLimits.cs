@@ -23,6 +23,12 @@ public sealed record SendLimits
     /// <summary>Typing frames per account (each is also coalesced per conversation).</summary>
     public BucketLimit TypingPerAccount { get; init; } = new() { Rate = 5, Period = TimeSpan.FromSeconds(1), Burst = 20 };
 
+    /// <summary>
+    /// <c>presence.subscribe</c> frames per account: each checks up to 100 accounts against the store, and a client
+    /// sends one when the user opens a chat.
+    /// </summary>
+    public BucketLimit PresenceSubscribesPerAccount { get; init; } = new() { Rate = 2, Period = TimeSpan.FromSeconds(1), Burst = 20 };
+
     /// <summary>Accounts or conversations tracked per table; idle (refilled) entries are forgotten past it.</summary>
     public int MaxTrackedKeys { get; init; } = 100_000;
 }

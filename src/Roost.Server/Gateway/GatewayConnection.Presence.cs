@@ -23,6 +23,11 @@ internal sealed partial class GatewayConnection
             return Missing(frame, "accountIds");
         }
 
+        if (_services.Messaging.CheckPresenceSubscribe(AccountId) is { } limited)
+        {
+            return GatewayFrames.Error(frame.Ref, limited);
+        }
+
         // Up to 100 contact checks read the store synchronously: not on the socket I/O thread (InlineScheduling).
         await Task.Yield();
 

@@ -31,6 +31,8 @@ internal sealed partial class GatewayConnection
                 {
                     if (item.IsSync)
                     {
+                        // Off whichever thread queued the item: a sync reads the store synchronously.
+                        await Task.Yield();
                         lastSent = await SyncAsync(item.SyncCursor, item.SyncReference);
                         synced = true;
                         continue;

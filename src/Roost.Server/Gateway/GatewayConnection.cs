@@ -43,6 +43,11 @@ internal sealed partial class GatewayConnection : ISubscriber
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
+
+            // A frame queued while the send loop waits is sent by the queuing thread (the store's writer, mostly):
+            // no thread-pool wake-up per recipient, and a batch's frames leave in the writer's pass over it. The loop
+            // yields before anything that reads the store, and a slow socket returns the thread at its first wait.
+            AllowSynchronousContinuations = true,
         });
         _abort = new CancellationTokenSource(Timeout.InfiniteTimeSpan, services.Time);
         _inFlight = new SemaphoreSlim(_options.MaxInFlightSends, _options.MaxInFlightSends);
@@ -143,8 +148,6 @@ internal sealed partial class GatewayConnection : ISubscriber
             Volatile.Write(ref _closeRequested, 1);
         }
 
-        _outbox.Writer.TryComplete();
-
         // A peer that does not take our close frame (or reply to it) in time is cut off.
         try
         {
@@ -155,9 +158,11 @@ internal sealed partial class GatewayConnection : ISubscriber
             // Already finished.
         }
 
-        // Cancel off the caller's thread: the router calls this from the store's writer, which must not run our continuations.
+        // Complete and cancel off the caller's thread: the router calls this from the store's writer, which must not
+        // run the closing connection's continuations (the send loop ending, the close handshake).
         _ = Task.Run(() =>
         {
+            _outbox.Writer.TryComplete();
             try
             {
                 _closing.Cancel();

@@ -79,6 +79,7 @@ public static class RoostOptionsValidator
         Bucket(problems, "Roost:Messaging:RateLimits:MessagesPerConversation", sendLimits.MessagesPerConversation);
         Bucket(problems, "Roost:Messaging:RateLimits:ReceiptsPerAccount", sendLimits.ReceiptsPerAccount);
         Bucket(problems, "Roost:Messaging:RateLimits:TypingPerAccount", sendLimits.TypingPerAccount);
+        Bucket(problems, "Roost:Messaging:RateLimits:PresenceSubscribesPerAccount", sendLimits.PresenceSubscribesPerAccount);
         Range(problems, "Roost:Messaging:RateLimits:MaxTrackedKeys", sendLimits.MaxTrackedKeys, 100, 10_000_000);
 
         var gateway = options.Gateway;

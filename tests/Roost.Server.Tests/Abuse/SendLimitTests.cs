@@ -1,4 +1,5 @@
 using System.Net;
+using Roost.Protocol.Realtime;
 using Roost.Server.Tests.Infrastructure;
 using Roost.Server.Tests.Messaging;
 using Roost.Testing;
@@ -22,6 +23,7 @@ public sealed class SendLimitTests
             ["Roost:Messaging:RateLimits:MessagesPerConversation:Burst"] = "1000",
             ["Roost:Messaging:RateLimits:ReceiptsPerAccount:Burst"] = "1000",
             ["Roost:Messaging:RateLimits:TypingPerAccount:Burst"] = "1000",
+            ["Roost:Messaging:RateLimits:PresenceSubscribesPerAccount:Burst"] = "1000",
         };
         foreach (var (key, value) in settings)
         {
@@ -152,5 +154,28 @@ public sealed class SendLimitTests
 
         // Receipts and typing spent; sending is a separate budget.
         await alice.SendMessageAsync(chat.Conversation.Id, "still sending").DefaultTimeout();
+    }
+
+    [Fact]
+    public async Task Presence_subscribes_have_their_own_budget_and_a_refused_one_keeps_the_previous_subscription()
+    {
+        var clock = new ManualTimeProvider();
+        await using var instance = await RoostInstance.StartAsync(
+            Limits(("PresenceSubscribesPerAccount:Rate", "1"), ("PresenceSubscribesPerAccount:Burst", "1")), clock);
+        using var chat = await instance.StartDirectChatAsync();
+        await using var alice = await chat.Alice.ConnectLiveAsync();
+
+        await alice.SubscribePresenceAsync([chat.BobLogin.AccountId]).DefaultTimeout();
+        var refused = await Assert.ThrowsAsync<Client.Realtime.RoostRealtimeException>(() => alice.SubscribePresenceAsync([])).DefaultTimeout();
+        Assert.Equal("rate_limited", refused.Code);
+
+        // Still subscribed to Bob: his coming online is pushed.
+        await using var bob = await chat.Bob.ConnectLiveAsync();
+        var change = await alice.ReadUntilAsync(f => f.Type == ServerFrameTypes.Presence);
+        Assert.Equal((chat.BobLogin.AccountId, "online"), (change.AccountId!.Value, change.Status));
+
+        // A second later the budget is back.
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await alice.SubscribePresenceAsync([]).DefaultTimeout();
     }
 }

@@ -54,6 +54,7 @@ public sealed class RoostInstance : IAsyncDisposable
         ["Roost:Messaging:RateLimits:MessagesPerConversation:Burst"] = "1000000",
         ["Roost:Messaging:RateLimits:ReceiptsPerAccount:Burst"] = "1000000",
         ["Roost:Messaging:RateLimits:TypingPerAccount:Burst"] = "1000000",
+        ["Roost:Messaging:RateLimits:PresenceSubscribesPerAccount:Burst"] = "1000000",
         ["Roost:Identity:SmsCountries:SendsPerHour"] = "100000",
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:Roost.Server.Sms"] = "Error",
