@@ -31,9 +31,6 @@ public sealed partial class SqliteStore : IRoostStore
     private readonly System.Collections.Concurrent.ConcurrentBag<SqliteReadSession> _readers = [];
     private SqliteWriter? _writer;
     private SqliteCheckpointer? _checkpointer;
-
-    /// <summary>The background checkpointer, once initialized (tests drive it directly).</summary>
-    internal SqliteCheckpointer? Checkpointer => _checkpointer;
     private int _disposed;
     private static readonly TimeSpan SpaceProbeInterval = TimeSpan.FromSeconds(5);
     private const long MinFreeBytesToRecover = 1024 * 1024;
@@ -132,21 +129,12 @@ public sealed partial class SqliteStore : IRoostStore
             Pragma(connection, $"PRAGMA journal_size_limit = {_options.WalBytesAfterRestart}");
             var applied = SqliteMigrations.Apply(connection, _time.GetUtcNow());
             Log.Opened(_logger, _options.DatabasePath, SqliteMigrations.LatestVersion, applied);
+            _checkpointer = new SqliteCheckpointer(_writeConnectionString, _options.MaxWalBytes, _time, _logger);
         }
         catch (SqliteException exception)
         {
             connection.Dispose();
             throw new StoreSchemaException($"The database {_options.DatabasePath} cannot be opened: {exception.Message}", exception);
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
-
-        try
-        {
-            _checkpointer = new SqliteCheckpointer(_writeConnectionString, _options.MaxWalBytes, _time, _logger);
         }
         catch
         {
@@ -291,6 +279,9 @@ public sealed partial class SqliteStore : IRoostStore
             Log.CheckpointFailed(_logger, exception, _options.DatabasePath);
         }
     }
+
+    /// <summary>The background checkpointer, once initialized (tests drive it directly).</summary>
+    internal SqliteCheckpointer? Checkpointer => _checkpointer;
 
     internal Task<T> WriteAsync<T>(Func<SqliteWriteContext, T> work, CancellationToken cancellationToken)
     {

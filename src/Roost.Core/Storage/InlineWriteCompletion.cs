@@ -23,22 +23,13 @@ public static class InlineWriteCompletion
         return new Scope(outer);
     }
 
-    public readonly struct Scope : IDisposable, IEquatable<Scope>
+    /// <summary>A ref struct: it cannot outlive the synchronous code that opened it (no await, no capture).</summary>
+    public readonly ref struct Scope
     {
         private readonly bool _outer;
 
         internal Scope(bool outer) => _outer = outer;
 
         public void Dispose() => t_active = _outer;
-
-        public bool Equals(Scope other) => _outer == other._outer;
-
-        public override bool Equals(object? obj) => obj is Scope other && Equals(other);
-
-        public override int GetHashCode() => _outer.GetHashCode();
-
-        public static bool operator ==(Scope left, Scope right) => left.Equals(right);
-
-        public static bool operator !=(Scope left, Scope right) => !left.Equals(right);
     }
 }

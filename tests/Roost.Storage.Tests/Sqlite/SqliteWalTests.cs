@@ -52,11 +52,19 @@ public sealed class SqliteWalTests : IAsyncLifetime
     }
 
     [Fact]
-    public void A_restart_is_asked_for_once_per_checkpoint_that_finds_the_wal_too_large()
+    public async Task A_restart_is_asked_for_once_per_checkpoint_that_finds_the_wal_too_large()
     {
         var checkpointer = _store.Checkpointer!;
         checkpointer.Checkpoint();
+        Assert.False(checkpointer.TakeRestartRequest());
 
+        for (var i = 0; i < 16; i++)
+        {
+            await WriteBlobAsync(64 * 1024);
+        }
+
+        checkpointer.Checkpoint();
+        Assert.True(checkpointer.TakeRestartRequest());
         Assert.False(checkpointer.TakeRestartRequest());
     }
 
