@@ -14,6 +14,10 @@ internal sealed class OutboxSubscriber(long accountId, int capacity = 1024) : IS
 
     public bool TryEnqueue(OutboundFrame frame) => _outbox.Writer.TryWrite(frame);
 
+    public void CatchUp()
+    {
+    }
+
     public void Disconnect(DisconnectReason reason)
     {
     }

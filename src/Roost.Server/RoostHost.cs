@@ -47,7 +47,11 @@ public sealed class RoostHost : IAsyncDisposable
 
     /// <summary>Builds an instance from command-line arguments and the usual configuration sources. Throws <see cref="RoostConfigurationException"/> for a bad configuration.</summary>
     /// <param name="time">The clock; tests pass a manual one to move time without sleeping.</param>
-    public static RoostHost Create(string[] args, string? environmentName = null, TimeProvider? time = null)
+    /// <param name="sharedBus">
+    /// Nodes in one process that form a cluster over an in-process bus: tests start several on one PostgreSQL database.
+    /// Null: this node is alone on its own bus (and, on PostgreSQL, refuses a database another node serves).
+    /// </param>
+    public static RoostHost Create(string[] args, string? environmentName = null, TimeProvider? time = null, InProcessBusHub? sharedBus = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -76,10 +80,12 @@ public sealed class RoostHost : IAsyncDisposable
         services.AddSingleton(options);
         services.AddSingleton(time ?? TimeProvider.System);
 
-        // Committed events go from the store's writer straight to the router, in commit order.
+        // Committed events go from the store's writer straight to the router, in commit order, and on to other nodes.
+        services.AddSingleton<IEventBus>(_ => new InProcessEventBus(sharedBus ?? new InProcessBusHub()));
         services.AddSingleton<EventRouter>();
         services.AddSingleton<ICommittedEventListener>(provider => provider.GetRequiredService<EventRouter>());
-        services.AddRoostStore(options.Storage);
+        services.AddSingleton<IConnectionCloser>(provider => provider.GetRequiredService<EventRouter>());
+        services.AddRoostStore(options.Storage, exclusiveNode: sharedBus is null);
         services.AddSingleton<IPasswordHasher>(new Pbkdf2PasswordHasher(options.Accounts.PasswordHashIterations));
         services.AddSingleton<AccountService>();
         services.AddRoostIdentity(options);
@@ -90,6 +96,7 @@ public sealed class RoostHost : IAsyncDisposable
         services.AddSingleton<MessagingService>();
         services.AddSingleton(options.Moderation.ToLimits());
         services.AddSingleton<ReportService>();
+        services.AddSingleton<Core.Admin.AdminService>();
         services.AddSingleton<IPresenceWatchers, PresenceWatchers>();
         services.AddSingleton<PresenceService>();
         services.AddSingleton<GatewayServices>();
@@ -162,8 +169,9 @@ public sealed class RoostHost : IAsyncDisposable
         // instead of failing the first sign-in that needs it.
         _app.Services.GetRequiredService<Core.Identity.SecretProtector>();
 
-        // Presence listens to the router from the first connection on.
+        // Presence listens to the router from the first connection on; the bus delivers to the router from then on too.
         _app.Services.GetRequiredService<PresenceService>();
+        await _app.Services.GetRequiredService<IEventBus>().StartAsync(_app.Services.GetRequiredService<EventRouter>(), cancellationToken);
         await _app.StartAsync(cancellationToken);
     }
 

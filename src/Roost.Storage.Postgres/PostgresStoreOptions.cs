@@ -19,10 +19,9 @@ public sealed record PostgresStoreOptions
     public int WriteQueueCapacity { get; init; } = 16_384;
 
     /// <summary>
-    /// Refuse to start on a database another node serves (a session advisory lock, held while the store is open).
-    /// Until the cross-node event bus lands, each node pushes only its own commits to its connections, and a connection
-    /// that was sent cursor N skips any lower cursor that another node committed: a second node would lose live
-    /// events. The store itself keeps the ordering rule with any number of writers; the tests that prove it turn this off.
+    /// Refuse to start on a database another node serves (a session advisory lock, held while the store is open). On
+    /// unless a bus joins this node to the others: without one, a node never hears of the events another commits, and
+    /// its connections would miss them until they sync again. The store keeps the ordering rule with any number of writers.
     /// </summary>
     public bool ExclusiveNode { get; init; } = true;
 

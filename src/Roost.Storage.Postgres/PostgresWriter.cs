@@ -186,6 +186,7 @@ internal sealed partial class PostgresWriter : IAsyncDisposable
             }
         }
 
+        await context.ChainEmittedAsync();
         await transaction.CommitAsync();
         Publish(context.Emitted);
         return true;

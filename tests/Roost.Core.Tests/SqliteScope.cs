@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Roost.Core.Accounts;
+using Roost.Core.Delivery;
 using Roost.Core.Identity;
 using Roost.Core.RateLimiting;
 using Roost.Core.Sessions;
@@ -37,9 +38,12 @@ internal sealed class SqliteScope : IAsyncDisposable
         return scope;
     }
 
+    /// <summary>Where the use cases close revoked sessions' connections (none are live in these tests).</summary>
+    public EventRouter Router { get; } = new();
+
     /// <summary>The account use cases wired as the server wires them, with <paramref name="hasher"/> for passwords.</summary>
     public AccountService Accounts(IPasswordHasher hasher) =>
-        new(Store, hasher, TwoFactor(hasher), new LoginLockout(new StoreLoginAttemptCounter(Store, Time), UnreachedLimits), DeviceKeys, Time);
+        new(Store, hasher, TwoFactor(hasher), new LoginLockout(new StoreLoginAttemptCounter(Store, Time), UnreachedLimits), DeviceKeys, Time, Router);
 
     public TwoFactorService TwoFactor(IPasswordHasher hasher)
     {

@@ -1,3 +1,4 @@
+using Roost.Core.Delivery;
 using Roost.Core.Errors;
 using Roost.Core.Identity;
 using Roost.Core.Sessions;
@@ -6,7 +7,8 @@ using Roost.Core.Storage;
 namespace Roost.Core.Accounts;
 
 /// <summary>Registration, log-in and the account's own changes. Every method validates its input and returns an <see cref="Outcome{T}"/>.</summary>
-public sealed class AccountService(IRoostStore store, IPasswordHasher hasher, TwoFactorService twoFactor, LoginLockout lockout, DeviceKeys deviceKeys, TimeProvider time)
+public sealed class AccountService(
+    IRoostStore store, IPasswordHasher hasher, TwoFactorService twoFactor, LoginLockout lockout, DeviceKeys deviceKeys, TimeProvider time, IConnectionCloser connections)
 {
     public async Task<Outcome<Account>> RegisterAsync(Registration registration, CancellationToken cancellationToken)
     {
@@ -156,9 +158,14 @@ public sealed class AccountService(IRoostStore store, IPasswordHasher hasher, Tw
             }
         }
 
-        return await store.Accounts.ChangePasswordAsync(account.Id, hasher.Hash(newPassword!), caller.DeviceId, cancellationToken)
-            ? Done.Value
-            : RoostError.NotFound("The account");
+        if (!await store.Accounts.ChangePasswordAsync(account.Id, hasher.Hash(newPassword!), caller.DeviceId, cancellationToken))
+        {
+            return RoostError.NotFound("The account");
+        }
+
+        // The store kept only the caller's session; every other device's connections close.
+        connections.CloseConnections(account.Id, deviceId: null, exceptDeviceId: caller.DeviceId);
+        return Done.Value;
     }
 
     public async Task<Outcome<Done>> DeleteAsync(AuthenticatedDevice caller, string? password, CancellationToken cancellationToken)
@@ -181,6 +188,7 @@ public sealed class AccountService(IRoostStore store, IPasswordHasher hasher, Tw
         }
 
         await store.Accounts.DeleteAsync(account.Id, time.GetStoredNow(), cancellationToken);
+        connections.CloseConnections(account.Id, deviceId: null);
         return Done.Value;
     }
 

@@ -4,7 +4,18 @@ namespace Roost.Core.Delivery;
 /// An event that is durable in the store: its cursor, who must see it, and the ready-to-send frame
 /// (<c>{"type":"event","cursor":N,"event":{…}}</c>), built once and shared by every recipient.
 /// </summary>
-public sealed record CommittedEvent(long Cursor, long[] Recipients, ReadOnlyMemory<byte> Frame);
+public sealed record CommittedEvent(long Cursor, long[] Recipients, ReadOnlyMemory<byte> Frame)
+{
+    /// <summary>
+    /// For each of <see cref="Recipients"/>, the cursor of that account's event before this one (0: none). Set by an
+    /// engine where several writers commit (PostgreSQL): events then reach a connection from several nodes, in any
+    /// order, and a connection uses this to see a gap. Null when one writer publishes everything in cursor order.
+    /// </summary>
+    public long[]? PreviousCursors { get; init; }
+
+    /// <summary>The previous cursor of the recipient at <paramref name="index"/>, or <see cref="OutboundFrame.Unchained"/>.</summary>
+    public long PreviousCursorOf(int index) => PreviousCursors is { } previous ? previous[index] : OutboundFrame.Unchained;
+}
 
 /// <summary>An event read back from the store during a sync.</summary>
 public readonly record struct StoredEvent(long Cursor, ReadOnlyMemory<byte> Frame);

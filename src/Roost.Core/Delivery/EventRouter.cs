@@ -1,36 +1,50 @@
-using System.Collections.Concurrent;
-
 namespace Roost.Core.Delivery;
 
 /// <summary>
-/// Routes committed events and ephemeral frames to the live connections of their recipients on this node.
-/// Never waits: a full outbox means the connection is too slow, and it is told to close.
-/// Subscriber sets are copy-on-write arrays, so publishing takes no lock.
+/// This node's part in delivery: committed events, ephemeral frames and revocations go to the local connections of
+/// their accounts and, through the bus, to the nodes holding the others. The bus carries an account's messages to a
+/// node only while the account has a connection there (<see cref="BusTopic.ConnectionsOf"/>). Never waits.
 /// </summary>
-public sealed class EventRouter : ICommittedEventListener
+public sealed class EventRouter : ICommittedEventListener, IBusReceiver, IConnectionCloser
 {
-    private readonly ConcurrentDictionary<long, ISubscriber[]> _byAccount = new();
-    private readonly Lock _gate = new();
+    private readonly LocalConnections _local = new();
+    private readonly IEventBus _bus;
 
-    /// <summary>Raised when an account gets its first live connection (true) or loses its last one (false).</summary>
+    /// <summary>A router alone on an in-process bus (one node; tests and benchmarks).</summary>
+    public EventRouter()
+        : this(new InProcessEventBus())
+    {
+    }
+
+    public EventRouter(IEventBus bus)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        _bus = bus;
+    }
+
+    /// <summary>Raised when an account gets its first live connection on this node (true) or loses its last one here (false).</summary>
     public event Action<long, bool>? OnlineChanged;
 
-    public int ConnectionCount { get; private set; }
+    /// <summary>Raised for a presence change published by another node, and for every watched account when the bus may have missed some (null).</summary>
+    public event Action<long?>? PresenceHinted;
+
+    public IEventBus Bus => _bus;
+
+    /// <summary>Connections on this node.</summary>
+    public int ConnectionCount => _local.Count;
+
+    /// <summary>Accounts with a connection on this node.</summary>
+    public int ConnectedAccountCount => _local.AccountCount;
+
+    /// <summary>Whether the account has a live connection on this node.</summary>
+    public bool IsConnectedHere(long accountId) => _local.IsConnected(accountId);
 
     public void Subscribe(ISubscriber subscriber)
     {
         ArgumentNullException.ThrowIfNull(subscriber);
-        bool first;
-        lock (_gate)
+        if (_local.Add(subscriber))
         {
-            var current = _byAccount.GetValueOrDefault(subscriber.AccountId, []);
-            first = current.Length == 0;
-            _byAccount[subscriber.AccountId] = [.. current, subscriber];
-            ConnectionCount++;
-        }
-
-        if (first)
-        {
+            _bus.Watch(BusTopic.ConnectionsOf(subscriber.AccountId));
             OnlineChanged?.Invoke(subscriber.AccountId, true);
         }
     }
@@ -38,50 +52,29 @@ public sealed class EventRouter : ICommittedEventListener
     public void Unsubscribe(ISubscriber subscriber)
     {
         ArgumentNullException.ThrowIfNull(subscriber);
-        bool last;
-        lock (_gate)
+        if (_local.Remove(subscriber))
         {
-            if (!_byAccount.TryGetValue(subscriber.AccountId, out var current) || Array.IndexOf(current, subscriber) < 0)
-            {
-                return;
-            }
-
-            var remaining = current.Where(s => !ReferenceEquals(s, subscriber)).ToArray();
-            last = remaining.Length == 0;
-            if (last)
-            {
-                _byAccount.TryRemove(subscriber.AccountId, out _);
-            }
-            else
-            {
-                _byAccount[subscriber.AccountId] = remaining;
-            }
-
-            ConnectionCount--;
-        }
-
-        if (last)
-        {
+            _bus.Unwatch(BusTopic.ConnectionsOf(subscriber.AccountId));
             OnlineChanged?.Invoke(subscriber.AccountId, false);
         }
     }
-
-    public bool IsOnline(long accountId) => _byAccount.ContainsKey(accountId);
 
     public void OnCommitted(IReadOnlyList<CommittedEvent> events)
     {
         ArgumentNullException.ThrowIfNull(events);
         foreach (var committed in events)
         {
-            var frame = new OutboundFrame(committed.Cursor, committed.Frame);
-            foreach (var accountId in committed.Recipients)
+            var recipients = committed.Recipients;
+            for (var i = 0; i < recipients.Length; i++)
             {
-                Deliver(accountId, frame);
+                _local.Deliver(recipients[i], new OutboundFrame(committed.Cursor, committed.Frame, committed.PreviousCursorOf(i)));
             }
         }
+
+        _bus.PublishEvents(events);
     }
 
-    /// <summary>Sends a frame that is not stored (typing, presence) to whichever of these accounts are connected here.</summary>
+    /// <summary>Sends a frame that is not stored (typing) to the connections of these accounts, here and on other nodes.</summary>
     public void SendEphemeral(IEnumerable<long> accountIds, ReadOnlyMemory<byte> bytes, long exceptAccountId = 0)
     {
         ArgumentNullException.ThrowIfNull(accountIds);
@@ -90,41 +83,55 @@ public sealed class EventRouter : ICommittedEventListener
         {
             if (accountId != exceptAccountId)
             {
-                Deliver(accountId, frame);
+                _local.Deliver(accountId, frame);
+                _bus.Publish(new BusMessage(BusMessageKind.Ephemeral, accountId, bytes));
             }
         }
     }
 
-    /// <summary>Closes the connections of one device (or of every device of the account but <paramref name="exceptDeviceId"/> when <paramref name="deviceId"/> is null).</summary>
-    public void Disconnect(long accountId, long? deviceId, long exceptDeviceId = 0)
+    public void CloseConnections(long accountId, long? deviceId, long exceptDeviceId = 0)
     {
-        if (!_byAccount.TryGetValue(accountId, out var subscribers))
-        {
-            return;
-        }
+        _local.Disconnect(accountId, deviceId, exceptDeviceId);
+        _bus.Publish(new BusMessage(BusMessageKind.Disconnect, accountId, DeviceId: deviceId ?? 0, ExceptDeviceId: exceptDeviceId));
+    }
 
-        foreach (var subscriber in subscribers)
+    /// <summary>Tells the nodes watching the account's presence that it changed (they read it from the store).</summary>
+    public void PublishPresenceChanged(long accountId) => _bus.Publish(new BusMessage(BusMessageKind.PresenceChanged, accountId));
+
+    public void Receive(BusMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        switch (message.Kind)
         {
-            if ((deviceId is null || subscriber.DeviceId == deviceId) && subscriber.DeviceId != exceptDeviceId)
-            {
-                subscriber.Disconnect(DisconnectReason.SessionRevoked);
-            }
+            case BusMessageKind.Event:
+                _local.Deliver(message.AccountId, new OutboundFrame(message.Cursor, message.Frame, message.PreviousCursor));
+                break;
+            case BusMessageKind.Ephemeral:
+                _local.Deliver(message.AccountId, new OutboundFrame(0, message.Frame));
+                break;
+            case BusMessageKind.Disconnect:
+                _local.Disconnect(message.AccountId, message.DeviceId == 0 ? null : message.DeviceId, message.ExceptDeviceId);
+                break;
+            case BusMessageKind.PresenceChanged:
+                PresenceHinted?.Invoke(message.AccountId);
+                break;
         }
     }
 
-    private void Deliver(long accountId, OutboundFrame frame)
+    public void Resync(BusTopic? topic)
     {
-        if (!_byAccount.TryGetValue(accountId, out var subscribers))
+        if (topic is null)
         {
-            return;
+            _local.CatchUp(null);
+            PresenceHinted?.Invoke(null);
         }
-
-        foreach (var subscriber in subscribers)
+        else if (topic.Value.Kind == BusTopicKind.Connections)
         {
-            if (!subscriber.TryEnqueue(frame))
-            {
-                subscriber.Disconnect(DisconnectReason.Overflow);
-            }
+            _local.CatchUp(topic.Value.AccountId);
+        }
+        else
+        {
+            PresenceHinted?.Invoke(topic.Value.AccountId);
         }
     }
 }

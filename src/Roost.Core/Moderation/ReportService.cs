@@ -1,11 +1,12 @@
 using Roost.Core.Accounts;
+using Roost.Core.Delivery;
 using Roost.Core.Errors;
 using Roost.Core.Storage;
 
 namespace Roost.Core.Moderation;
 
 /// <summary>Users report messages and accounts; operators list, read and resolve the reports. Input is checked here, the rest in the store's transaction.</summary>
-public sealed class ReportService(IRoostStore store, TimeProvider time, ReportLimits limits)
+public sealed class ReportService(IRoostStore store, TimeProvider time, ReportLimits limits, IConnectionCloser connections)
 {
     /// <summary>The one who resolves through the admin API: its token carries no identity.</summary>
     public const string AdminActor = "admin";
@@ -48,8 +49,20 @@ public sealed class ReportService(IRoostStore store, TimeProvider time, ReportLi
     public async Task<Outcome<Report>> GetAsync(long reportId, CancellationToken cancellationToken) =>
         await store.Reports.FindAsync(reportId, cancellationToken) is { } report ? report : RoostError.NotFound("The report");
 
-    public async Task<Outcome<ResolvedReport>> ResolveAsync(long reportId, string? resolution, string? note, bool disableAccount, CancellationToken cancellationToken) =>
-        ReportRules.ValidateDecision(resolution, note, disableAccount) is { } invalid
-            ? invalid
-            : await store.Reports.ResolveAsync(reportId, new ReportDecision(resolution!, ReportRules.Normalize(note), disableAccount, AdminActor, time.GetStoredNow()), cancellationToken);
+    /// <summary>Resolves a report; when the decision disables the account, its sessions are gone and its live connections close.</summary>
+    public async Task<Outcome<ResolvedReport>> ResolveAsync(long reportId, string? resolution, string? note, bool disableAccount, CancellationToken cancellationToken)
+    {
+        if (ReportRules.ValidateDecision(resolution, note, disableAccount) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var outcome = await store.Reports.ResolveAsync(reportId, new ReportDecision(resolution!, ReportRules.Normalize(note), disableAccount, AdminActor, time.GetStoredNow()), cancellationToken);
+        if (outcome.IsSuccess && outcome.Value.AccountDisabled)
+        {
+            connections.CloseConnections(outcome.Value.Report.TargetAccountId, deviceId: null);
+        }
+
+        return outcome;
+    }
 }

@@ -42,7 +42,7 @@ public sealed partial class PresenceService
     {
         var contacts = await _store.Conversations.GetContactsAsync(accountId, cancellationToken);
         var records = await _store.Presence.GetAsync(contacts, cancellationToken);
-        return [.. records.Select(r => PresenceFrames.Describe(r.AccountId, r.Hidden, _router.IsOnline(r.AccountId), r.LastSeenAt))];
+        return [.. records.Select(r => PresenceFrames.Describe(r.AccountId, r.Hidden, _router.IsConnectedHere(r.AccountId), r.LastSeenAt))];
     }
 
     public async Task SetHiddenAsync(long accountId, bool hidden, CancellationToken cancellationToken)

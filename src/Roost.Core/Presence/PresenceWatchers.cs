@@ -77,11 +77,11 @@ public sealed class PresenceWatchers(EventRouter router) : IPresenceWatchers
                         watched.Learn(record);
                     }
 
-                    presence.Add(PresenceFrames.Describe(accountId, watched.Hidden, router.IsOnline(accountId), Later(watched.LastSeenAt, record.LastSeenAt)));
+                    presence.Add(PresenceFrames.Describe(accountId, watched.Hidden, router.IsConnectedHere(accountId), Later(watched.LastSeenAt, record.LastSeenAt)));
                 }
                 else
                 {
-                    presence.Add(PresenceFrames.Describe(accountId, record.Hidden, router.IsOnline(accountId), record.LastSeenAt));
+                    presence.Add(PresenceFrames.Describe(accountId, record.Hidden, router.IsConnectedHere(accountId), record.LastSeenAt));
                 }
             }
 
@@ -163,7 +163,7 @@ public sealed class PresenceWatchers(EventRouter router) : IPresenceWatchers
     /// <summary>Queues the account's current state to every watcher (under the lock, so watchers see states in order).</summary>
     private List<ISubscriber>? Push(long accountId, Watched watched)
     {
-        var bytes = PresenceFrames.Changed(PresenceFrames.Describe(accountId, watched.Hidden, router.IsOnline(accountId), watched.LastSeenAt));
+        var bytes = PresenceFrames.Changed(PresenceFrames.Describe(accountId, watched.Hidden, router.IsConnectedHere(accountId), watched.LastSeenAt));
         var frame = new OutboundFrame(0, bytes);
         List<ISubscriber>? overflowed = null;
         foreach (var subscription in watched.Watchers)

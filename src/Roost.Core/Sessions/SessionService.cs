@@ -1,10 +1,11 @@
+using Roost.Core.Delivery;
 using Roost.Core.Errors;
 using Roost.Core.Storage;
 
 namespace Roost.Core.Sessions;
 
 /// <summary>Turns bearer tokens into devices, and lets an account see and revoke its devices.</summary>
-public sealed class SessionService(IRoostStore store, TimeProvider time)
+public sealed class SessionService(IRoostStore store, TimeProvider time, IConnectionCloser connections)
 {
     /// <summary>Last-seen is written at most this often per device, so authenticated reads do not all become writes.</summary>
     public static readonly TimeSpan LastSeenResolution = TimeSpan.FromMinutes(1);
@@ -36,14 +37,22 @@ public sealed class SessionService(IRoostStore store, TimeProvider time)
     public Task<IReadOnlyList<Device>> ListDevicesAsync(long accountId, CancellationToken cancellationToken) =>
         store.Devices.ListAsync(accountId, cancellationToken);
 
-    public async Task<Outcome<Done>> RevokeDeviceAsync(long accountId, long deviceId, CancellationToken cancellationToken) =>
-        await store.Devices.DeleteAsync(accountId, deviceId, cancellationToken)
-            ? Done.Value
-            : RoostError.NotFound("The device");
+    /// <summary>Deletes the device's session and closes its live connections, on whichever node they are.</summary>
+    public async Task<Outcome<Done>> RevokeDeviceAsync(long accountId, long deviceId, CancellationToken cancellationToken)
+    {
+        if (!await store.Devices.DeleteAsync(accountId, deviceId, cancellationToken))
+        {
+            return RoostError.NotFound("The device");
+        }
 
-    public Task LogoutAsync(AuthenticatedDevice caller, CancellationToken cancellationToken)
+        connections.CloseConnections(accountId, deviceId);
+        return Done.Value;
+    }
+
+    public async Task LogoutAsync(AuthenticatedDevice caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        return store.Devices.DeleteAsync(caller.AccountId, caller.DeviceId, cancellationToken);
+        await store.Devices.DeleteAsync(caller.AccountId, caller.DeviceId, cancellationToken);
+        connections.CloseConnections(caller.AccountId, caller.DeviceId);
     }
 }

@@ -72,7 +72,7 @@ internal static class AccountEndpoints
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> ChangePasswordAsync(
-        [FromBody] ChangePasswordRequest request, AccountService accounts, EventRouter router, HttpContext context, CancellationToken cancellationToken)
+        [FromBody] ChangePasswordRequest request, AccountService accounts, HttpContext context, CancellationToken cancellationToken)
     {
         var caller = context.Caller();
         var outcome = await accounts.ChangePasswordAsync(caller, request.CurrentPassword, request.NewPassword, cancellationToken);
@@ -81,12 +81,11 @@ internal static class AccountEndpoints
             return Problems.From(outcome.Error);
         }
 
-        router.Disconnect(caller.AccountId, deviceId: null, exceptDeviceId: caller.DeviceId);
         return TypedResults.NoContent();
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAccountAsync(
-        [FromBody] DeleteAccountRequest request, AccountService accounts, EventRouter router, HttpContext context, CancellationToken cancellationToken)
+        [FromBody] DeleteAccountRequest request, AccountService accounts, HttpContext context, CancellationToken cancellationToken)
     {
         var caller = context.Caller();
         var outcome = await accounts.DeleteAsync(caller, request.Password, cancellationToken);
@@ -95,7 +94,6 @@ internal static class AccountEndpoints
             return Problems.From(outcome.Error);
         }
 
-        router.Disconnect(caller.AccountId, deviceId: null);
         return TypedResults.NoContent();
     }
 

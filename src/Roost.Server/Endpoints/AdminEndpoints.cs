@@ -64,39 +64,34 @@ internal static class AdminEndpoints
         await FindAsync(store, username, cancellationToken) is { } user ? TypedResults.Ok(ToResponse(user)) : Problems.From(RoostError.NotFound("The user"));
 
     private static Task<Results<Ok<AdminUserResponse>, ProblemHttpResult>> DisableAsync(
-        string username, IRoostStore store, EventRouter router, TimeProvider time, CancellationToken cancellationToken) =>
-        SetDisabledAsync(username, time.GetUtcNow(), store, router, cancellationToken);
+        string username, IRoostStore store, AdminService admin, TimeProvider time, CancellationToken cancellationToken) =>
+        SetDisabledAsync(username, time.GetUtcNow(), store, admin, cancellationToken);
 
     private static Task<Results<Ok<AdminUserResponse>, ProblemHttpResult>> EnableAsync(
-        string username, IRoostStore store, EventRouter router, CancellationToken cancellationToken) =>
-        SetDisabledAsync(username, null, store, router, cancellationToken);
+        string username, IRoostStore store, AdminService admin, CancellationToken cancellationToken) =>
+        SetDisabledAsync(username, null, store, admin, cancellationToken);
 
     private static async Task<Results<Ok<RevokedSessionsResponse>, ProblemHttpResult>> RevokeSessionsAsync(
-        string username, IRoostStore store, EventRouter router, CancellationToken cancellationToken)
+        string username, IRoostStore store, AdminService admin, CancellationToken cancellationToken)
     {
         if (await FindAsync(store, username, cancellationToken) is not { } user)
         {
             return Problems.From(RoostError.NotFound("The user"));
         }
 
-        var revoked = await store.Admin.RevokeSessionsAsync(user.Id, cancellationToken);
-        router.Disconnect(user.Id, deviceId: null);
+        var revoked = await admin.RevokeSessionsAsync(user.Id, cancellationToken);
         return TypedResults.Ok(new RevokedSessionsResponse(revoked));
     }
 
     private static async Task<Results<Ok<AdminUserResponse>, ProblemHttpResult>> SetDisabledAsync(
-        string username, DateTimeOffset? disabledAt, IRoostStore store, EventRouter router, CancellationToken cancellationToken)
+        string username, DateTimeOffset? disabledAt, IRoostStore store, AdminService admin, CancellationToken cancellationToken)
     {
         if (await FindAsync(store, username, cancellationToken) is not { } user)
         {
             return Problems.From(RoostError.NotFound("The user"));
         }
 
-        await store.Admin.SetDisabledAsync(user.Id, disabledAt, cancellationToken);
-        if (disabledAt is not null)
-        {
-            router.Disconnect(user.Id, deviceId: null);
-        }
+        await admin.SetDisabledAsync(user.Id, disabledAt, cancellationToken);
 
         return TypedResults.Ok(ToResponse((await FindAsync(store, username, cancellationToken))!));
     }

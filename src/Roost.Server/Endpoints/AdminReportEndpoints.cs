@@ -39,19 +39,13 @@ internal static class AdminReportEndpoints
     }
 
     private static async Task<Results<Ok<AdminReportResponse>, ProblemHttpResult>> ResolveAsync(
-        long reportId, [FromBody] ResolveReportRequest request, ReportService reports, EventRouter router, CancellationToken cancellationToken)
+        long reportId, [FromBody] ResolveReportRequest request, ReportService reports, CancellationToken cancellationToken)
     {
         // Not cancelled with the request: an operator's decision commits (with the account disabled) or does not, whole.
         var outcome = await reports.ResolveAsync(reportId, request.Resolution, request.Note, request.DisableAccount, CancellationToken.None);
         if (!outcome.IsSuccess)
         {
             return Problems.From(outcome.Error);
-        }
-
-        if (outcome.Value.AccountDisabled)
-        {
-            // As the admin disable route does: the store revoked the sessions, live connections close now.
-            router.Disconnect(outcome.Value.Report.TargetAccountId, deviceId: null);
         }
 
         return TypedResults.Ok(ToResponse(outcome.Value.Report));

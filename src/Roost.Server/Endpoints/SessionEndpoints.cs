@@ -89,11 +89,10 @@ internal static class SessionEndpoints
         return outcome.IsSuccess ? TypedResults.Accepted((string?)null, new CodeSentResponse(outcome.Value)) : Problems.From(outcome.Error);
     }
 
-    private static async Task<NoContent> LogoutAsync(SessionService sessions, EventRouter router, HttpContext context, CancellationToken cancellationToken)
+    private static async Task<NoContent> LogoutAsync(SessionService sessions, HttpContext context, CancellationToken cancellationToken)
     {
         var caller = context.Caller();
         await sessions.LogoutAsync(caller, cancellationToken);
-        router.Disconnect(caller.AccountId, caller.DeviceId);
         return TypedResults.NoContent();
     }
 
@@ -105,7 +104,7 @@ internal static class SessionEndpoints
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeDeviceAsync(
-        long deviceId, SessionService sessions, EventRouter router, HttpContext context, CancellationToken cancellationToken)
+        long deviceId, SessionService sessions, HttpContext context, CancellationToken cancellationToken)
     {
         var accountId = context.Caller().AccountId;
         var outcome = await sessions.RevokeDeviceAsync(accountId, deviceId, cancellationToken);
@@ -114,7 +113,6 @@ internal static class SessionEndpoints
             return Problems.From(outcome.Error);
         }
 
-        router.Disconnect(accountId, deviceId);
         return TypedResults.NoContent();
     }
 }

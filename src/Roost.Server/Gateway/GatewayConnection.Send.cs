@@ -9,7 +9,9 @@ internal sealed partial class GatewayConnection
     /// <summary>
     /// The only writer to the socket. Stream events are sent once each, in cursor order: a sync reads the store from
     /// the client's cursor while live events wait in the outbox, and afterwards every queued event at or below the
-    /// last sent cursor is skipped. Before the first sync no stream event is sent (the sync will cover it).
+    /// last sent cursor is skipped. Before the first sync no stream event is sent (the sync will cover it). A live
+    /// event whose previous cursor is above the last one sent shows a gap (its predecessor was committed on another
+    /// node, and its hint is late or lost): the gap is read from the store first, the event with it.
     /// </summary>
     private async Task SendLoopAsync()
     {
@@ -29,12 +31,19 @@ internal sealed partial class GatewayConnection
 
                 while (Volatile.Read(ref _closeRequested) == 0 && reader.TryRead(out var item))
                 {
-                    if (item.IsSync)
+                    if (item.Kind == OutboxItemKind.Sync)
                     {
                         // Off whichever thread queued the item: a sync reads the store synchronously.
                         await Task.Yield();
                         lastSent = await SyncAsync(item.SyncCursor, item.SyncReference);
                         synced = true;
+                        continue;
+                    }
+
+                    if (item.Kind == OutboxItemKind.CatchUp)
+                    {
+                        await Task.Yield();
+                        lastSent = await CatchUpAsync(synced, lastSent);
                         continue;
                     }
 
@@ -44,6 +53,16 @@ internal sealed partial class GatewayConnection
                         if (!synced || frame.Cursor <= lastSent)
                         {
                             continue;
+                        }
+
+                        if (frame.PreviousCursor > lastSent)
+                        {
+                            await Task.Yield();
+                            lastSent = await ReadGapAsync(lastSent);
+                            if (frame.Cursor <= lastSent)
+                            {
+                                continue;
+                            }
                         }
 
                         lastSent = frame.Cursor;
@@ -99,6 +118,24 @@ internal sealed partial class GatewayConnection
         }
     }
 
+    /// <summary>
+    /// After the bus may have missed messages for this account: checks the session still exists (a revocation may have
+    /// been among them) and, once synced, sends what the store holds after the last cursor sent.
+    /// </summary>
+    private async Task<long> CatchUpAsync(bool synced, long lastSent)
+    {
+        if (!await Store.Devices.ExistsAsync(DeviceId, _closing.Token))
+        {
+            Disconnect(DisconnectReason.SessionRevoked);
+            return lastSent;
+        }
+
+        return synced ? await ReadGapAsync(lastSent) : lastSent;
+    }
+
+    /// <summary>Sends every stored event after <paramref name="lastSent"/>, with no <c>synced</c> frame (the client asked for nothing). Returns the last cursor sent.</summary>
+    private async Task<long> ReadGapAsync(long lastSent) => (await SendStoredAfterAsync(lastSent, reference: null)).Position;
+
     /// <summary>Sends every stored event after <paramref name="cursor"/> page by page, then <c>synced</c>. Returns the last cursor sent.</summary>
     private async Task<long> SyncAsync(long? cursor, string? reference)
     {
@@ -109,24 +146,38 @@ internal sealed partial class GatewayConnection
             return head;
         }
 
-        var position = cursor.Value;
         var headNow = await Store.Events.GetHeadCursorAsync(_closing.Token);
-        if (position > headNow)
+        if (cursor.Value > headNow)
         {
             // A cursor this server never issued (a restored backup, a client bug): skipping to it would hide events.
             await SendFrameAsync(GatewayFrames.ResyncRequired(reference, headNow));
             return headNow;
         }
 
+        var (position, resyncRequired) = await SendStoredAfterAsync(cursor.Value, reference);
+        if (!resyncRequired)
+        {
+            await SendFrameAsync(GatewayFrames.Synced(reference, position));
+        }
+
+        return position;
+    }
+
+    /// <summary>
+    /// Sends the account's stored events after <paramref name="cursor"/>, page by page. When the cursor is older than
+    /// the retained events, sends <c>resync_required</c> instead (the client rebuilds over REST and syncs from the head).
+    /// </summary>
+    private async Task<(long Position, bool ResyncRequired)> SendStoredAfterAsync(long cursor, string? reference)
+    {
+        var position = cursor;
         while (true)
         {
             var page = await Store.Events.ReadAfterAsync(AccountId, position, _options.SyncPageSize, _closing.Token);
             if (page is null)
             {
-                // Older than the retained events: the client rebuilds over REST and syncs from the head.
                 var head = await Store.Events.GetHeadCursorAsync(_closing.Token);
                 await SendFrameAsync(GatewayFrames.ResyncRequired(reference, head));
-                return head;
+                return (head, true);
             }
 
             foreach (var stored in page)
@@ -137,12 +188,9 @@ internal sealed partial class GatewayConnection
 
             if (page.Count < _options.SyncPageSize)
             {
-                break;
+                return (position, false);
             }
         }
-
-        await SendFrameAsync(GatewayFrames.Synced(reference, position));
-        return position;
     }
 
     private ValueTask SendFrameAsync(ReadOnlyMemory<byte> frame) =>

@@ -116,6 +116,14 @@ internal sealed partial class GatewayConnection : ISubscriber
 
     public bool TryEnqueue(OutboundFrame frame) => _outbox.Writer.TryWrite(new OutboxItem(frame));
 
+    public void CatchUp()
+    {
+        if (!_outbox.Writer.TryWrite(OutboxItem.CatchUp) && Volatile.Read(ref _closeRequested) == 0)
+        {
+            Disconnect(DisconnectReason.Overflow);
+        }
+    }
+
     public void Disconnect(DisconnectReason reason)
     {
         switch (reason)
@@ -216,17 +224,26 @@ internal sealed partial class GatewayConnection : ISubscriber
         }
     }
 
-    /// <summary>An outbox entry: a frame to send, or a request to sync from a cursor (null: from the head).</summary>
-    private readonly record struct OutboxItem(OutboundFrame Frame, bool IsSync, long? SyncCursor, string? SyncReference)
+    /// <summary>An outbox entry: a frame to send, a request to sync from a cursor (null: from the head), or a catch-up.</summary>
+    private readonly record struct OutboxItem(OutboundFrame Frame, OutboxItemKind Kind, long? SyncCursor, string? SyncReference)
     {
         public OutboxItem(OutboundFrame frame)
-            : this(frame, false, null, null)
+            : this(frame, OutboxItemKind.Frame, null, null)
         {
         }
 
         public OutboxItem(long? syncCursor, string? reference)
-            : this(default, true, syncCursor, reference)
+            : this(default, OutboxItemKind.Sync, syncCursor, reference)
         {
         }
+
+        public static OutboxItem CatchUp => new(default, OutboxItemKind.CatchUp, null, null);
+    }
+
+    private enum OutboxItemKind : byte
+    {
+        Frame,
+        Sync,
+        CatchUp,
     }
 }

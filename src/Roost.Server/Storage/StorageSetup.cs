@@ -8,11 +8,12 @@ namespace Roost.Server.Storage;
 /// <summary>Registers the configured engine as the one <see cref="IRoostStore"/> (Roost:Storage:Engine).</summary>
 internal static class StorageSetup
 {
-    public static IServiceCollection AddRoostStore(this IServiceCollection services, StorageOptions storage)
+    /// <param name="exclusiveNode">Whether this node must be the only one on a PostgreSQL database (no bus joins it to others).</param>
+    public static IServiceCollection AddRoostStore(this IServiceCollection services, StorageOptions storage, bool exclusiveNode)
     {
         if (storage.Engine == StorageEngine.Postgres)
         {
-            services.AddSingleton(storage.ToPostgres());
+            services.AddSingleton(storage.ToPostgres() with { ExclusiveNode = exclusiveNode });
             services.AddSingleton<PostgresStore>();
             services.AddSingleton<IRoostStore>(provider => provider.GetRequiredService<PostgresStore>());
         }

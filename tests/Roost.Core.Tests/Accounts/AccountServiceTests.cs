@@ -63,7 +63,7 @@ public sealed class AccountServiceTests
     {
         await using var scope = await SqliteScope.OpenAsync();
         var accounts = scope.Accounts(new Pbkdf2PasswordHasher(1_000));
-        var sessions = new SessionService(scope.Store, scope.Time);
+        var sessions = new SessionService(scope.Store, scope.Time, scope.Router);
         await accounts.RegisterAsync(new Registration("alice", "correct horse", "Alice"), None);
 
         var signIn = (await accounts.LoginAsync(new LoginAttempt("alice", "correct horse", "Pixel", "android", "10.0.0.1"), None)).Value;

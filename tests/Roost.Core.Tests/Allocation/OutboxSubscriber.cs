@@ -16,6 +16,10 @@ internal sealed class OutboxSubscriber(long accountId) : ISubscriber
 
     public bool TryEnqueue(OutboundFrame frame) => _outbox.Writer.TryWrite(frame);
 
+    public void CatchUp()
+    {
+    }
+
     public void Disconnect(DisconnectReason reason) => Disconnects++;
 
     /// <summary>Empties the outbox; returns how many frames were in it.</summary>

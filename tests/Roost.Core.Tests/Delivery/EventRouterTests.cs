@@ -50,12 +50,12 @@ public sealed class EventRouterTests
         router.Subscribe(first);
         router.Subscribe(second);
         router.Unsubscribe(first);
-        Assert.True(router.IsOnline(1));
+        Assert.True(router.IsConnectedHere(1));
         router.Unsubscribe(second);
         router.Unsubscribe(second);
 
         Assert.Equal([(1L, true), (1L, false)], changes);
-        Assert.False(router.IsOnline(1));
+        Assert.False(router.IsConnectedHere(1));
         Assert.Equal(0, router.ConnectionCount);
     }
 
@@ -68,7 +68,7 @@ public sealed class EventRouterTests
         router.Subscribe(phone);
         router.Subscribe(laptop);
 
-        router.Disconnect(1, deviceId: null, exceptDeviceId: 10);
+        router.CloseConnections(1, deviceId: null, exceptDeviceId: 10);
 
         Assert.Empty(phone.Disconnects);
         Assert.Equal([DisconnectReason.SessionRevoked], laptop.Disconnects);
@@ -115,6 +115,10 @@ public sealed class EventRouterTests
             Frames.Add(frame);
             return true;
         }
+
+        public int CatchUps { get; private set; }
+
+        public void CatchUp() => CatchUps++;
 
         public void Disconnect(DisconnectReason reason) => Disconnects.Add(reason);
     }

@@ -158,6 +158,10 @@ public sealed class PresenceWatchersTests
             return true;
         }
 
+        public int CatchUps { get; private set; }
+
+        public void CatchUp() => CatchUps++;
+
         public void Disconnect(DisconnectReason reason) => Disconnects.Add(reason);
 
         public List<ServerFrame> Parsed() => [.. Frames.Select(f => JsonSerializer.Deserialize(f.Bytes.Span, RoostJsonContext.Default.ServerFrame)!)];

@@ -12,7 +12,7 @@ public sealed class SessionServiceTests
     {
         await using var scope = await SqliteScope.OpenAsync();
         var accounts = scope.Accounts(new Pbkdf2PasswordHasher(1_000));
-        var sessions = new SessionService(scope.Store, scope.Time);
+        var sessions = new SessionService(scope.Store, scope.Time, scope.Router);
         await accounts.RegisterAsync(new Registration("alice", "correct horse", null), None);
         var signIn = (await accounts.LoginAsync(new LoginAttempt("alice", "correct horse", null, null, "10.0.0.1"), None)).Value;
         var created = signIn.Device!.LastSeenAt;
@@ -34,7 +34,7 @@ public sealed class SessionServiceTests
     {
         await using var scope = await SqliteScope.OpenAsync();
         var accounts = scope.Accounts(new Pbkdf2PasswordHasher(1_000));
-        var sessions = new SessionService(scope.Store, scope.Time);
+        var sessions = new SessionService(scope.Store, scope.Time, scope.Router);
         await accounts.RegisterAsync(new Registration("alice", "correct horse", null), None);
         await accounts.RegisterAsync(new Registration("bob", "battery staple", null), None);
         var alice = (await accounts.LoginAsync(new LoginAttempt("alice", "correct horse", null, null, null), None)).Value;

@@ -1,4 +1,5 @@
 using Roost.Client;
+using Roost.Core.Delivery;
 using Roost.Server;
 using Roost.Testing;
 
@@ -15,15 +16,20 @@ public sealed class RoostInstance : IAsyncDisposable
     private readonly IReadOnlyDictionary<string, string> _settings;
     private readonly TimeProvider? _time;
     private readonly TestPostgres? _database;
+    private readonly bool _ownsDatabase;
+    private readonly InProcessBusHub? _bus;
     private RoostHost? _host;
 
-    private RoostInstance(TempDirectory directory, bool ownsDirectory, IReadOnlyDictionary<string, string> settings, TimeProvider? time, TestPostgres? database)
+    private RoostInstance(
+        TempDirectory directory, bool ownsDirectory, IReadOnlyDictionary<string, string> settings, TimeProvider? time, TestPostgres? database, bool ownsDatabase = true, InProcessBusHub? bus = null)
     {
         _directory = directory;
         _ownsDirectory = ownsDirectory;
         _settings = settings;
         _time = time;
         _database = database;
+        _ownsDatabase = ownsDatabase;
+        _bus = bus;
     }
 
     /// <summary>The engine this instance stores on: the test run's (<see cref="TestEngine"/>) unless its settings pin one.</summary>
@@ -115,6 +121,34 @@ public sealed class RoostInstance : IAsyncDisposable
         return instance;
     }
 
+    /// <summary>
+    /// Two nodes of one cluster on the test run's PostgreSQL: one database, one in-process bus, each node with its own
+    /// port and data folder. Only on the postgres engine (SQLite is one node's file).
+    /// </summary>
+    public static async Task<(RoostInstance First, RoostInstance Second, InProcessBusHub Bus)> StartClusterAsync(IReadOnlyDictionary<string, string>? overrides = null)
+    {
+        if (!TestEngine.IsPostgres)
+        {
+            throw new InvalidOperationException("A cluster needs the postgres engine.");
+        }
+
+        var settings = new Dictionary<string, string>(DefaultSettings);
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+
+        var database = new TestPostgres();
+        settings["Roost:Storage:Engine"] = "postgres";
+        settings["Roost:Storage:Postgres:ConnectionString"] = await database.CreateAsync();
+        var bus = new InProcessBusHub();
+        var first = new RoostInstance(new TempDirectory(), ownsDirectory: true, settings, null, database, ownsDatabase: true, bus);
+        var second = new RoostInstance(new TempDirectory(), ownsDirectory: true, settings, null, database, ownsDatabase: false, bus);
+        await first.StartHostAsync();
+        await second.StartHostAsync();
+        return (first, second, bus);
+    }
+
     /// <summary>Stops this instance and starts a new one on the same data folder.</summary>
     public async Task RestartAsync()
     {
@@ -157,7 +191,7 @@ public sealed class RoostInstance : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopHostAsync();
-        if (_database is not null)
+        if (_database is not null && _ownsDatabase)
         {
             await _database.DisposeAsync();
         }
@@ -174,7 +208,7 @@ public sealed class RoostInstance : IAsyncDisposable
             .Append(new KeyValuePair<string, string>("Roost:Storage:DataDirectory", _directory.Path))
             .Select(s => $"--{s.Key}={s.Value}")
             .ToArray();
-        _host = RoostHost.Create(args, environmentName: "Testing", _time);
+        _host = RoostHost.Create(args, environmentName: "Testing", _time, _bus);
         await _host.StartAsync().DefaultTimeout();
         BaseAddress = _host.Addresses.Single();
     }

@@ -4,6 +4,7 @@ using Roost.Core.Accounts;
 using Roost.Core.Delivery;
 using Roost.Core.Messaging;
 using Roost.Core.Storage;
+using Roost.Storage.Tests.Contract;
 using Roost.Storage.Tests.Engines;
 using Roost.Testing;
 
@@ -39,8 +40,10 @@ public sealed class ConcurrentWritersTests : IAsyncLifetime
     [Fact]
     public async Task Two_writers_and_a_paging_reader_see_every_event_once_in_cursor_order()
     {
-        var first = await OpenAsync();
-        var second = await OpenAsync();
+        var firstHeard = new RecordingEventListener();
+        var secondHeard = new RecordingEventListener();
+        var first = await OpenAsync(firstHeard);
+        var second = await OpenAsync(secondHeard);
         var reader = await OpenAsync();
         var alice = await CreateAccountAsync(first, "alice");
         var bob = await CreateAccountAsync(first, "bob");
@@ -63,6 +66,15 @@ public sealed class ConcurrentWritersTests : IAsyncLifetime
         Assert.Equal(final, seenLive);
         Assert.True(final.Zip(final.Skip(1)).All(pair => pair.First < pair.Second), "cursors must strictly increase");
 
+        // Each event tells its recipient's previous cursor, whichever writer appended either: what a node uses to tell
+        // an event that arrives before its predecessor (committed on another node) from one that follows it.
+        var previousOf = firstHeard.Events.Concat(secondHeard.Events)
+            .Where(e => e.Cursor > start && e.Recipients.Contains(alice.Id))
+            .ToDictionary(e => e.Cursor, e => e.PreviousCursors![Array.IndexOf(e.Recipients, alice.Id)]);
+        Assert.Equal(final.Count, previousOf.Count);
+        Assert.True(previousOf[final[0]] <= start, "the first event after the start follows one before it");
+        Assert.All(final.Skip(1).Zip(final), pair => Assert.Equal(pair.Second, previousOf[pair.First]));
+
         // Each conversation's sequence is gap-free whichever writer appended.
         foreach (var (conversation, member) in new[] { (direct, alice.Id), (group, carol.Id) })
         {
@@ -71,9 +83,9 @@ public sealed class ConcurrentWritersTests : IAsyncLifetime
         }
     }
 
-    private async Task<IRoostStore> OpenAsync()
+    private async Task<IRoostStore> OpenAsync(ICommittedEventListener? listener = null)
     {
-        var store = await _engine.OpenAsync(TimeProvider.System).DefaultTimeout();
+        var store = await _engine.OpenAsync(TimeProvider.System, listener).DefaultTimeout();
         _stores.Add(store);
         return store;
     }

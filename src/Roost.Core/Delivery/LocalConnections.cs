@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+
+namespace Roost.Core.Delivery;
+
+/// <summary>
+/// The live connections on this node, by account. Never waits: a full outbox means the connection is too slow, and it
+/// is told to close. Subscriber sets are copy-on-write arrays, so delivering takes no lock.
+/// </summary>
+public sealed class LocalConnections
+{
+    private readonly ConcurrentDictionary<long, ISubscriber[]> _byAccount = new();
+    private readonly Lock _gate = new();
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>How many accounts have a connection here.</summary>
+    public int AccountCount => _byAccount.Count;
+
+    public bool IsConnected(long accountId) => _byAccount.ContainsKey(accountId);
+
+    /// <summary>Adds a connection; true when it is the account's first on this node.</summary>
+    public bool Add(ISubscriber subscriber)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        lock (_gate)
+        {
+            var current = _byAccount.GetValueOrDefault(subscriber.AccountId, []);
+            _byAccount[subscriber.AccountId] = [.. current, subscriber];
+            _count++;
+            return current.Length == 0;
+        }
+    }
+
+    /// <summary>Removes a connection; true when it was the account's last on this node (false when it was not here).</summary>
+    public bool Remove(ISubscriber subscriber)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        lock (_gate)
+        {
+            if (!_byAccount.TryGetValue(subscriber.AccountId, out var current) || Array.IndexOf(current, subscriber) < 0)
+            {
+                return false;
+            }
+
+            var remaining = current.Where(s => !ReferenceEquals(s, subscriber)).ToArray();
+            if (remaining.Length == 0)
+            {
+                _byAccount.TryRemove(subscriber.AccountId, out _);
+            }
+            else
+            {
+                _byAccount[subscriber.AccountId] = remaining;
+            }
+
+            _count--;
+            return remaining.Length == 0;
+        }
+    }
+
+    public void Deliver(long accountId, OutboundFrame frame)
+    {
+        if (!_byAccount.TryGetValue(accountId, out var subscribers))
+        {
+            return;
+        }
+
+        foreach (var subscriber in subscribers)
+        {
+            if (!subscriber.TryEnqueue(frame))
+            {
+                subscriber.Disconnect(DisconnectReason.Overflow);
+            }
+        }
+    }
+
+    /// <summary>Closes the connections of one device (or of every device of the account but <paramref name="exceptDeviceId"/> when <paramref name="deviceId"/> is null).</summary>
+    public void Disconnect(long accountId, long? deviceId, long exceptDeviceId)
+    {
+        if (!_byAccount.TryGetValue(accountId, out var subscribers))
+        {
+            return;
+        }
+
+        foreach (var subscriber in subscribers)
+        {
+            if ((deviceId is null || subscriber.DeviceId == deviceId) && subscriber.DeviceId != exceptDeviceId)
+            {
+                subscriber.Disconnect(DisconnectReason.SessionRevoked);
+            }
+        }
+    }
+
+    /// <summary>Asks the account's connections (every connection, when null) to catch up from the store.</summary>
+    public void CatchUp(long? accountId)
+    {
+        if (accountId is { } id)
+        {
+            foreach (var subscriber in _byAccount.GetValueOrDefault(id, []))
+            {
+                subscriber.CatchUp();
+            }
+
+            return;
+        }
+
+        foreach (var subscribers in _byAccount.Values)
+        {
+            foreach (var subscriber in subscribers)
+            {
+                subscriber.CatchUp();
+            }
+        }
+    }
+}

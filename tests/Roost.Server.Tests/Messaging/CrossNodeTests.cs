@@ -1,0 +1,119 @@
+using System.Net.WebSockets;
+using Roost.Protocol.Events;
+using Roost.Server.Tests.Infrastructure;
+using Roost.Testing;
+
+namespace Roost.Server.Tests.Messaging;
+
+/// <summary>
+/// Two nodes of one cluster (one PostgreSQL database, one bus) with users spread over them: events committed on
+/// either node reach every connection once, in cursor order, and a revocation made on one node closes sockets on the
+/// other. The same tests with node processes and RabbitMQ live in the cluster suite; these prove the gateway's side.
+/// </summary>
+public sealed class CrossNodeTests
+{
+    private const int MessagesPerSender = 40;
+
+    [Fact]
+    public async Task Messages_sent_on_both_nodes_reach_every_member_once_in_cursor_order()
+    {
+        if (!TestEngine.IsPostgres)
+        {
+            Assert.Skip("A cluster shares a PostgreSQL database: this runs in the postgres pass.");
+        }
+
+        var (first, second, _) = await RoostInstance.StartClusterAsync();
+        await using var _first = first;
+        await using var _second = second;
+        var (alice, _, _) = await first.RegisterAndLoginAsync();
+        var bobName = (await first.RegisterUsersAsync(1))[0];
+        var carolName = (await first.RegisterUsersAsync(1))[0];
+        var (bob, _) = await second.LoginAsync(bobName);
+        var (carolOnSecond, _) = await second.LoginAsync(carolName, deviceName: "phone");
+        var (carolOnFirst, _) = await first.LoginAsync(carolName, deviceName: "laptop");
+        using var _a = alice;
+        using var _b = bob;
+        using var _c1 = carolOnSecond;
+        using var _c2 = carolOnFirst;
+        var group = await alice.CreateGroupAsync("Spread", [bobName, carolName]).DefaultTimeout();
+
+        await using var aliceLive = await alice.ConnectLiveAsync();
+        await using var bobLive = await bob.ConnectLiveAsync();
+        await using var carolPhone = await carolOnSecond.ConnectLiveAsync();
+        await using var carolLaptop = await carolOnFirst.ConnectLiveAsync();
+
+        // Alice writes through the first node and Bob through the second, at once: their commits interleave, and each
+        // node hears of the other's only through the bus.
+        await Task.WhenAll(SendAllAsync(aliceLive, group.Id, "a"), SendAllAsync(bobLive, group.Id, "b")).DefaultTimeout();
+
+        foreach (var live in new[] { aliceLive, bobLive, carolPhone, carolLaptop })
+        {
+            var messages = await live.ReadMessagesAsync(2 * MessagesPerSender);
+            Assert.Equal(Enumerable.Range(1, 2 * MessagesPerSender).Select(i => (long)i), messages.Select(m => m.Event.Message.Seq));
+            Assert.True(messages.Zip(messages.Skip(1)).All(pair => pair.First.Cursor < pair.Second.Cursor), "cursors must strictly increase");
+            Assert.DoesNotContain(await live.DrainAsync(), f => f.Event is MessageCreatedEvent);
+        }
+    }
+
+    [Fact]
+    public async Task Logging_out_on_one_node_closes_that_devices_socket_on_the_other()
+    {
+        if (!TestEngine.IsPostgres)
+        {
+            Assert.Skip("A cluster shares a PostgreSQL database: this runs in the postgres pass.");
+        }
+
+        var (first, second, _) = await RoostInstance.StartClusterAsync();
+        await using var _first = first;
+        await using var _second = second;
+        var (onFirst, _, login) = await first.RegisterAndLoginAsync();
+        using var _f = onFirst;
+        using var sameDeviceOnSecond = second.CreateClient();
+        sameDeviceOnSecond.AccessToken = login.Token;
+        await using var live = await sameDeviceOnSecond.ConnectLiveAsync();
+
+        await onFirst.LogoutAsync().DefaultTimeout();
+
+        await live.Completion.DefaultTimeout();
+        Assert.Equal((WebSocketCloseStatus)4003, live.CloseStatus);
+    }
+
+    [Fact]
+    public async Task An_event_whose_hint_was_lost_is_read_from_the_store_when_the_next_one_shows_the_gap()
+    {
+        if (!TestEngine.IsPostgres)
+        {
+            Assert.Skip("A cluster shares a PostgreSQL database: this runs in the postgres pass.");
+        }
+
+        var (first, second, bus) = await RoostInstance.StartClusterAsync();
+        await using var _first = first;
+        await using var _second = second;
+        var (alice, _, _) = await first.RegisterAndLoginAsync();
+        var bobName = (await first.RegisterUsersAsync(1))[0];
+        var (bob, _) = await second.LoginAsync(bobName);
+        using var _a = alice;
+        using var _b = bob;
+        var chat = await alice.CreateDirectAsync(bobName).DefaultTimeout();
+        await using var aliceLive = await alice.ConnectLiveAsync();
+        await using var bobLive = await bob.ConnectLiveAsync();
+
+        // The hint of the first message never reaches Bob's node; the second one's names the first as its predecessor.
+        bus.LosesMessages = true;
+        await aliceLive.SendMessageAsync(chat.Id, "lost hint", clientId: "m1").DefaultTimeout();
+        bus.LosesMessages = false;
+        await aliceLive.SendMessageAsync(chat.Id, "next", clientId: "m2").DefaultTimeout();
+
+        var messages = await bobLive.ReadMessagesAsync(2);
+        Assert.Equal(["lost hint", "next"], messages.Select(m => m.Event.Message.Body));
+        Assert.DoesNotContain(await bobLive.DrainAsync(), f => f.Event is MessageCreatedEvent);
+    }
+
+    private static async Task SendAllAsync(Roost.Client.Realtime.RoostConnection live, long conversationId, string prefix)
+    {
+        for (var i = 0; i < MessagesPerSender; i++)
+        {
+            await live.SendMessageAsync(conversationId, $"{prefix}{i}", clientId: $"{prefix}-{i}").DefaultTimeout();
+        }
+    }
+}
