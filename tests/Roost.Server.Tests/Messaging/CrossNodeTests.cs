@@ -17,12 +17,7 @@ public sealed class CrossNodeTests
     [Fact]
     public async Task Messages_sent_on_both_nodes_reach_every_member_once_in_cursor_order()
     {
-        if (!TestEngine.IsPostgres)
-        {
-            Assert.Skip("A cluster shares a PostgreSQL database: this runs in the postgres pass.");
-        }
-
-        var (first, second, _) = await RoostInstance.StartClusterAsync();
+        var (first, second, _) = await StartClusterAsync();
         await using var _first = first;
         await using var _second = second;
         var (alice, _, _) = await first.RegisterAndLoginAsync();
@@ -58,12 +53,7 @@ public sealed class CrossNodeTests
     [Fact]
     public async Task Logging_out_on_one_node_closes_that_devices_socket_on_the_other()
     {
-        if (!TestEngine.IsPostgres)
-        {
-            Assert.Skip("A cluster shares a PostgreSQL database: this runs in the postgres pass.");
-        }
-
-        var (first, second, _) = await RoostInstance.StartClusterAsync();
+        var (first, second, _) = await StartClusterAsync();
         await using var _first = first;
         await using var _second = second;
         var (onFirst, _, login) = await first.RegisterAndLoginAsync();
@@ -81,12 +71,7 @@ public sealed class CrossNodeTests
     [Fact]
     public async Task An_event_whose_hint_was_lost_is_read_from_the_store_when_the_next_one_shows_the_gap()
     {
-        if (!TestEngine.IsPostgres)
-        {
-            Assert.Skip("A cluster shares a PostgreSQL database: this runs in the postgres pass.");
-        }
-
-        var (first, second, bus) = await RoostInstance.StartClusterAsync();
+        var (first, second, bus) = await StartClusterAsync();
         await using var _first = first;
         await using var _second = second;
         var (alice, _, _) = await first.RegisterAndLoginAsync();
@@ -107,6 +92,16 @@ public sealed class CrossNodeTests
         var messages = await bobLive.ReadMessagesAsync(2);
         Assert.Equal(["lost hint", "next"], messages.Select(m => m.Event.Message.Body));
         Assert.DoesNotContain(await bobLive.DrainAsync(), f => f.Event is MessageCreatedEvent);
+    }
+
+    private static Task<(RoostInstance First, RoostInstance Second, Core.Delivery.InProcessBusHub Bus)> StartClusterAsync()
+    {
+        if (!TestEngine.IsPostgres)
+        {
+            Assert.Skip("A cluster shares a PostgreSQL database: this runs in the postgres pass.");
+        }
+
+        return RoostInstance.StartClusterAsync();
     }
 
     private static async Task SendAllAsync(Roost.Client.Realtime.RoostConnection live, long conversationId, string prefix)
