@@ -165,6 +165,29 @@ public sealed partial class PostgresStore : IRoostStore
         }
     }
 
+    /// <summary>
+    /// Unlocks before closing: a closed connection's backend ends (and frees the lock) only after the close returns, so a
+    /// node started right after this one stopped could otherwise still find the database taken.
+    /// </summary>
+    private static async Task ReleaseNodeLockAsync(NpgsqlConnection connection)
+    {
+        try
+        {
+            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection);
+            unlock.Parameters.AddWithValue("key", NodeLockKey);
+            using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await unlock.ExecuteScalarAsync(bounded.Token);
+        }
+        catch (Exception exception) when (PostgresFailures.IsUnavailable(exception) || exception is InvalidOperationException or OperationCanceledException)
+        {
+            // The session is gone, and the lock with it.
+        }
+        finally
+        {
+            await connection.DisposeAsync();
+        }
+    }
+
     public async Task<StoreHealth> CheckHealthAsync(CancellationToken cancellationToken)
     {
         var expected = PostgresMigrations.LatestVersion;
@@ -212,7 +235,7 @@ public sealed partial class PostgresStore : IRoostStore
         {
             if (_nodeLock is not null)
             {
-                await _nodeLock.DisposeAsync();
+                await ReleaseNodeLockAsync(_nodeLock);
             }
 
             _nodeLockGate.Dispose();

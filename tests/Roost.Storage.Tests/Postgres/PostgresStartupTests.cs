@@ -121,6 +121,18 @@ public sealed class PostgresStartupTests : IAsyncLifetime
             WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
             """, connection);
         Assert.Equal(true, await command.ExecuteScalarAsync().DefaultTimeout());
+
+        // pg_terminate_backend only signals: the lock is free once the backend has exited.
+        await using var held = new NpgsqlCommand("""
+            SELECT count(*) FROM pg_locks
+            WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            """, connection);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (Convert.ToInt64(await held.ExecuteScalarAsync().DefaultTimeout(), System.Globalization.CultureInfo.InvariantCulture) != 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The terminated session still holds the node lock after 10 s.");
+            await Task.Delay(20);
+        }
     }
 
     private static async Task<List<long>> QueryAsync(string connectionString, string sql)
