@@ -25,6 +25,7 @@ internal sealed partial class PostgresWriter : IAsyncDisposable
     private readonly PendingWrites<PostgresWriteOperation> _queue;
     private readonly NpgsqlDataSource _dataSource;
     private readonly int _maxBatch;
+    private readonly bool _chainsEvents;
     private readonly ILogger _logger;
     private readonly ICommittedEventListener? _listener;
     private readonly Task _loop;
@@ -37,6 +38,7 @@ internal sealed partial class PostgresWriter : IAsyncDisposable
         _dataSource = dataSource;
         _listener = listener;
         _maxBatch = options.MaxWriteBatch;
+        _chainsEvents = !options.ExclusiveNode;
         _logger = logger;
         _queue = new PendingWrites<PostgresWriteOperation>(options.WriteQueueCapacity);
         _loop = Task.Run(RunAsync);
@@ -186,7 +188,12 @@ internal sealed partial class PostgresWriter : IAsyncDisposable
             }
         }
 
-        await context.ChainEmittedAsync();
+        if (_chainsEvents)
+        {
+            // Alone on the database, this node hands every event to its connections itself, in order: no gap to show.
+            await context.ChainEmittedAsync();
+        }
+
         await transaction.CommitAsync();
         Publish(context.Emitted);
         return true;

@@ -13,6 +13,12 @@ public enum BusMessageKind : byte
 
     /// <summary>An account's presence changed (it came online, went offline, or hid): watchers read it again.</summary>
     PresenceChanged = 4,
+
+    /// <summary>
+    /// A node could not pass on messages for the account (for every account, when <see cref="BusMessage.AccountId"/> is
+    /// 0): its connections catch up from the store.
+    /// </summary>
+    CatchUp = 5,
 }
 
 /// <summary>What a node's messages are about: an account's live connections, or the watchers of its presence.</summary>

@@ -7,7 +7,7 @@ namespace Roost.Core.Delivery;
 /// </summary>
 public sealed class EventRouter : ICommittedEventListener, IBusReceiver, IConnectionCloser
 {
-    private readonly LocalConnections _local = new();
+    private readonly LocalConnections _local;
     private readonly IEventBus _bus;
 
     /// <summary>A router alone on an in-process bus (one node; tests and benchmarks).</summary>
@@ -20,6 +20,19 @@ public sealed class EventRouter : ICommittedEventListener, IBusReceiver, IConnec
     {
         ArgumentNullException.ThrowIfNull(bus);
         _bus = bus;
+
+        // Watched under the registry's lock: a last connection leaving while the next arrives must not end unwatched.
+        _local = new LocalConnections((accountId, connected) =>
+        {
+            if (connected)
+            {
+                _bus.Watch(BusTopic.ConnectionsOf(accountId));
+            }
+            else
+            {
+                _bus.Unwatch(BusTopic.ConnectionsOf(accountId));
+            }
+        });
     }
 
     /// <summary>Raised when an account gets its first live connection on this node (true) or loses its last one here (false).</summary>
@@ -44,7 +57,6 @@ public sealed class EventRouter : ICommittedEventListener, IBusReceiver, IConnec
         ArgumentNullException.ThrowIfNull(subscriber);
         if (_local.Add(subscriber))
         {
-            _bus.Watch(BusTopic.ConnectionsOf(subscriber.AccountId));
             OnlineChanged?.Invoke(subscriber.AccountId, true);
         }
     }
@@ -54,7 +66,6 @@ public sealed class EventRouter : ICommittedEventListener, IBusReceiver, IConnec
         ArgumentNullException.ThrowIfNull(subscriber);
         if (_local.Remove(subscriber))
         {
-            _bus.Unwatch(BusTopic.ConnectionsOf(subscriber.AccountId));
             OnlineChanged?.Invoke(subscriber.AccountId, false);
         }
     }
@@ -114,6 +125,9 @@ public sealed class EventRouter : ICommittedEventListener, IBusReceiver, IConnec
                 break;
             case BusMessageKind.PresenceChanged:
                 PresenceHinted?.Invoke(message.AccountId);
+                break;
+            case BusMessageKind.CatchUp:
+                Resync(message.AccountId == 0 ? null : BusTopic.ConnectionsOf(message.AccountId));
                 break;
         }
     }

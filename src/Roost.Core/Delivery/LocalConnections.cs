@@ -10,7 +10,21 @@ public sealed class LocalConnections
 {
     private readonly ConcurrentDictionary<long, ISubscriber[]> _byAccount = new();
     private readonly Lock _gate = new();
+    private readonly Action<long, bool>? _onAccountChanged;
     private int _count;
+
+    public LocalConnections()
+    {
+    }
+
+    /// <summary>
+    /// <paramref name="onAccountChanged"/> runs under the registry's lock when an account gets its first connection here
+    /// (true) or loses its last (false), so its calls for one account come in the order of the changes. It must be quick.
+    /// </summary>
+    public LocalConnections(Action<long, bool> onAccountChanged)
+    {
+        _onAccountChanged = onAccountChanged;
+    }
 
     public int Count => Volatile.Read(ref _count);
 
@@ -28,7 +42,13 @@ public sealed class LocalConnections
             var current = _byAccount.GetValueOrDefault(subscriber.AccountId, []);
             _byAccount[subscriber.AccountId] = [.. current, subscriber];
             _count++;
-            return current.Length == 0;
+            if (current.Length == 0)
+            {
+                _onAccountChanged?.Invoke(subscriber.AccountId, true);
+                return true;
+            }
+
+            return false;
         }
     }
 
@@ -47,6 +67,7 @@ public sealed class LocalConnections
             if (remaining.Length == 0)
             {
                 _byAccount.TryRemove(subscriber.AccountId, out _);
+                _onAccountChanged?.Invoke(subscriber.AccountId, false);
             }
             else
             {

@@ -1,0 +1,68 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using Roost.Core.Delivery;
+
+namespace Roost.Bus.RabbitMq;
+
+/// <summary>
+/// A bus message as an AMQP body: version (1 byte), kind (1), then account, cursor, previous cursor, device and
+/// excepted device (8 bytes each, big-endian), then the frame's bytes. Routing keys name the topic: <c>a.{account}</c>
+/// for an account's connections, <c>p.{account}</c> for its presence watchers, <c>all</c> for every node.
+/// </summary>
+public static class BusMessageCodec
+{
+    public const byte Version = 1;
+    public const int HeaderLength = 2 + (5 * sizeof(long));
+
+    /// <summary>Every node's queue is bound to it: a catch-up for every account.</summary>
+    public const string EveryNodeKey = "all";
+
+    public static byte[] Encode(BusMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var body = new byte[HeaderLength + message.Frame.Length];
+        var span = body.AsSpan();
+        span[0] = Version;
+        span[1] = (byte)message.Kind;
+        BinaryPrimitives.WriteInt64BigEndian(span[2..], message.AccountId);
+        BinaryPrimitives.WriteInt64BigEndian(span[10..], message.Cursor);
+        BinaryPrimitives.WriteInt64BigEndian(span[18..], message.PreviousCursor);
+        BinaryPrimitives.WriteInt64BigEndian(span[26..], message.DeviceId);
+        BinaryPrimitives.WriteInt64BigEndian(span[34..], message.ExceptDeviceId);
+        message.Frame.Span.CopyTo(span[HeaderLength..]);
+        return body;
+    }
+
+    /// <summary>The message in <paramref name="body"/> (its frame copied: the client reuses the buffer), or null when it is not one this build reads.</summary>
+    public static BusMessage? Decode(ReadOnlySpan<byte> body)
+    {
+        if (body.Length < HeaderLength || body[0] != Version || !Enum.IsDefined((BusMessageKind)body[1]))
+        {
+            return null;
+        }
+
+        var frame = body[HeaderLength..];
+        return new BusMessage(
+            (BusMessageKind)body[1],
+            BinaryPrimitives.ReadInt64BigEndian(body[2..]),
+            frame.IsEmpty ? ReadOnlyMemory<byte>.Empty : frame.ToArray(),
+            BinaryPrimitives.ReadInt64BigEndian(body[10..]),
+            BinaryPrimitives.ReadInt64BigEndian(body[18..]),
+            BinaryPrimitives.ReadInt64BigEndian(body[26..]),
+            BinaryPrimitives.ReadInt64BigEndian(body[34..]));
+    }
+
+    public static string RoutingKey(BusTopic topic) => topic.Kind switch
+    {
+        BusTopicKind.Connections => "a." + topic.AccountId.ToString(CultureInfo.InvariantCulture),
+        BusTopicKind.Presence => "p." + topic.AccountId.ToString(CultureInfo.InvariantCulture),
+        _ => throw new ArgumentOutOfRangeException(nameof(topic), topic.Kind, "Unknown topic kind."),
+    };
+
+    /// <summary>Where a message goes: its topic's key, or every node for a catch-up of every account.</summary>
+    public static string RoutingKey(BusMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return message.Kind == BusMessageKind.CatchUp && message.AccountId == 0 ? EveryNodeKey : RoutingKey(message.Topic);
+    }
+}

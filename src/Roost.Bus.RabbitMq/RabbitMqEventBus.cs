@@ -1,0 +1,428 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+using Roost.Core.Delivery;
+
+namespace Roost.Bus.RabbitMq;
+
+/// <summary>
+/// The bus between nodes over RabbitMQ. Every node publishes to one direct exchange with the topic as routing key
+/// (<see cref="BusMessageCodec.RoutingKey(BusTopic)"/>) and consumes from a queue of its own (exclusive: it goes with the
+/// node's connection), bound to the topics its connections watch. So a message reaches only the nodes where its
+/// account is connected, and an account connected nowhere costs one publish the broker drops.
+/// <para>
+/// Never waits and never throws to its callers: publishes go through a bounded queue to one publishing loop. What
+/// cannot be passed on (the queue is full, the broker is away) is remembered by account, and once connected again the
+/// node publishes a <see cref="BusMessageKind.CatchUp"/> for each (or one for every account when too many were
+/// missed), so the nodes holding those accounts read the store. After each (re)connect this node's own connections
+/// catch up too, and after each new binding the connections of that account: what was published before the broker
+/// routed it here was missed.
+/// </para>
+/// </summary>
+public sealed partial class RabbitMqEventBus : IEventBus
+{
+    private readonly RabbitMqBusOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ConnectionFactory _factory;
+    private readonly string _queueName;
+    private readonly string _broker;
+    private readonly BasicProperties _properties;
+    private readonly Channel<Outgoing> _outgoing;
+    private readonly ConcurrentDictionary<BusTopic, byte> _desired = new();
+    private readonly ConcurrentDictionary<BusTopic, byte> _dirty = new();
+    private readonly Channel<bool> _topologyChanged = Channel.CreateBounded<bool>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private readonly ConcurrentDictionary<long, byte> _missed = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private IBusReceiver? _receiver;
+    private Task? _loop;
+    private int _connected;
+    private int _missedEveryAccount;
+    private int _reconciling;
+    private long _dropped;
+    private long _unreadable;
+
+    public RabbitMqEventBus(RabbitMqBusOptions options, TimeProvider time, ILogger<RabbitMqEventBus> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.NodeId);
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _factory = RabbitMqConnections.CreateFactory(options);
+        _queueName = "roost.node." + options.NodeId;
+        _broker = options.Describe();
+        _properties = new BasicProperties { AppId = options.NodeId, DeliveryMode = DeliveryModes.Transient };
+        _outgoing = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(options.PublishQueueCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+        });
+    }
+
+    public bool IsConnected => Volatile.Read(ref _connected) != 0;
+
+    /// <summary>Messages not passed on since the start (their accounts were told to catch up).</summary>
+    public long DroppedCount => Interlocked.Read(ref _dropped);
+
+    /// <summary>Messages received that this build cannot read (another version's), skipped.</summary>
+    public long UnreadableCount => Interlocked.Read(ref _unreadable);
+
+    /// <summary>Connected, and every topic watched so far is bound (for tests: a binding takes effect asynchronously).</summary>
+    internal bool IsSettled => IsConnected && _dirty.IsEmpty && Volatile.Read(ref _reconciling) == 0;
+
+    public string Describe() => IsConnected ? _broker : _broker + " (not connected)";
+
+    public async Task StartAsync(IBusReceiver receiver, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(receiver);
+        if (Interlocked.CompareExchange(ref _receiver, receiver, null) is not null)
+        {
+            throw new InvalidOperationException("The bus has been started already.");
+        }
+
+        _loop = Task.Run(RunAsync, CancellationToken.None);
+        await _firstAttempt.Task.WaitAsync(cancellationToken);
+    }
+
+    public void PublishEvents(IReadOnlyList<CommittedEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        foreach (var committed in events)
+        {
+            for (var i = 0; i < committed.Recipients.Length; i++)
+            {
+                var accountId = committed.Recipients[i];
+                var message = new BusMessage(BusMessageKind.Event, accountId, committed.Frame, committed.Cursor, committed.PreviousCursorOf(i));
+                Enqueue(new Outgoing(BusMessageCodec.RoutingKey(message.Topic), BusMessageCodec.Encode(message), accountId));
+            }
+        }
+    }
+
+    public void Publish(BusMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        Enqueue(new Outgoing(BusMessageCodec.RoutingKey(message), BusMessageCodec.Encode(message), message.AccountId));
+    }
+
+    public void Watch(BusTopic topic)
+    {
+        _desired.TryAdd(topic, 0);
+        MarkChanged(topic);
+    }
+
+    public void Unwatch(BusTopic topic)
+    {
+        _desired.TryRemove(topic, out _);
+        MarkChanged(topic);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync();
+        _outgoing.Writer.TryComplete();
+        if (_loop is not null)
+        {
+            await _loop.WaitAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        _stopping.Dispose();
+    }
+
+    private void MarkChanged(BusTopic topic)
+    {
+        _dirty.TryAdd(topic, 0);
+        _topologyChanged.Writer.TryWrite(true);
+    }
+
+    private void Enqueue(Outgoing message)
+    {
+        if (!IsConnected || !_outgoing.Writer.TryWrite(message))
+        {
+            Missed(message.AccountId);
+        }
+    }
+
+    /// <summary>Remembers that an account's message was not passed on; account 0 (a catch-up of every account) means every account.</summary>
+    private void Missed(long accountId)
+    {
+        Interlocked.Increment(ref _dropped);
+        if (accountId == 0 || (!_missed.ContainsKey(accountId) && _missed.Count >= _options.MissedAccountsCapacity))
+        {
+            Volatile.Write(ref _missedEveryAccount, 1);
+            return;
+        }
+
+        _missed.TryAdd(accountId, 0);
+    }
+
+    private async Task RunAsync()
+    {
+        var stopping = _stopping.Token;
+        var delay = _options.ReconnectDelay;
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                var connection = await _factory.CreateConnectionAsync(stopping);
+                try
+                {
+                    delay = _options.ReconnectDelay;
+                    await ServeAsync(connection, stopping);
+                }
+                finally
+                {
+                    Volatile.Write(ref _connected, 0);
+                    await CloseQuietlyAsync(connection);
+                }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception exception)
+            {
+                // Any failure of the connection or a channel: connect again (the store keeps the events meanwhile).
+                Log.Disconnected(_logger, _broker, exception.Message, DroppedCount);
+            }
+
+            _firstAttempt.TrySetResult();
+            DropQueued();
+            try
+            {
+                await Task.Delay(delay, _time, stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
+        }
+
+        _firstAttempt.TrySetResult();
+    }
+
+    /// <summary>Declares this node's topology on a new connection, then publishes and binds until the connection ends.</summary>
+    private async Task ServeAsync(IConnection connection, CancellationToken stopping)
+    {
+        var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.ConnectionShutdownAsync += (_, _) =>
+        {
+            lost.TrySetResult();
+            return Task.CompletedTask;
+        };
+
+        await using var topology = await connection.CreateChannelAsync(cancellationToken: stopping);
+        await topology.ExchangeDeclareAsync(_options.Exchange, ExchangeType.Direct, durable: true, autoDelete: false, cancellationToken: stopping);
+        await topology.QueueDeclareAsync(
+            _queueName,
+            durable: false,
+            exclusive: true,
+            autoDelete: true,
+            arguments: new Dictionary<string, object?> { ["x-max-length"] = _options.MaxQueuedMessages },
+            cancellationToken: stopping);
+        await topology.QueueBindAsync(_queueName, _options.Exchange, BusMessageCodec.EveryNodeKey, cancellationToken: stopping);
+
+        var bound = new HashSet<BusTopic>();
+        Volatile.Write(ref _reconciling, 1);
+        foreach (var topic in _desired.Keys)
+        {
+            _dirty.TryRemove(topic, out _);
+            await topology.QueueBindAsync(_queueName, _options.Exchange, BusMessageCodec.RoutingKey(topic), cancellationToken: stopping);
+            bound.Add(topic);
+        }
+
+        await topology.BasicQosAsync(0, _options.Prefetch, global: false, stopping);
+        var consumer = new AsyncEventingBasicConsumer(topology);
+        consumer.ReceivedAsync += (_, delivery) => ReceiveAsync(topology, delivery);
+        await topology.BasicConsumeAsync(_queueName, autoAck: false, consumer, stopping);
+
+        await using var publishing = await connection.CreateChannelAsync(cancellationToken: stopping);
+        Volatile.Write(ref _connected, 1);
+        Log.Connected(_logger, _broker, _queueName, bound.Count);
+
+        // Messages published for this node while it had no queue were lost: every connection here catches up.
+        _receiver!.Resync(null);
+        _firstAttempt.TrySetResult();
+
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var publish = PublishLoopAsync(publishing, session.Token);
+        var reconcile = ReconcileLoopAsync(topology, bound, session.Token);
+        Volatile.Write(ref _reconciling, 0);
+        _topologyChanged.Writer.TryWrite(true);
+        var ended = await Task.WhenAny(lost.Task, publish, reconcile);
+        Volatile.Write(ref _connected, 0);
+        await session.CancelAsync();
+        await Task.WhenAll(publish, reconcile).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        stopping.ThrowIfCancellationRequested();
+
+        // Surfaces the loop's failure (or the shutdown) for the log line of the reconnect.
+        await ended;
+        throw new IOException(connection.CloseReason?.ReplyText ?? "the connection to RabbitMQ closed");
+    }
+
+    private async Task PublishLoopAsync(IChannel channel, CancellationToken cancellationToken)
+    {
+        var reader = _outgoing.Reader;
+        await PublishMissedAsync(channel, cancellationToken);
+        while (await reader.WaitToReadAsync(cancellationToken))
+        {
+            while (reader.TryRead(out var message))
+            {
+                try
+                {
+                    await channel.BasicPublishAsync(_options.Exchange, message.RoutingKey, mandatory: false, _properties, message.Body, cancellationToken);
+                }
+                catch
+                {
+                    Missed(message.AccountId);
+                    throw;
+                }
+            }
+
+            await PublishMissedAsync(channel, cancellationToken);
+        }
+    }
+
+    /// <summary>Tells the nodes holding accounts whose messages were dropped to have their connections catch up.</summary>
+    private async Task PublishMissedAsync(IChannel channel, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _missedEveryAccount, 0) != 0)
+        {
+            _missed.Clear();
+            await PublishCatchUpAsync(channel, 0, cancellationToken);
+            return;
+        }
+
+        foreach (var accountId in _missed.Keys)
+        {
+            _missed.TryRemove(accountId, out _);
+            await PublishCatchUpAsync(channel, accountId, cancellationToken);
+        }
+    }
+
+    private async Task PublishCatchUpAsync(IChannel channel, long accountId, CancellationToken cancellationToken)
+    {
+        var message = new BusMessage(BusMessageKind.CatchUp, accountId);
+        try
+        {
+            await channel.BasicPublishAsync(_options.Exchange, BusMessageCodec.RoutingKey(message), mandatory: false, _properties, BusMessageCodec.Encode(message), cancellationToken);
+        }
+        catch
+        {
+            Missed(accountId);
+            throw;
+        }
+    }
+
+    /// <summary>Binds and unbinds this node's queue as its connections come and go; a new binding makes the account's connections catch up.</summary>
+    private async Task ReconcileLoopAsync(IChannel topology, HashSet<BusTopic> bound, CancellationToken cancellationToken)
+    {
+        var reader = _topologyChanged.Reader;
+        while (await reader.WaitToReadAsync(cancellationToken))
+        {
+            reader.TryRead(out _);
+            Volatile.Write(ref _reconciling, 1);
+            foreach (var topic in _dirty.Keys)
+            {
+                _dirty.TryRemove(topic, out _);
+                var wanted = _desired.ContainsKey(topic);
+                if (wanted && bound.Add(topic))
+                {
+                    await topology.QueueBindAsync(_queueName, _options.Exchange, BusMessageCodec.RoutingKey(topic), cancellationToken: cancellationToken);
+                    _receiver!.Resync(topic);
+                }
+                else if (!wanted && bound.Remove(topic))
+                {
+                    await topology.QueueUnbindAsync(_queueName, _options.Exchange, BusMessageCodec.RoutingKey(topic), cancellationToken: cancellationToken);
+                }
+            }
+
+            Volatile.Write(ref _reconciling, 0);
+        }
+    }
+
+    private async Task ReceiveAsync(IChannel channel, BasicDeliverEventArgs delivery)
+    {
+        if (delivery.BasicProperties.AppId != _options.NodeId)
+        {
+            if (BusMessageCodec.Decode(delivery.Body.Span) is { } message)
+            {
+                try
+                {
+                    _receiver!.Receive(message);
+                }
+                catch (Exception exception)
+                {
+                    // A receiver must not throw; if one does, the consumer goes on with the next message.
+                    Log.ReceiveFailed(_logger, message.Kind, exception);
+                }
+            }
+            else
+            {
+                Interlocked.Increment(ref _unreadable);
+            }
+        }
+
+        // Acknowledged in groups: the prefetch window bounds what waits here, and an unacknowledged tail costs nothing.
+        if (delivery.DeliveryTag % AckEvery == 0)
+        {
+            await channel.BasicAckAsync(delivery.DeliveryTag, multiple: true, CancellationToken.None);
+        }
+    }
+
+    private const ulong AckEvery = 64;
+
+    /// <summary>While away, queued messages are not kept: their accounts catch up once the bus is back.</summary>
+    private void DropQueued()
+    {
+        while (_outgoing.Reader.TryRead(out var message))
+        {
+            Missed(message.AccountId);
+        }
+    }
+
+    private async Task CloseQuietlyAsync(IConnection connection)
+    {
+        try
+        {
+            if (connection.IsOpen)
+            {
+                await connection.CloseAsync(TimeSpan.FromSeconds(5));
+            }
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            Log.CloseFailed(_logger, exception.Message);
+        }
+
+        await connection.DisposeAsync();
+    }
+
+    private readonly record struct Outgoing(string RoutingKey, byte[] Body, long AccountId);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Event bus connected to {Broker}: queue {Queue}, {Bound} accounts bound")]
+        public static partial void Connected(ILogger logger, string broker, string queue, int bound);
+
+        [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Event bus lost {Broker} ({Reason}); reconnecting. Messages not passed on so far: {Dropped} (their accounts catch up from the store)")]
+        public static partial void Disconnected(ILogger logger, string broker, string reason, long dropped);
+
+        [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "A {Kind} message from the event bus could not be delivered to this node's connections")]
+        public static partial void ReceiveFailed(ILogger logger, BusMessageKind kind, Exception exception);
+
+        [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "Closing the event bus connection failed: {Reason}")]
+        public static partial void CloseFailed(ILogger logger, string reason);
+    }
+}

@@ -1,0 +1,46 @@
+using Roost.Bus.RabbitMq;
+using Roost.Core.Delivery;
+
+namespace Roost.Delivery.Specification.Tests;
+
+public sealed class BusMessageCodecTests
+{
+    [Fact]
+    public void A_message_survives_the_round_trip_with_every_field()
+    {
+        var message = new BusMessage(BusMessageKind.Event, 42, "{\"e\":1}"u8.ToArray(), Cursor: 9_000_000_000, PreviousCursor: 8, DeviceId: 3, ExceptDeviceId: 4);
+
+        var decoded = BusMessageCodec.Decode(BusMessageCodec.Encode(message));
+
+        Assert.NotNull(decoded);
+        Assert.Equal((message.Kind, message.AccountId, message.Cursor, message.PreviousCursor, message.DeviceId, message.ExceptDeviceId),
+            (decoded.Kind, decoded.AccountId, decoded.Cursor, decoded.PreviousCursor, decoded.DeviceId, decoded.ExceptDeviceId));
+        Assert.Equal(message.Frame.ToArray(), decoded.Frame.ToArray());
+    }
+
+    [Theory]
+    [InlineData(new byte[0])]
+    [InlineData(new byte[] { 1, 1 })]
+    public void A_body_too_short_is_not_a_message(byte[] body) => Assert.Null(BusMessageCodec.Decode(body));
+
+    [Fact]
+    public void Another_version_or_an_unknown_kind_is_not_a_message()
+    {
+        var body = BusMessageCodec.Encode(new BusMessage(BusMessageKind.Ephemeral, 1));
+        body[0] = 2;
+        Assert.Null(BusMessageCodec.Decode(body));
+
+        body[0] = BusMessageCodec.Version;
+        body[1] = 99;
+        Assert.Null(BusMessageCodec.Decode(body));
+    }
+
+    [Fact]
+    public void Routing_keys_name_the_topic_and_a_catch_up_of_every_account_goes_to_every_node()
+    {
+        Assert.Equal("a.7", BusMessageCodec.RoutingKey(new BusMessage(BusMessageKind.Disconnect, 7)));
+        Assert.Equal("p.7", BusMessageCodec.RoutingKey(new BusMessage(BusMessageKind.PresenceChanged, 7)));
+        Assert.Equal("a.7", BusMessageCodec.RoutingKey(new BusMessage(BusMessageKind.CatchUp, 7)));
+        Assert.Equal("all", BusMessageCodec.RoutingKey(new BusMessage(BusMessageKind.CatchUp, 0)));
+    }
+}
