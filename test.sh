@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The one test command (CI's .ci/run calls exactly this): restore, build with warnings as errors, run every test.
 # Works on a fresh Debian machine with the .NET 10 SDK: it installs what the tests need (Debian's Chromium for the
-# browser tests, Debian's postgresql and openssl), starts a private PostgreSQL on loopback with TLS from a throwaway
-# CA, and stops and removes it afterwards, even when tests fail. The store contract suites run on both engines in the
-# first pass; the whole-instance server tests run once per engine.
+# browser tests, Debian's postgresql, rabbitmq-server and openssl), starts a private PostgreSQL and a private RabbitMQ
+# node on loopback, each with TLS from a throwaway CA, and stops and removes them afterwards, even when tests fail.
+# The store contract suites and the bus suite run on both engines and both buses in the first pass; the
+# whole-instance server tests run once per engine (the cross-node ones on postgres, over both buses).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -26,12 +27,15 @@ export ROOST_CHROMIUM="${ROOST_CHROMIUM:-$(command -v chromium)}"
 
 results="$(mktemp -d)"
 source tests/services/postgres.sh
+source tests/services/rabbitmq.sh
 cleanup() {
   postgres_stop
+  rabbitmq_stop
   rm -rf "$results"
 }
 trap cleanup EXIT
 postgres_start
+rabbitmq_start
 
 dotnet restore Roost.slnx
 dotnet build Roost.slnx --no-restore

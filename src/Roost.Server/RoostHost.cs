@@ -9,7 +9,9 @@ using Roost.Core.Moderation;
 using Roost.Core.Presence;
 using Roost.Core.Sessions;
 using Roost.Core.Storage;
+using Roost.Bus.RabbitMq;
 using Roost.Server.Auth;
+using Roost.Server.Cluster;
 using Roost.Server.Endpoints;
 using Roost.Server.Gateway;
 using Roost.Server.Health;
@@ -81,11 +83,23 @@ public sealed class RoostHost : IAsyncDisposable
         services.AddSingleton(time ?? TimeProvider.System);
 
         // Committed events go from the store's writer straight to the router, in commit order, and on to other nodes.
-        services.AddSingleton<IEventBus>(_ => new InProcessEventBus(sharedBus ?? new InProcessBusHub()));
+        var node = NodeIdentity.From(options.Cluster);
+        var overRabbitMq = sharedBus is null && options.Cluster.Bus == ClusterBus.RabbitMq;
+        services.AddSingleton(node);
+        if (overRabbitMq)
+        {
+            services.AddSingleton<IEventBus>(provider => new RabbitMqEventBus(
+                options.Cluster.ToRabbitMq(node.Id), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<RabbitMqEventBus>>()));
+        }
+        else
+        {
+            services.AddSingleton<IEventBus>(_ => new InProcessEventBus(sharedBus ?? new InProcessBusHub()));
+        }
+
         services.AddSingleton<EventRouter>();
         services.AddSingleton<ICommittedEventListener>(provider => provider.GetRequiredService<EventRouter>());
         services.AddSingleton<IConnectionCloser>(provider => provider.GetRequiredService<EventRouter>());
-        services.AddRoostStore(options.Storage, exclusiveNode: sharedBus is null);
+        services.AddRoostStore(options.Storage, exclusiveNode: sharedBus is null && !overRabbitMq);
         services.AddSingleton<IPasswordHasher>(new Pbkdf2PasswordHasher(options.Accounts.PasswordHashIterations));
         services.AddSingleton<AccountService>();
         services.AddRoostIdentity(options);
@@ -108,7 +122,12 @@ public sealed class RoostHost : IAsyncDisposable
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, configureOptions: null);
         services.AddAuthorization();
         services.AddRoostRateLimiting(options.RateLimits);
-        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
+        var health = services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
+        if (overRabbitMq)
+        {
+            health.AddCheck<BusHealthCheck>("bus", tags: ["ready"]);
+        }
+
         services.AddOpenApi(openApi => openApi.AddDocumentTransformer<BearerSecurityTransformer>());
 
         var app = builder.Build();

@@ -17,6 +17,8 @@ public sealed record RoostOptions
 
     public StorageOptions Storage { get; init; } = new();
 
+    public ClusterOptions Cluster { get; init; } = new();
+
     public AccountOptions Accounts { get; init; } = new();
 
     public RateLimitOptions RateLimits { get; init; } = new();

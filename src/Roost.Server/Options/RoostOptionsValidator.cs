@@ -47,6 +47,26 @@ public static class RoostOptionsValidator
             problems.AddRange(Roost.Storage.Postgres.PostgresConnections.Validate(storage.ToPostgres(), "Roost:Storage:Postgres"));
         }
 
+        var cluster = options.Cluster;
+        if (cluster.NodeId.Length > 0 && (cluster.NodeId.Length > 64 || !cluster.NodeId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+        {
+            problems.Add("Roost:Cluster:NodeId may hold up to 64 letters, digits, '-', '_' and '.' (or be empty for a generated one).");
+        }
+
+        if (cluster.Bus == ClusterBus.RabbitMq)
+        {
+            if (storage.Engine != StorageEngine.Postgres)
+            {
+                problems.Add("Roost:Cluster:Bus is RabbitMq, so Roost:Storage:Engine must be Postgres: the nodes of a cluster share one PostgreSQL database (SQLite serves one node).");
+            }
+
+            problems.AddRange(Roost.Bus.RabbitMq.RabbitMqConnections.Validate(cluster.ToRabbitMq("validating"), "Roost:Cluster:RabbitMq"));
+            if (string.IsNullOrWhiteSpace(cluster.RabbitMq.Exchange))
+            {
+                problems.Add("Roost:Cluster:RabbitMq:Exchange must name an exchange.");
+            }
+        }
+
         var accounts = options.Accounts;
         var minimumIterations = accounts.AllowWeakPasswordHashing ? 1_000 : Pbkdf2PasswordHasher.RecommendedIterations;
         Range(problems, "Roost:Accounts:PasswordHashIterations", accounts.PasswordHashIterations, minimumIterations, 10_000_000);

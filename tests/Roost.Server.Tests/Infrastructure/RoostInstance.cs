@@ -125,7 +125,9 @@ public sealed class RoostInstance : IAsyncDisposable
     /// Two nodes of one cluster on the test run's PostgreSQL: one database, one in-process bus, each node with its own
     /// port and data folder. Only on the postgres engine (SQLite is one node's file).
     /// </summary>
-    public static async Task<(RoostInstance First, RoostInstance Second, InProcessBusHub Bus)> StartClusterAsync(IReadOnlyDictionary<string, string>? overrides = null)
+    /// <param name="overRabbitMq">Join the nodes over the test run's RabbitMQ (an exchange of their own) instead of an in-process bus (then null).</param>
+    public static async Task<(RoostInstance First, RoostInstance Second, InProcessBusHub? Bus)> StartClusterAsync(
+        IReadOnlyDictionary<string, string>? overrides = null, bool overRabbitMq = false)
     {
         if (!TestEngine.IsPostgres)
         {
@@ -141,7 +143,14 @@ public sealed class RoostInstance : IAsyncDisposable
         var database = new TestPostgres();
         settings["Roost:Storage:Engine"] = "postgres";
         settings["Roost:Storage:Postgres:ConnectionString"] = await database.CreateAsync();
-        var bus = new InProcessBusHub();
+        var bus = overRabbitMq ? null : new InProcessBusHub();
+        if (overRabbitMq)
+        {
+            settings["Roost:Cluster:Bus"] = "RabbitMq";
+            settings["Roost:Cluster:RabbitMq:Uri"] = TestRabbitMq.Uri;
+            settings["Roost:Cluster:RabbitMq:Exchange"] = "roost.test." + Guid.NewGuid().ToString("N")[..12];
+        }
+
         var first = new RoostInstance(new TempDirectory(), ownsDirectory: true, settings, null, database, ownsDatabase: true, bus);
         var second = new RoostInstance(new TempDirectory(), ownsDirectory: true, settings, null, database, ownsDatabase: false, bus);
         await first.StartHostAsync();

@@ -14,10 +14,12 @@ public sealed class CrossNodeTests
 {
     private const int MessagesPerSender = 40;
 
-    [Fact]
-    public async Task Messages_sent_on_both_nodes_reach_every_member_once_in_cursor_order()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Messages_sent_on_both_nodes_reach_every_member_once_in_cursor_order(bool overRabbitMq)
     {
-        var (first, second, _) = await StartClusterAsync();
+        var (first, second, _) = await StartClusterAsync(overRabbitMq);
         await using var _first = first;
         await using var _second = second;
         var (alice, _, _) = await first.RegisterAndLoginAsync();
@@ -50,10 +52,12 @@ public sealed class CrossNodeTests
         }
     }
 
-    [Fact]
-    public async Task Logging_out_on_one_node_closes_that_devices_socket_on_the_other()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Logging_out_on_one_node_closes_that_devices_socket_on_the_other(bool overRabbitMq)
     {
-        var (first, second, _) = await StartClusterAsync();
+        var (first, second, _) = await StartClusterAsync(overRabbitMq);
         await using var _first = first;
         await using var _second = second;
         var (onFirst, _, login) = await first.RegisterAndLoginAsync();
@@ -71,7 +75,8 @@ public sealed class CrossNodeTests
     [Fact]
     public async Task An_event_whose_hint_was_lost_is_read_from_the_store_when_the_next_one_shows_the_gap()
     {
-        var (first, second, bus) = await StartClusterAsync();
+        var (first, second, hub) = await StartClusterAsync(overRabbitMq: false);
+        var bus = hub!;
         await using var _first = first;
         await using var _second = second;
         var (alice, _, _) = await first.RegisterAndLoginAsync();
@@ -94,14 +99,14 @@ public sealed class CrossNodeTests
         Assert.DoesNotContain(await bobLive.DrainAsync(), f => f.Event is MessageCreatedEvent);
     }
 
-    private static Task<(RoostInstance First, RoostInstance Second, Core.Delivery.InProcessBusHub Bus)> StartClusterAsync()
+    private static Task<(RoostInstance First, RoostInstance Second, Core.Delivery.InProcessBusHub? Bus)> StartClusterAsync(bool overRabbitMq)
     {
         if (!TestEngine.IsPostgres)
         {
             Assert.Skip("A cluster shares a PostgreSQL database: this runs in the postgres pass.");
         }
 
-        return RoostInstance.StartClusterAsync();
+        return RoostInstance.StartClusterAsync(overRabbitMq: overRabbitMq);
     }
 
     private static async Task SendAllAsync(Roost.Client.Realtime.RoostConnection live, long conversationId, string prefix)
