@@ -53,6 +53,7 @@ public sealed partial class PostgresStore : IRoostStore
         Admin = new PostgresAdminStore(this);
         Reports = new PostgresReportStore(this);
         Counters = new PostgresAttemptCounterStore(this);
+        Nodes = new PostgresNodeStore(this);
     }
 
     /// <summary>The engine's name in /readyz.</summary>
@@ -77,6 +78,8 @@ public sealed partial class PostgresStore : IRoostStore
     public IReportStore Reports { get; }
 
     public IAttemptCounterStore Counters { get; }
+
+    public Core.Cluster.INodeStore Nodes { get; }
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {

@@ -69,6 +69,7 @@ public sealed partial class SqliteStore : IRoostStore
         Admin = new SqliteAdminStore(this, options);
         Reports = new SqliteReportStore(this);
         Counters = new SqliteAttemptCounterStore(this);
+        Nodes = new SqliteNodeStore(this);
     }
 
     /// <summary>The engine's name in /readyz.</summary>
@@ -93,6 +94,8 @@ public sealed partial class SqliteStore : IRoostStore
     public IReportStore Reports { get; }
 
     public IAttemptCounterStore Counters { get; }
+
+    public Core.Cluster.INodeStore Nodes { get; }
 
     public Task InitializeAsync(CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using Roost.Core.Accounts;
 using Roost.Core.Admin;
+using Roost.Core.Cluster;
 using Roost.Core.Conversations;
 using Roost.Core.Delivery;
 using Roost.Core.Identity;
@@ -36,6 +37,8 @@ public interface IRoostStore : IAsyncDisposable
     IReportStore Reports { get; }
 
     IAttemptCounterStore Counters { get; }
+
+    INodeStore Nodes { get; }
 
     /// <summary>Opens the store and applies pending migrations. Throws <see cref="StoreSchemaException"/> for a database this build cannot use.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
