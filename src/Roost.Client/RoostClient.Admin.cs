@@ -8,6 +8,9 @@ public sealed partial class RoostClient
     public Task<AdminStatsResponse> GetAdminStatsAsync(CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Get, "v1/admin/stats", RoostJsonContext.Default.AdminStatsResponse, cancellationToken);
 
+    public Task<AdminNodeListResponse> ListNodesAsync(CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Get, "v1/admin/nodes", RoostJsonContext.Default.AdminNodeListResponse, cancellationToken);
+
     public Task<AdminUserListResponse> ListUsersAsync(long after = 0, int limit = 100, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Get, $"v1/admin/users?after={after}&limit={limit}", RoostJsonContext.Default.AdminUserListResponse, cancellationToken);
 

@@ -67,6 +67,7 @@ namespace Roost.Protocol;
 [JsonSerializable(typeof(AdminUserResponse))]
 [JsonSerializable(typeof(AdminUserListResponse))]
 [JsonSerializable(typeof(AdminStatsResponse))]
+[JsonSerializable(typeof(AdminNodeListResponse))]
 [JsonSerializable(typeof(RevokedSessionsResponse))]
 [JsonSerializable(typeof(CreateReportRequest))]
 [JsonSerializable(typeof(ReportCreatedResponse))]

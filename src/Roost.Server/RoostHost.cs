@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Roost.Core.Accounts;
+using Roost.Core.Cluster;
 using Roost.Core.Conversations;
 using Roost.Core.Delivery;
 using Roost.Core.Messaging;
@@ -86,6 +87,12 @@ public sealed class RoostHost : IAsyncDisposable
         var node = NodeIdentity.From(options.Cluster);
         var overRabbitMq = sharedBus is null && options.Cluster.Bus == ClusterBus.RabbitMq;
         services.AddSingleton(node);
+        services.AddSingleton(new NodeContext(
+            node.Id,
+            options.Cluster.Address.Length > 0 ? options.Cluster.Address : options.Server.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "",
+            Clustered: overRabbitMq || sharedBus is not null,
+            options.Cluster.HeartbeatInterval,
+            options.Cluster.DeadAfter));
         if (overRabbitMq)
         {
             services.AddSingleton<IEventBus>(provider => new RabbitMqEventBus(
@@ -113,6 +120,9 @@ public sealed class RoostHost : IAsyncDisposable
         services.AddSingleton<Core.Admin.AdminService>();
         services.AddSingleton<IPresenceWatchers, PresenceWatchers>();
         services.AddSingleton<PresenceService>();
+        services.AddSingleton<PresenceRefresher>();
+        services.AddSingleton<NodeRegistry>();
+        services.AddHostedService<NodeHeartbeatService>();
         services.AddSingleton<GatewayServices>();
         services.AddSingleton<EventCompactionService>();
         services.AddHostedService(provider => provider.GetRequiredService<EventCompactionService>());
@@ -190,6 +200,8 @@ public sealed class RoostHost : IAsyncDisposable
 
         // Presence listens to the router from the first connection on; the bus delivers to the router from then on too.
         _app.Services.GetRequiredService<PresenceService>();
+        _app.Services.GetRequiredService<PresenceRefresher>();
+        await _app.Services.GetRequiredService<NodeRegistry>().RegisterAsync(cancellationToken);
         await _app.Services.GetRequiredService<IEventBus>().StartAsync(_app.Services.GetRequiredService<EventRouter>(), cancellationToken);
         await _app.StartAsync(cancellationToken);
     }

@@ -18,7 +18,7 @@ internal static class AdminCommand
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("ROOST_ADMIN_TOKEN") ?? "",
         };
         var username = new Argument<string>("username");
-        var admin = new Command("admin", "Operate a server: users, sessions, stats, reports.");
+        var admin = new Command("admin", "Operate a server: users, sessions, stats, nodes, reports.");
         admin.Options.Add(url);
         admin.Options.Add(token);
         url.Recursive = true;
@@ -29,7 +29,9 @@ internal static class AdminCommand
         {
             var s = await client.GetAdminStatsAsync(cancellationToken);
             var table = new Table().AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
-            table.AddRow("connections", N(s.Connections));
+            table.AddRow("connections (this node)", N(s.Connections));
+            table.AddRow("connections (cluster)", N(s.ClusterConnections));
+            table.AddRow("running nodes", N(s.RunningNodes));
             table.AddRow("accounts", N(s.Accounts));
             table.AddRow("devices (sessions)", N(s.Devices));
             table.AddRow("conversations", N(s.Conversations));
@@ -39,6 +41,27 @@ internal static class AdminCommand
             table.AddRow("process working set", Bytes(s.ProcessWorkingSetBytes));
             table.AddRow("managed heap", Bytes(s.ManagedHeapBytes));
             table.AddRow("uptime", TimeSpan.FromSeconds(Math.Round(s.UptimeSeconds)).ToString());
+            console.Write(table);
+        }));
+
+        var nodes = new Command("nodes", "The nodes of the cluster: state, heartbeat, connections.");
+        nodes.SetAction((result, cancellationToken) => RunAsync(console, result.GetValue(url)!, result.GetValue(token)!, async client =>
+        {
+            var listed = await client.ListNodesAsync(cancellationToken);
+            var table = new Table().AddColumns("node", "address", "state", "started", "heartbeat", "connections", "accounts", "ended");
+            foreach (var node in listed.Nodes)
+            {
+                table.AddRow(
+                    Markup.Escape(node.NodeId + (node.NodeId == listed.ThisNode ? " (answered)" : "")),
+                    Markup.Escape(node.Address),
+                    node.State,
+                    node.StartedAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture),
+                    node.HeartbeatAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture),
+                    N(node.Connections),
+                    N(node.Accounts),
+                    node.EndedAt?.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "");
+            }
+
             console.Write(table);
         }));
 
@@ -64,6 +87,7 @@ internal static class AdminCommand
         }));
 
         admin.Subcommands.Add(stats);
+        admin.Subcommands.Add(nodes);
         admin.Subcommands.Add(list);
         admin.Subcommands.Add(UserCommand(console, "show", "Show one account.", url, token, username, (client, name, ct) => client.ShowUserAsync(name, ct)));
         admin.Subcommands.Add(UserCommand(console, "disable", "Disable an account: it cannot log in and every session is revoked.", url, token, username, (client, name, ct) => client.DisableUserAsync(name, ct)));

@@ -38,7 +38,7 @@ public sealed class EventRouter : ICommittedEventListener, IBusReceiver, IConnec
     /// <summary>Raised when an account gets its first live connection on this node (true) or loses its last one here (false).</summary>
     public event Action<long, bool>? OnlineChanged;
 
-    /// <summary>Raised for a presence change published by another node, and for every watched account when the bus may have missed some (null).</summary>
+    /// <summary>Raised for a presence change published by any node (this one too), and for every watched account when the bus may have missed some (null).</summary>
     public event Action<long?>? PresenceHinted;
 
     public IEventBus Bus => _bus;
@@ -106,8 +106,15 @@ public sealed class EventRouter : ICommittedEventListener, IBusReceiver, IConnec
         _bus.Publish(new BusMessage(BusMessageKind.Disconnect, accountId, DeviceId: deviceId ?? 0, ExceptDeviceId: exceptDeviceId));
     }
 
-    /// <summary>Tells the nodes watching the account's presence that it changed (they read it from the store).</summary>
-    public void PublishPresenceChanged(long accountId) => _bus.Publish(new BusMessage(BusMessageKind.PresenceChanged, accountId));
+    /// <summary>Tells the nodes watching the account's presence, this one included, that it changed in the store (they read it again).</summary>
+    public void PublishPresenceChanged(long accountId)
+    {
+        _bus.Publish(new BusMessage(BusMessageKind.PresenceChanged, accountId));
+        PresenceHinted?.Invoke(accountId);
+    }
+
+    /// <summary>The accounts with a connection on this node (a snapshot).</summary>
+    public IReadOnlyList<long> ConnectedAccounts() => _local.Accounts();
 
     public void Receive(BusMessage message)
     {

@@ -33,6 +33,9 @@ public sealed class LocalConnections
 
     public bool IsConnected(long accountId) => _byAccount.ContainsKey(accountId);
 
+    /// <summary>The accounts with a connection here (a snapshot).</summary>
+    public IReadOnlyList<long> Accounts() => [.. _byAccount.Keys];
+
     /// <summary>Adds a connection; true when it is the account's first on this node.</summary>
     public bool Add(ISubscriber subscriber)
     {

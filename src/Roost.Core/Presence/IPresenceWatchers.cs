@@ -1,8 +1,8 @@
 namespace Roost.Core.Presence;
 
 /// <summary>
-/// Who on this node watches whose presence, and the delivery of changes to them. Kept behind this seam because it is
-/// what several nodes would replace: changes would also arrive from a bus, and "online" would mean on any node.
+/// Who on this node watches whose presence, and the delivery of changes to them. Changes made here arrive at once;
+/// changes made on other nodes arrive as hints, read from the store (<see cref="Refresh"/>): online on any node is online.
 /// Every method is quick and in memory; none reads the store.
 /// </summary>
 public interface IPresenceWatchers
@@ -19,7 +19,9 @@ public interface IPresenceWatchers
     /// order; those without a record in <paramref name="visible"/> are shown hidden. Queued in order with the changes
     /// pushed to the same subscriber, so the last frame it gets about an account is the current state.
     /// </summary>
-    void Answer(PresenceSubscription subscription, long generation, string? reference, IReadOnlyList<long> requested, IReadOnlyList<PresenceRecord> visible);
+    /// <param name="onlineOnSomeNode">Of those, the accounts the store shows online on some node (a cluster's; null alone).</param>
+    void Answer(
+        PresenceSubscription subscription, long generation, string? reference, IReadOnlyList<long> requested, IReadOnlyList<PresenceRecord> visible, IReadOnlySet<long>? onlineOnSomeNode = null);
 
     /// <summary>Drops the subscription for good (its connection ended); later replaces are ignored.</summary>
     void Close(PresenceSubscription subscription);
@@ -29,4 +31,13 @@ public interface IPresenceWatchers
 
     /// <summary>The account hid or showed its presence (already stored).</summary>
     void HiddenChanged(long accountId, bool hidden);
+
+    /// <summary>Those of <paramref name="accountIds"/> watched on this node (every watched account, when null).</summary>
+    IReadOnlyList<long> WatchedAmong(IReadOnlyCollection<long>? accountIds);
+
+    /// <summary>
+    /// Takes the presence read from the store after a hint (a change on some node) and pushes what changed to the
+    /// watchers. <paramref name="onlineOnSomeNode"/>: those of the records' accounts online on some node.
+    /// </summary>
+    void Refresh(IReadOnlyList<PresenceRecord> records, IReadOnlySet<long> onlineOnSomeNode);
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Roost.Core.Cluster;
 using Roost.Core.Delivery;
 using Roost.Core.Errors;
 using Roost.Core.Storage;
@@ -25,8 +26,9 @@ public sealed partial class PresenceService
     private readonly IPresenceWatchers _watchers;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly NodeContext _node;
 
-    public PresenceService(IRoostStore store, EventRouter router, IPresenceWatchers watchers, TimeProvider time, ILogger<PresenceService> logger)
+    public PresenceService(IRoostStore store, EventRouter router, IPresenceWatchers watchers, TimeProvider time, ILogger<PresenceService> logger, NodeContext? node = null)
     {
         ArgumentNullException.ThrowIfNull(router);
         _store = store;
@@ -34,6 +36,7 @@ public sealed partial class PresenceService
         _watchers = watchers;
         _time = time;
         _logger = logger;
+        _node = node ?? NodeContext.Alone();
         router.OnlineChanged += OnOnlineChanged;
     }
 
@@ -42,13 +45,18 @@ public sealed partial class PresenceService
     {
         var contacts = await _store.Conversations.GetContactsAsync(accountId, cancellationToken);
         var records = await _store.Presence.GetAsync(contacts, cancellationToken);
-        return [.. records.Select(r => PresenceFrames.Describe(r.AccountId, r.Hidden, _router.IsConnectedHere(r.AccountId), r.LastSeenAt))];
+        var elsewhere = await OnlineOnSomeNodeAsync(contacts, cancellationToken);
+        return [.. records.Select(r => PresenceFrames.Describe(r.AccountId, r.Hidden, _router.IsConnectedHere(r.AccountId) || elsewhere.Contains(r.AccountId), r.LastSeenAt))];
     }
 
     public async Task SetHiddenAsync(long accountId, bool hidden, CancellationToken cancellationToken)
     {
         await _store.Presence.SetHiddenAsync(accountId, hidden, cancellationToken);
         _watchers.HiddenChanged(accountId, hidden);
+        if (_node.Clustered)
+        {
+            _router.PublishPresenceChanged(accountId);
+        }
     }
 
     /// <summary>
@@ -77,29 +85,62 @@ public sealed partial class PresenceService
 
         // Read once the watch is in place: a change from now on is in what is read, or reaches the watch, or both.
         IReadOnlyList<PresenceRecord> records = contacts.Count == 0 ? [] : await _store.Presence.GetAsync(contacts, cancellationToken);
-        _watchers.Answer(subscription, generation, reference, requested, records);
+        var elsewhere = await OnlineOnSomeNodeAsync(contacts, cancellationToken);
+        _watchers.Answer(subscription, generation, reference, requested, records, elsewhere);
         return Done.Value;
     }
 
     /// <summary>Ends the subscription with its connection.</summary>
     public void Unsubscribe(PresenceSubscription subscription) => _watchers.Close(subscription);
 
+    private static readonly IReadOnlySet<long> NoneElsewhere = new HashSet<long>();
+
+    /// <summary>In a cluster, the accounts the store shows online on some node; alone, this node's memory says it all.</summary>
+    private async Task<IReadOnlySet<long>> OnlineOnSomeNodeAsync(IReadOnlyList<long> accountIds, CancellationToken cancellationToken) =>
+        _node.Clustered && accountIds.Count > 0 ? await _store.Nodes.OnlineAmongAsync(accountIds, cancellationToken) : NoneElsewhere;
+
     /// <summary>
     /// On the router's thread, for the first connection and the last: in memory, one lookup plus one frame per
-    /// watcher. The last-seen time is written when the last connection closes (one queued write, not awaited).
+    /// watcher. The last-seen time is written when the last connection closes (one queued write, not awaited). In a
+    /// cluster the account's row for this node is written too, and once it is, every node watching is hinted.
     /// </summary>
     private void OnOnlineChanged(long accountId, bool online)
     {
         if (online)
         {
+            if (_node.Clustered)
+            {
+                _ = MarkOnlineAsync(accountId, online: true, null);
+            }
+
             _watchers.OnlineChanged(accountId, null);
             return;
         }
 
         // Queued before watchers hear of it, so a write of theirs made after the frame is committed after this one.
         var now = _time.GetUtcNow();
-        _ = WriteLastSeenAsync(accountId, now);
+        _ = _node.Clustered ? MarkOnlineAsync(accountId, online: false, now) : WriteLastSeenAsync(accountId, now);
         _watchers.OnlineChanged(accountId, now);
+    }
+
+    private async Task MarkOnlineAsync(long accountId, bool online, DateTimeOffset? lastSeenAt)
+    {
+        try
+        {
+            if (lastSeenAt is { } at)
+            {
+                await _store.Presence.SetLastSeenAsync(accountId, at, CancellationToken.None);
+            }
+
+            await _store.Nodes.SetOnlineAsync(_node.NodeId, accountId, online, CancellationToken.None);
+            _router.PublishPresenceChanged(accountId);
+        }
+#pragma warning disable CA1031 // Best effort like last seen: the heartbeat's sweep and the next change set it right.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Log.OnlineWriteFailed(_logger, exception, accountId);
+        }
     }
 
     private async Task WriteLastSeenAsync(long accountId, DateTimeOffset lastSeenAt)
@@ -120,5 +161,8 @@ public sealed partial class PresenceService
     {
         [LoggerMessage(EventId = 3000, Level = LogLevel.Warning, Message = "Writing the last-seen time of account {AccountId} failed")]
         public static partial void LastSeenFailed(ILogger logger, Exception exception, long accountId);
+
+        [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Writing whether account {AccountId} is online on this node failed")]
+        public static partial void OnlineWriteFailed(ILogger logger, Exception exception, long accountId);
     }
 }

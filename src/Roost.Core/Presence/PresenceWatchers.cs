@@ -43,6 +43,9 @@ public sealed class PresenceWatchers(EventRouter router) : IPresenceWatchers
                 {
                     watched = new Watched();
                     _byAccount[accountId] = watched;
+
+                    // Under the lock, like the entry: changes made on other nodes come as hints while it is watched here.
+                    router.Bus.Watch(BusTopic.PresenceOf(accountId));
                 }
 
                 watched.Watchers.Add(subscription);
@@ -52,12 +55,14 @@ public sealed class PresenceWatchers(EventRouter router) : IPresenceWatchers
         }
     }
 
-    public void Answer(PresenceSubscription subscription, long generation, string? reference, IReadOnlyList<long> requested, IReadOnlyList<PresenceRecord> visible)
+    public void Answer(
+        PresenceSubscription subscription, long generation, string? reference, IReadOnlyList<long> requested, IReadOnlyList<PresenceRecord> visible, IReadOnlySet<long>? onlineOnSomeNode = null)
     {
         ArgumentNullException.ThrowIfNull(subscription);
         ArgumentNullException.ThrowIfNull(requested);
         ArgumentNullException.ThrowIfNull(visible);
         var records = visible.ToDictionary(r => r.AccountId);
+        onlineOnSomeNode ??= NoneOnline;
         lock (_gate)
         {
             // The records were read after this generation's watch was in place, so they may fill in what the entry
@@ -75,13 +80,14 @@ public sealed class PresenceWatchers(EventRouter router) : IPresenceWatchers
                     if (current)
                     {
                         watched.Learn(record);
+                        watched.OnlineInStore = onlineOnSomeNode.Contains(accountId);
                     }
 
-                    presence.Add(PresenceFrames.Describe(accountId, watched.Hidden, router.IsConnectedHere(accountId), Later(watched.LastSeenAt, record.LastSeenAt)));
+                    presence.Add(PresenceFrames.Describe(accountId, watched.Hidden, IsOnline(accountId, watched), Later(watched.LastSeenAt, record.LastSeenAt)));
                 }
                 else
                 {
-                    presence.Add(PresenceFrames.Describe(accountId, record.Hidden, router.IsConnectedHere(accountId), record.LastSeenAt));
+                    presence.Add(PresenceFrames.Describe(accountId, record.Hidden, router.IsConnectedHere(accountId) || onlineOnSomeNode.Contains(accountId), record.LastSeenAt));
                 }
             }
 
@@ -131,6 +137,43 @@ public sealed class PresenceWatchers(EventRouter router) : IPresenceWatchers
         DisconnectAll(overflowed);
     }
 
+    public IReadOnlyList<long> WatchedAmong(IReadOnlyCollection<long>? accountIds)
+    {
+        lock (_gate)
+        {
+            return accountIds is null ? [.. _byAccount.Keys] : [.. accountIds.Where(_byAccount.ContainsKey)];
+        }
+    }
+
+    public void Refresh(IReadOnlyList<PresenceRecord> records, IReadOnlySet<long> onlineOnSomeNode)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(onlineOnSomeNode);
+        List<ISubscriber>? overflowed = null;
+        lock (_gate)
+        {
+            foreach (var record in records)
+            {
+                if (!_byAccount.TryGetValue(record.AccountId, out var watched))
+                {
+                    continue;
+                }
+
+                // Read after the change that hinted it: newer than what this node had.
+                watched.Hidden = record.Hidden;
+                watched.HiddenKnown = true;
+                watched.LastSeenAt = Later(watched.LastSeenAt, record.LastSeenAt);
+                watched.OnlineInStore = onlineOnSomeNode.Contains(record.AccountId);
+                if (Push(record.AccountId, watched) is { } full)
+                {
+                    (overflowed ??= []).AddRange(full);
+                }
+            }
+        }
+
+        DisconnectAll(overflowed);
+    }
+
     public void HiddenChanged(long accountId, bool hidden)
     {
         List<ISubscriber>? overflowed;
@@ -160,10 +203,25 @@ public sealed class PresenceWatchers(EventRouter router) : IPresenceWatchers
         }
     }
 
-    /// <summary>Queues the account's current state to every watcher (under the lock, so watchers see states in order).</summary>
+    private static readonly IReadOnlySet<long> NoneOnline = new HashSet<long>();
+
+    /// <summary>Online here (known at once), or on another node (as last read from the store).</summary>
+    private bool IsOnline(long accountId, Watched watched) => router.IsConnectedHere(accountId) || watched.OnlineInStore;
+
+    /// <summary>
+    /// Queues the account's current state to every watcher (under the lock, so watchers see states in order), unless
+    /// it is the state they were last pushed: a hint from the store may confirm what this node already showed.
+    /// </summary>
     private List<ISubscriber>? Push(long accountId, Watched watched)
     {
-        var bytes = PresenceFrames.Changed(PresenceFrames.Describe(accountId, watched.Hidden, router.IsConnectedHere(accountId), watched.LastSeenAt));
+        var presence = PresenceFrames.Describe(accountId, watched.Hidden, IsOnline(accountId, watched), watched.LastSeenAt);
+        if (presence == watched.Pushed)
+        {
+            return null;
+        }
+
+        watched.Pushed = presence;
+        var bytes = PresenceFrames.Changed(presence);
         var frame = new OutboundFrame(0, bytes);
         List<ISubscriber>? overflowed = null;
         foreach (var subscription in watched.Watchers)
@@ -184,6 +242,7 @@ public sealed class PresenceWatchers(EventRouter router) : IPresenceWatchers
             if (_byAccount.TryGetValue(accountId, out var watched) && watched.Watchers.Remove(subscription) && watched.Watchers.Count == 0)
             {
                 _byAccount.Remove(accountId);
+                router.Bus.Unwatch(BusTopic.PresenceOf(accountId));
             }
         }
 
@@ -201,6 +260,12 @@ public sealed class PresenceWatchers(EventRouter router) : IPresenceWatchers
         public bool Hidden { get; set; }
 
         public DateTimeOffset? LastSeenAt { get; set; }
+
+        /// <summary>Whether the store showed the account online on some node at the last read (this one included).</summary>
+        public bool OnlineInStore { get; set; }
+
+        /// <summary>The state last pushed to the watchers.</summary>
+        public PresenceResponse? Pushed { get; set; }
 
         /// <summary>Takes what a store read says, unless a change since the watch began already told us better.</summary>
         public void Learn(PresenceRecord record)

@@ -16,6 +16,14 @@ public sealed record AdminStatsResponse(
     int Connections,
     long ProcessWorkingSetBytes,
     long ManagedHeapBytes,
-    double UptimeSeconds);
+    double UptimeSeconds,
+    int ClusterConnections = 0,
+    int RunningNodes = 1);
+
+/// <summary>A node of the cluster as the registry lists it. State: running, late (heartbeat overdue), stopped or dead.</summary>
+public sealed record AdminNodeResponse(
+    string NodeId, string Address, string State, DateTimeOffset StartedAt, DateTimeOffset HeartbeatAt, int Connections, int Accounts, DateTimeOffset? EndedAt);
+
+public sealed record AdminNodeListResponse(string ThisNode, IReadOnlyList<AdminNodeResponse> Nodes);
 
 public sealed record RevokedSessionsResponse(int Revoked);

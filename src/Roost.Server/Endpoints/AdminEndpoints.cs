@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Roost.Core.Accounts;
 using Roost.Core.Admin;
+using Roost.Core.Cluster;
 using Roost.Core.Delivery;
 using Roost.Core.Errors;
 using Roost.Core.Storage;
@@ -29,6 +30,7 @@ internal static class AdminEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound);
         admin.MapGet("/stats", StatsAsync).WithName("AdminStats").WithSummary("Connections, stored counts, store size and process memory.");
+        admin.MapGet("/nodes", ListNodesAsync).WithName("AdminListNodes").WithSummary("The nodes of the cluster: heartbeat, connections, and whether each runs, is late, stopped or dead.");
         admin.MapGet("/users", ListUsersAsync).WithName("AdminListUsers").WithSummary("Accounts by id; page with 'after'.");
         admin.MapGet("/users/{username}", ShowUserAsync).WithName("AdminShowUser");
         admin.MapPost("/users/{username}/disable", DisableAsync).WithName("AdminDisableUser").WithSummary("Disable an account: no log-in, every session revoked.");
@@ -37,9 +39,16 @@ internal static class AdminEndpoints
         admin.MapAdminReportEndpoints();
     }
 
-    private static async Task<Ok<AdminStatsResponse>> StatsAsync(IRoostStore store, EventRouter router, CancellationToken cancellationToken)
+    private static async Task<Ok<AdminStatsResponse>> StatsAsync(IRoostStore store, EventRouter router, NodeContext node, TimeProvider time, CancellationToken cancellationToken)
     {
         var stats = await store.Admin.GetStatsAsync(cancellationToken);
+        var now = time.GetUtcNow();
+
+        // Other nodes' connections as of their last heartbeat; this node's as of now.
+        var running = (await store.Nodes.ListAsync(cancellationToken))
+            .Where(n => NodeStatus.Of(n, now, node.HeartbeatInterval, node.DeadAfter) is NodeState.Running or NodeState.Late)
+            .ToList();
+        var clusterConnections = router.ConnectionCount + running.Where(n => n.NodeId != node.NodeId).Sum(n => n.Connections);
         using var process = Process.GetCurrentProcess();
         return TypedResults.Ok(new AdminStatsResponse(
             stats.Accounts,
@@ -51,7 +60,24 @@ internal static class AdminEndpoints
             router.ConnectionCount,
             process.WorkingSet64,
             GC.GetTotalMemory(forceFullCollection: false),
-            (DateTime.Now - process.StartTime).TotalSeconds));
+            (DateTime.Now - process.StartTime).TotalSeconds,
+            clusterConnections,
+            Math.Max(1, running.Count)));
+    }
+
+    private static async Task<Ok<AdminNodeListResponse>> ListNodesAsync(IRoostStore store, NodeContext node, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var nodes = await store.Nodes.ListAsync(cancellationToken);
+        return TypedResults.Ok(new AdminNodeListResponse(node.NodeId, [.. nodes.Select(n => new AdminNodeResponse(
+            n.NodeId,
+            n.Address,
+            NodeStatus.Of(n, now, node.HeartbeatInterval, node.DeadAfter).ToString().ToLowerInvariant(),
+            n.StartedAt,
+            n.HeartbeatAt,
+            n.Connections,
+            n.Accounts,
+            n.EndedAt))]));
     }
 
     private static async Task<Ok<AdminUserListResponse>> ListUsersAsync(IRoostStore store, CancellationToken cancellationToken, long after = 0, int limit = 100)

@@ -22,6 +22,18 @@ public sealed record ClusterOptions
     /// </summary>
     public string NodeId { get; init; } = "";
 
+    /// <summary>Where other nodes and operators reach this node (listed by <c>roost admin nodes</c>). Empty: the first of Roost:Server:Urls.</summary>
+    public string Address { get; init; } = "";
+
+    /// <summary>How often this node writes its heartbeat to the registry and sweeps for dead nodes.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// A node whose heartbeat is older than this is declared dead: its connections' accounts go offline (at its last
+    /// heartbeat). At least three heartbeat intervals; a dead node's users show online for at most this long plus one interval.
+    /// </summary>
+    public TimeSpan DeadAfter { get; init; } = TimeSpan.FromSeconds(20);
+
     public RabbitMqSettings RabbitMq { get; init; } = new();
 
     /// <summary>The bus settings for this node.</summary>

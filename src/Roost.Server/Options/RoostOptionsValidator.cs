@@ -53,6 +53,11 @@ public static class RoostOptionsValidator
             problems.Add("Roost:Cluster:NodeId may hold up to 64 letters, digits, '-', '_' and '.' (or be empty for a generated one).");
         }
 
+        if (!Roost.Core.Cluster.NodeStatus.IsWorkable(cluster.HeartbeatInterval, cluster.DeadAfter) || cluster.HeartbeatInterval > TimeSpan.FromMinutes(5))
+        {
+            problems.Add("Roost:Cluster:HeartbeatInterval must be between 0 and 5 minutes, and Roost:Cluster:DeadAfter at least three times it.");
+        }
+
         if (cluster.Bus == ClusterBus.RabbitMq)
         {
             if (storage.Engine != StorageEngine.Postgres)
