@@ -73,7 +73,7 @@ public sealed partial class RabbitMqEventBus : IEventBus
     public long UnreadableCount => Interlocked.Read(ref _unreadable);
 
     /// <summary>Connected, and every topic watched so far is bound (for tests: a binding takes effect asynchronously).</summary>
-    internal bool IsSettled => IsConnected && _dirty.IsEmpty && Volatile.Read(ref _reconciling) == 0;
+    public bool IsSettled => IsConnected && _dirty.IsEmpty && Volatile.Read(ref _reconciling) == 0;
 
     public string Describe() => IsConnected ? _broker : _broker + " (not connected)";
 

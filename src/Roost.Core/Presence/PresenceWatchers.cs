@@ -83,7 +83,14 @@ public sealed class PresenceWatchers(EventRouter router) : IPresenceWatchers
                         watched.OnlineInStore = onlineOnSomeNode.Contains(accountId);
                     }
 
-                    presence.Add(PresenceFrames.Describe(accountId, watched.Hidden, IsOnline(accountId, watched), Later(watched.LastSeenAt, record.LastSeenAt)));
+                    var answered = PresenceFrames.Describe(accountId, watched.Hidden, IsOnline(accountId, watched), Later(watched.LastSeenAt, record.LastSeenAt));
+                    if (current && watched.Watchers.Count == 1)
+                    {
+                        // Its only watcher now knows this state: a hint that confirms it pushes nothing.
+                        watched.Pushed = answered;
+                    }
+
+                    presence.Add(answered);
                 }
                 else
                 {

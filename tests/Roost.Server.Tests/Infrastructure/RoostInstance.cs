@@ -127,7 +127,7 @@ public sealed class RoostInstance : IAsyncDisposable
     /// </summary>
     /// <param name="overRabbitMq">Join the nodes over the test run's RabbitMQ (an exchange of their own) instead of an in-process bus (then null).</param>
     public static async Task<(RoostInstance First, RoostInstance Second, InProcessBusHub? Bus)> StartClusterAsync(
-        IReadOnlyDictionary<string, string>? overrides = null, bool overRabbitMq = false)
+        IReadOnlyDictionary<string, string>? overrides = null, bool overRabbitMq = false, TimeProvider? time = null)
     {
         if (!TestEngine.IsPostgres)
         {
@@ -151,8 +151,8 @@ public sealed class RoostInstance : IAsyncDisposable
             settings["Roost:Cluster:RabbitMq:Exchange"] = "roost.test." + Guid.NewGuid().ToString("N")[..12];
         }
 
-        var first = new RoostInstance(new TempDirectory(), ownsDirectory: true, settings, null, database, ownsDatabase: true, bus);
-        var second = new RoostInstance(new TempDirectory(), ownsDirectory: true, settings, null, database, ownsDatabase: false, bus);
+        var first = new RoostInstance(new TempDirectory(), ownsDirectory: true, settings, time, database, ownsDatabase: true, bus);
+        var second = new RoostInstance(new TempDirectory(), ownsDirectory: true, settings, time, database, ownsDatabase: false, bus);
         await first.StartHostAsync();
         await second.StartHostAsync();
         return (first, second, bus);

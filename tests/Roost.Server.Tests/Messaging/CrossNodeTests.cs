@@ -1,4 +1,11 @@
 using System.Net.WebSockets;
+using Microsoft.Extensions.DependencyInjection;
+using Roost.Bus.RabbitMq;
+using Roost.Client.Realtime;
+using Roost.Core.Cluster;
+using Roost.Core.Delivery;
+using Roost.Core.Storage;
+using Roost.Protocol.Realtime;
 using Roost.Protocol.Events;
 using Roost.Server.Tests.Infrastructure;
 using Roost.Testing;
@@ -99,14 +106,117 @@ public sealed class CrossNodeTests
         Assert.DoesNotContain(await bobLive.DrainAsync(), f => f.Event is MessageCreatedEvent);
     }
 
-    private static Task<(RoostInstance First, RoostInstance Second, Core.Delivery.InProcessBusHub? Bus)> StartClusterAsync(bool overRabbitMq)
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_user_online_on_either_node_is_online_to_a_watcher_on_the_other_until_their_last_connection_anywhere_closes(bool overRabbitMq)
+    {
+        var (first, second, _) = await StartClusterAsync(overRabbitMq);
+        await using var _first = first;
+        await using var _second = second;
+        var (alice, _, aliceLogin) = await first.RegisterAndLoginAsync();
+        var bobName = (await first.RegisterUsersAsync(1))[0];
+        var (bob, _) = await second.LoginAsync(bobName);
+        using var aliceOnSecond = second.CreateClient();
+        aliceOnSecond.AccessToken = aliceLogin.Token;
+        using var _a = alice;
+        using var _b = bob;
+        await alice.CreateDirectAsync(bobName).DefaultTimeout();
+        await using var bobLive = await bob.ConnectLiveAsync();
+        Assert.Equal("offline", (await bobLive.SubscribePresenceAsync([aliceLogin.AccountId]).DefaultTimeout()).Single().Status);
+
+        var aliceOnFirstLive = await alice.ConnectLiveAsync();
+        await bobLive.ReadUntilAsync(f => f.Type == ServerFrameTypes.Presence && f.Status == "online");
+
+        // Her second connection is on Bob's node; closing the first one leaves her online.
+        var aliceOnSecondLive = await aliceOnSecond.ConnectLiveAsync();
+        await aliceOnFirstLive.DisposeAsync();
+        await aliceOnSecondLive.DisposeAsync();
+        var last = await bobLive.ReadUntilAsync(f => f.Type == ServerFrameTypes.Presence && f.Status == "offline");
+        Assert.NotNull(last.LastSeenAt);
+        Assert.Equal("offline", (await bobLive.SubscribePresenceAsync([aliceLogin.AccountId]).DefaultTimeout()).Single().Status);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Typing_on_one_node_reaches_the_other_members_on_the_other(bool overRabbitMq)
+    {
+        var (first, second, _) = await StartClusterAsync(overRabbitMq);
+        await using var _first = first;
+        await using var _second = second;
+        var (alice, _, _) = await first.RegisterAndLoginAsync();
+        var bobName = (await first.RegisterUsersAsync(1))[0];
+        var (bob, _) = await second.LoginAsync(bobName);
+        using var _a = alice;
+        using var _b = bob;
+        var chat = await alice.CreateDirectAsync(bobName).DefaultTimeout();
+        await using var aliceLive = await alice.ConnectLiveAsync();
+        await using var bobLive = await bob.ConnectLiveAsync();
+        await WaitUntilWatchedAsync(second);
+
+        await aliceLive.TypingAsync(chat.Id).DefaultTimeout();
+
+        var typing = await bobLive.ReadUntilAsync(f => f.Type == ServerFrameTypes.Typing);
+        Assert.Equal(chat.Id, typing.ConversationId);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_users_of_a_node_whose_heartbeat_stopped_go_offline_once_it_is_declared_dead(bool overRabbitMq)
+    {
+        var time = new ManualTimeProvider();
+        var (first, second, _) = await StartClusterAsync(overRabbitMq, time);
+        await using var _first = first;
+        await using var _second = second;
+        var (alice, _, aliceLogin) = await first.RegisterAndLoginAsync();
+        var bobName = (await first.RegisterUsersAsync(1))[0];
+        var (bob, _) = await second.LoginAsync(bobName);
+        using var _a = alice;
+        using var _b = bob;
+        await alice.CreateDirectAsync(bobName).DefaultTimeout();
+
+        // Alice is online on a third node, which then stops beating (it was killed).
+        var store = first.Services.GetRequiredService<IRoostStore>();
+        var diedAt = time.GetUtcNow();
+        await store.Nodes.RegisterAsync(new NodeRecord("killed", "http://127.0.0.1:1", diedAt, diedAt, 1, 1), CancellationToken.None).DefaultTimeout();
+        await store.Nodes.SetOnlineAsync("killed", aliceLogin.AccountId, true, CancellationToken.None).DefaultTimeout();
+        await using var bobLive = await bob.ConnectLiveAsync();
+        Assert.Equal("online", (await bobLive.SubscribePresenceAsync([aliceLogin.AccountId]).DefaultTimeout()).Single().Status);
+
+        // Past the dead time (20 s by default) the next heartbeat's sweep declares it dead.
+        time.Advance(TimeSpan.FromSeconds(26));
+
+        var offline = await bobLive.ReadUntilAsync(f => f.Type == ServerFrameTypes.Presence && f.Status == "offline");
+        Assert.Equal(diedAt, offline.LastSeenAt);
+        var killed = (await store.Nodes.ListAsync(CancellationToken.None).DefaultTimeout()).Single(n => n.NodeId == "killed");
+        Assert.Equal(NodeEnd.Dead, killed.Ended);
+    }
+
+    /// <summary>Over RabbitMQ a node's bindings take effect asynchronously: waits until the node's bus has bound what it watches.</summary>
+    private static async Task WaitUntilWatchedAsync(RoostInstance node)
+    {
+        if (node.Services.GetRequiredService<IEventBus>() is not RabbitMqEventBus bus)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!bus.IsSettled)
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+    }
+
+    private static Task<(RoostInstance First, RoostInstance Second, Core.Delivery.InProcessBusHub? Bus)> StartClusterAsync(bool overRabbitMq, TimeProvider? time = null)
     {
         if (!TestEngine.IsPostgres)
         {
             Assert.Skip("A cluster shares a PostgreSQL database: this runs in the postgres pass.");
         }
 
-        return RoostInstance.StartClusterAsync(overRabbitMq: overRabbitMq);
+        return RoostInstance.StartClusterAsync(overRabbitMq: overRabbitMq, time: time);
     }
 
     private static async Task SendAllAsync(Roost.Client.Realtime.RoostConnection live, long conversationId, string prefix)
