@@ -55,7 +55,8 @@ public sealed class TestPostgres : IAsyncDisposable
 
     private static async Task ExecuteOnServerAsync(string sql)
     {
-        await using var connection = new NpgsqlConnection(ServerConnectionString);
+        // Unpooled: a fault test may have restarted the server, which leaves pooled connections dead.
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ServerConnectionString) { Pooling = false }.ConnectionString);
         await connection.OpenAsync().DefaultTimeout();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync().DefaultTimeout();

@@ -76,6 +76,8 @@ postgres_start() {
       start >/dev/null; then
       export ROOST_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=roost;Password=$password;Database=postgres"
       export ROOST_TEST_POSTGRES_CA="$POSTGRES_DIR/ca.crt"
+      postgres_write_control "$bin" "$port"
+      export ROOST_TEST_POSTGRES_CONTROL="$POSTGRES_DIR/control"
       echo "test.sh: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
       return 0
     fi
@@ -83,6 +85,25 @@ postgres_start() {
     tail -n 5 "$POSTGRES_DIR/log" >&2 || true
   done
   return 1
+}
+
+# The control script the fault tests call: "stop" stops the cluster at once (as a crash or failover would), "start"
+# starts it again with the same settings and waits until it accepts connections.
+postgres_write_control() {
+  local bin="$1" port="$2" run_as=""
+  if [ "$(id -u)" -eq 0 ]; then run_as="runuser -u postgres --"; fi
+  cat >"$POSTGRES_DIR/control" <<CONTROL
+#!/usr/bin/env bash
+set -euo pipefail
+case "\${1:-}" in
+  stop) $run_as "$bin/pg_ctl" -D "$POSTGRES_DIR/data" -m immediate -w stop >/dev/null ;;
+  start) $run_as "$bin/pg_ctl" -D "$POSTGRES_DIR/data" -l "$POSTGRES_DIR/log" -w -t 60 -o \
+      "-p $port -k $POSTGRES_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c ssl=on -c ssl_cert_file=$POSTGRES_DIR/server.crt -c ssl_key_file=$POSTGRES_DIR/server.key" \
+      start >/dev/null ;;
+  *) echo "usage: control start|stop" >&2; exit 2 ;;
+esac
+CONTROL
+  chmod 755 "$POSTGRES_DIR/control"
 }
 
 postgres_stop() {
