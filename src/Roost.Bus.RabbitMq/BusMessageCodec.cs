@@ -1,26 +1,31 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Security.Cryptography;
 using Roost.Core.Delivery;
 
 namespace Roost.Bus.RabbitMq;
 
 /// <summary>
 /// A bus message as an AMQP body: version (1 byte), kind (1), then account, cursor, previous cursor, device and
-/// excepted device (8 bytes each, big-endian), then the frame's bytes. Routing keys name the topic: <c>a.{account}</c>
-/// for an account's connections, <c>p.{account}</c> for its presence watchers, <c>all</c> for every node.
+/// excepted device (8 bytes each, big-endian), then the frame's bytes, then an HMAC-SHA256 of all that under the
+/// cluster's bus key, cut to 16 bytes. Whoever can publish to the broker without the key (a leaked broker password)
+/// cannot put a frame in front of a user or close their sockets: a message whose tag does not check is dropped.
+/// Routing keys name the topic: <c>a.{account}</c> for an account's connections, <c>p.{account}</c> for its presence
+/// watchers, <c>all</c> for every node.
 /// </summary>
 public static class BusMessageCodec
 {
     public const byte Version = 1;
     public const int HeaderLength = 2 + (5 * sizeof(long));
+    public const int TagLength = 16;
 
     /// <summary>Every node's queue is bound to it: a catch-up for every account.</summary>
     public const string EveryNodeKey = "all";
 
-    public static byte[] Encode(BusMessage message)
+    public static byte[] Encode(BusMessage message, ReadOnlySpan<byte> key)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var body = new byte[HeaderLength + message.Frame.Length];
+        var body = new byte[HeaderLength + message.Frame.Length + TagLength];
         var span = body.AsSpan();
         span[0] = Version;
         span[1] = (byte)message.Kind;
@@ -30,18 +35,29 @@ public static class BusMessageCodec
         BinaryPrimitives.WriteInt64BigEndian(span[26..], message.DeviceId);
         BinaryPrimitives.WriteInt64BigEndian(span[34..], message.ExceptDeviceId);
         message.Frame.Span.CopyTo(span[HeaderLength..]);
+        Sign(key, span[..^TagLength], span[^TagLength..]);
         return body;
     }
 
-    /// <summary>The message in <paramref name="body"/> (its frame copied: the client reuses the buffer), or null when it is not one this build reads.</summary>
-    public static BusMessage? Decode(ReadOnlySpan<byte> body)
+    /// <summary>
+    /// The message in <paramref name="body"/> (its frame copied: the client reuses the buffer), or null when it is not
+    /// one this build reads or its tag does not check under <paramref name="key"/>.
+    /// </summary>
+    public static BusMessage? Decode(ReadOnlySpan<byte> body, ReadOnlySpan<byte> key)
     {
-        if (body.Length < HeaderLength || body[0] != Version || !Enum.IsDefined((BusMessageKind)body[1]))
+        if (body.Length < HeaderLength + TagLength || body[0] != Version || !Enum.IsDefined((BusMessageKind)body[1]))
         {
             return null;
         }
 
-        var frame = body[HeaderLength..];
+        Span<byte> expected = stackalloc byte[TagLength];
+        Sign(key, body[..^TagLength], expected);
+        if (!CryptographicOperations.FixedTimeEquals(expected, body[^TagLength..]))
+        {
+            return null;
+        }
+
+        var frame = body[HeaderLength..^TagLength];
         return new BusMessage(
             (BusMessageKind)body[1],
             BinaryPrimitives.ReadInt64BigEndian(body[2..]),
@@ -50,6 +66,13 @@ public static class BusMessageCodec
             BinaryPrimitives.ReadInt64BigEndian(body[18..]),
             BinaryPrimitives.ReadInt64BigEndian(body[26..]),
             BinaryPrimitives.ReadInt64BigEndian(body[34..]));
+    }
+
+    private static void Sign(ReadOnlySpan<byte> key, ReadOnlySpan<byte> signed, Span<byte> tag)
+    {
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(key, signed, mac);
+        mac[..TagLength].CopyTo(tag);
     }
 
     public static string RoutingKey(BusTopic topic) => topic.Kind switch

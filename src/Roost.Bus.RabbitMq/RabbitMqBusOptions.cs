@@ -15,6 +15,9 @@ public sealed record RabbitMqBusOptions
     /// <summary>This node's name: its queue is <c>roost.node.{NodeId}</c>, and messages it published carry it.</summary>
     public string NodeId { get; init; } = "";
 
+    /// <summary>The key every node of the cluster signs and checks messages with (32 bytes, the same on every node; never printed).</summary>
+    public byte[] SigningKey { get; init; } = [];
+
     /// <summary>The direct exchange every node publishes to and binds its queue on.</summary>
     public string Exchange { get; init; } = "roost.events";
 

@@ -50,6 +50,10 @@ public sealed partial class RabbitMqEventBus : IEventBus
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.NodeId);
+        if (options.SigningKey.Length < 32)
+        {
+            throw new ArgumentException("The bus needs a signing key of at least 32 bytes.", nameof(options));
+        }
         _options = options;
         _time = time;
         _logger = logger;
@@ -69,7 +73,7 @@ public sealed partial class RabbitMqEventBus : IEventBus
     /// <summary>Messages not passed on since the start (their accounts were told to catch up).</summary>
     public long DroppedCount => Interlocked.Read(ref _dropped);
 
-    /// <summary>Messages received that this build cannot read (another version's), skipped.</summary>
+    /// <summary>Messages received that this build cannot read (another version's) or whose signature does not check, skipped.</summary>
     public long UnreadableCount => Interlocked.Read(ref _unreadable);
 
     /// <summary>Connected, and every topic watched so far is bound (for tests: a binding takes effect asynchronously).</summary>
@@ -98,7 +102,7 @@ public sealed partial class RabbitMqEventBus : IEventBus
             {
                 var accountId = committed.Recipients[i];
                 var message = new BusMessage(BusMessageKind.Event, accountId, committed.Frame, committed.Cursor, committed.PreviousCursorOf(i));
-                Enqueue(new Outgoing(BusMessageCodec.RoutingKey(message.Topic), BusMessageCodec.Encode(message), accountId));
+                Enqueue(new Outgoing(BusMessageCodec.RoutingKey(message.Topic), BusMessageCodec.Encode(message, _options.SigningKey), accountId));
             }
         }
     }
@@ -106,7 +110,7 @@ public sealed partial class RabbitMqEventBus : IEventBus
     public void Publish(BusMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        Enqueue(new Outgoing(BusMessageCodec.RoutingKey(message), BusMessageCodec.Encode(message), message.AccountId));
+        Enqueue(new Outgoing(BusMessageCodec.RoutingKey(message), BusMessageCodec.Encode(message, _options.SigningKey), message.AccountId));
     }
 
     public void Watch(BusTopic topic)
@@ -316,7 +320,7 @@ public sealed partial class RabbitMqEventBus : IEventBus
         var message = new BusMessage(BusMessageKind.CatchUp, accountId);
         try
         {
-            await channel.BasicPublishAsync(_options.Exchange, BusMessageCodec.RoutingKey(message), mandatory: false, _properties, BusMessageCodec.Encode(message), cancellationToken);
+            await channel.BasicPublishAsync(_options.Exchange, BusMessageCodec.RoutingKey(message), mandatory: false, _properties, BusMessageCodec.Encode(message, _options.SigningKey), cancellationToken);
         }
         catch
         {
@@ -356,7 +360,7 @@ public sealed partial class RabbitMqEventBus : IEventBus
     {
         if (delivery.BasicProperties.AppId != _options.NodeId)
         {
-            if (BusMessageCodec.Decode(delivery.Body.Span) is { } message)
+            if (BusMessageCodec.Decode(delivery.Body.Span, _options.SigningKey) is { } message)
             {
                 try
                 {
@@ -368,9 +372,9 @@ public sealed partial class RabbitMqEventBus : IEventBus
                     Log.ReceiveFailed(_logger, message.Kind, exception);
                 }
             }
-            else
+            else if (Interlocked.Increment(ref _unreadable) % 1000 == 1)
             {
-                Interlocked.Increment(ref _unreadable);
+                Log.Unreadable(_logger, UnreadableCount);
             }
         }
 
@@ -421,6 +425,9 @@ public sealed partial class RabbitMqEventBus : IEventBus
 
         [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "A {Kind} message from the event bus could not be delivered to this node's connections")]
         public static partial void ReceiveFailed(ILogger logger, BusMessageKind kind, Exception exception);
+
+        [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Dropped a message from the event bus that this node cannot read or whose signature does not check ({Count} so far): every node must run this version with the same Roost:Identity:EncryptionKey, and only Roost nodes may publish to its exchange")]
+        public static partial void Unreadable(ILogger logger, long count);
 
         [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "Closing the event bus connection failed: {Reason}")]
         public static partial void CloseFailed(ILogger logger, string reason);

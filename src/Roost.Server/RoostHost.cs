@@ -96,7 +96,9 @@ public sealed class RoostHost : IAsyncDisposable
         if (overRabbitMq)
         {
             services.AddSingleton<IEventBus>(provider => new RabbitMqEventBus(
-                options.Cluster.ToRabbitMq(node.Id), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<RabbitMqEventBus>>()));
+                options.Cluster.ToRabbitMq(node.Id, provider.GetRequiredService<Core.Identity.SecretProtector>().BusKey),
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<ILogger<RabbitMqEventBus>>()));
         }
         else
         {

@@ -5,12 +5,14 @@ namespace Roost.Delivery.Specification.Tests;
 
 public sealed class BusMessageCodecTests
 {
+    private static readonly byte[] Key = [.. Enumerable.Range(1, 32).Select(i => (byte)i)];
+
     [Fact]
     public void A_message_survives_the_round_trip_with_every_field()
     {
         var message = new BusMessage(BusMessageKind.Event, 42, "{\"e\":1}"u8.ToArray(), Cursor: 9_000_000_000, PreviousCursor: 8, DeviceId: 3, ExceptDeviceId: 4);
 
-        var decoded = BusMessageCodec.Decode(BusMessageCodec.Encode(message));
+        var decoded = BusMessageCodec.Decode(BusMessageCodec.Encode(message, Key), Key);
 
         Assert.NotNull(decoded);
         Assert.Equal((message.Kind, message.AccountId, message.Cursor, message.PreviousCursor, message.DeviceId, message.ExceptDeviceId),
@@ -21,18 +23,32 @@ public sealed class BusMessageCodecTests
     [Theory]
     [InlineData(new byte[0])]
     [InlineData(new byte[] { 1, 1 })]
-    public void A_body_too_short_is_not_a_message(byte[] body) => Assert.Null(BusMessageCodec.Decode(body));
+    public void A_body_too_short_is_not_a_message(byte[] body) => Assert.Null(BusMessageCodec.Decode(body, Key));
 
     [Fact]
     public void Another_version_or_an_unknown_kind_is_not_a_message()
     {
-        var body = BusMessageCodec.Encode(new BusMessage(BusMessageKind.Ephemeral, 1));
+        var body = BusMessageCodec.Encode(new BusMessage(BusMessageKind.Ephemeral, 1), Key);
         body[0] = 2;
-        Assert.Null(BusMessageCodec.Decode(body));
+        Assert.Null(BusMessageCodec.Decode(body, Key));
 
         body[0] = BusMessageCodec.Version;
         body[1] = 99;
-        Assert.Null(BusMessageCodec.Decode(body));
+        Assert.Null(BusMessageCodec.Decode(body, Key));
+    }
+
+    [Fact]
+    public void A_message_signed_with_another_key_or_changed_on_the_way_is_not_a_message()
+    {
+        var message = new BusMessage(BusMessageKind.Disconnect, 7, DeviceId: 3);
+        var otherKey = Key.Reverse().ToArray();
+
+        Assert.Null(BusMessageCodec.Decode(BusMessageCodec.Encode(message, otherKey), Key));
+        var changed = BusMessageCodec.Encode(message, Key);
+        changed[9] ^= 1;
+        Assert.Null(BusMessageCodec.Decode(changed, Key));
+        var unsigned = BusMessageCodec.Encode(message, Key)[..^BusMessageCodec.TagLength];
+        Assert.Null(BusMessageCodec.Decode(unsigned, Key));
     }
 
     [Fact]

@@ -22,15 +22,18 @@ public sealed class RabbitMqEventBusTests : EventBusSpecification
         }
     }
 
-    private RabbitMqEventBus CreateBus(string uri, string? rootCertificate = null)
+    private RabbitMqEventBus CreateBus(string uri, string? rootCertificate = null, byte[]? signingKey = null)
     {
-        var bus = new RabbitMqEventBus(Options(uri, rootCertificate), TimeProvider.System, NullLogger<RabbitMqEventBus>.Instance);
+        var bus = new RabbitMqEventBus(Options(uri, rootCertificate, signingKey), TimeProvider.System, NullLogger<RabbitMqEventBus>.Instance);
         _buses.Add(bus);
         return bus;
     }
 
-    private RabbitMqBusOptions Options(string uri, string? rootCertificate = null) => new()
+    private readonly byte[] _signingKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+
+    private RabbitMqBusOptions Options(string uri, string? rootCertificate = null, byte[]? signingKey = null) => new()
     {
+        SigningKey = signingKey ?? _signingKey,
         Uri = uri,
         RootCertificate = rootCertificate,
         NodeId = "test-" + Guid.NewGuid().ToString("N")[..8],
@@ -110,11 +113,33 @@ public sealed class RabbitMqEventBusTests : EventBusSpecification
     }
 
     [Fact]
+    public async Task A_node_with_another_key_cannot_put_frames_in_front_of_users_or_close_their_sockets()
+    {
+        var intruder = await StartAsync(CreateBus(TestRabbitMq.Uri, signingKey: System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        var honest = await StartAsync(CreateBus(TestRabbitMq.Uri));
+        var reader = await StartAsync(CreateBus(TestRabbitMq.Uri));
+        var alice = new RecordingSubscriber(1, 10);
+        reader.Subscribe(alice);
+        await SettledAsync(reader, intruder, honest);
+
+        intruder.OnCommitted([new CommittedEvent(9, [1], "{\"forged\":true}"u8.ToArray()) { PreviousCursors = [0] }]);
+        intruder.CloseConnections(1, deviceId: null);
+        honest.OnCommitted([new CommittedEvent(10, [1], "{}"u8.ToArray()) { PreviousCursors = [0] }]);
+
+        // The honest message was published after the forged ones: once it arrived, they had been dropped.
+        await Until(() => alice.Frames.Count == 1);
+        Assert.Equal(10, alice.Frames[0].Cursor);
+        Assert.Empty(alice.Disconnects);
+        await Until(() => ((RabbitMqEventBus)reader.Bus).UnreadableCount == 2);
+    }
+
+    [Fact]
     public void The_options_never_print_the_password()
     {
-        var options = new RabbitMqBusOptions { Uri = "amqps://roost:hunter2@broker.example:5671/chat", NodeId = "n1" };
+        var options = new RabbitMqBusOptions { Uri = "amqps://roost:hunter2@broker.example:5671/chat", NodeId = "n1", SigningKey = [42, 43] };
 
         Assert.DoesNotContain("hunter2", options.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("42", options.ToString(), StringComparison.Ordinal);
         Assert.Equal("rabbitmq amqps://broker.example:5671 vhost chat", options.Describe());
     }
 

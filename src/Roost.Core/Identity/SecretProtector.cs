@@ -24,7 +24,11 @@ public sealed class SecretProtector
         _encryptionKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey.ToArray(), 32, info: "roost secrets v1"u8.ToArray());
         CodeKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey.ToArray(), 32, info: "roost one-time codes v1"u8.ToArray());
         DeviceKeyKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey.ToArray(), 32, info: "roost device keys v1"u8.ToArray());
+        BusKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey.ToArray(), 32, info: "roost bus v1"u8.ToArray());
     }
+
+    /// <summary>The key messages between nodes are signed with: only nodes holding the master key can speak on the bus.</summary>
+    public byte[] BusKey { get; }
 
     /// <summary>The key one-time codes are hashed with.</summary>
     public byte[] CodeKey { get; }

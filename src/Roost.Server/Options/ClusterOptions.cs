@@ -37,8 +37,9 @@ public sealed record ClusterOptions
     public RabbitMqSettings RabbitMq { get; init; } = new();
 
     /// <summary>The bus settings for this node.</summary>
-    public RabbitMqBusOptions ToRabbitMq(string nodeId) => new()
+    public RabbitMqBusOptions ToRabbitMq(string nodeId, byte[] signingKey) => new()
     {
+        SigningKey = signingKey,
         Uri = RabbitMq.Uri,
         RootCertificate = RabbitMq.RootCertificate,
         NodeId = nodeId,

@@ -65,7 +65,12 @@ public static class RoostOptionsValidator
                 problems.Add("Roost:Cluster:Bus is RabbitMq, so Roost:Storage:Engine must be Postgres: the nodes of a cluster share one PostgreSQL database (SQLite serves one node).");
             }
 
-            problems.AddRange(Roost.Bus.RabbitMq.RabbitMqConnections.Validate(cluster.ToRabbitMq("validating"), "Roost:Cluster:RabbitMq"));
+            if (string.IsNullOrWhiteSpace(options.Identity.EncryptionKey))
+            {
+                problems.Add("Roost:Cluster:Bus is RabbitMq, so Roost:Identity:EncryptionKey must be set, to the same key on every node: it protects stored secrets every node reads, and signs the messages between nodes (a generated key file would differ per node).");
+            }
+
+            problems.AddRange(Roost.Bus.RabbitMq.RabbitMqConnections.Validate(cluster.ToRabbitMq("validating", []), "Roost:Cluster:RabbitMq"));
             if (string.IsNullOrWhiteSpace(cluster.RabbitMq.Exchange))
             {
                 problems.Add("Roost:Cluster:RabbitMq:Exchange must name an exchange.");

@@ -83,6 +83,35 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public void A_cluster_needs_postgresql_a_broker_uri_a_shared_key_and_a_workable_heartbeat()
+    {
+        var failure = Assert.Throws<RoostConfigurationException>(() => Load(new()
+        {
+            ["Roost:Cluster:Bus"] = "RabbitMq",
+            ["Roost:Cluster:RabbitMq:Uri"] = "http://broker",
+            ["Roost:Cluster:NodeId"] = "node one",
+            ["Roost:Cluster:HeartbeatInterval"] = "00:00:10",
+            ["Roost:Cluster:DeadAfter"] = "00:00:15",
+        }));
+
+        Assert.Contains("Roost:Storage:Engine must be Postgres", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Roost:Identity:EncryptionKey must be set, to the same key on every node", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Roost:Cluster:RabbitMq:Uri must be an amqp:// or amqps:// URI", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Roost:Cluster:NodeId may hold", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Roost:Cluster:DeadAfter at least three times it", failure.Message, StringComparison.Ordinal);
+
+        var cluster = Load(new()
+        {
+            ["Roost:Storage:Engine"] = "postgres",
+            ["Roost:Storage:Postgres:ConnectionString"] = "Host=db;Database=roost;Username=roost",
+            ["Roost:Cluster:Bus"] = "RabbitMq",
+            ["Roost:Cluster:RabbitMq:Uri"] = "amqps://roost:secret@mq.internal:5671/roost",
+            ["Roost:Identity:EncryptionKey"] = Convert.ToBase64String(new byte[32]),
+        });
+        Assert.Equal((ClusterBus.RabbitMq, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20)), (cluster.Cluster.Bus, cluster.Cluster.HeartbeatInterval, cluster.Cluster.DeadAfter));
+    }
+
+    [Fact]
     public void Every_problem_is_reported_at_once()
     {
         var failure = Assert.Throws<RoostConfigurationException>(() => Load(new()

@@ -143,6 +143,8 @@ public sealed class RoostInstance : IAsyncDisposable
         var database = new TestPostgres();
         settings["Roost:Storage:Engine"] = "postgres";
         settings["Roost:Storage:Postgres:ConnectionString"] = await database.CreateAsync();
+        // Nodes of one cluster share the identity key (stored secrets; the bus's signatures).
+        settings["Roost:Identity:EncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         var bus = overRabbitMq ? null : new InProcessBusHub();
         if (overRabbitMq)
         {
