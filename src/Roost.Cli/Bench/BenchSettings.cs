@@ -5,6 +5,15 @@ internal sealed record BenchSettings
 {
     public required Uri Url { get; init; }
 
+    /// <summary>The nodes users are spread over (user i on node i mod count); by default <see cref="Url"/> alone.</summary>
+    public IReadOnlyList<Uri> Nodes
+    {
+        get => _nodes ?? [Url];
+        init => _nodes = value is { Count: > 0 } ? value : null;
+    }
+
+    private readonly IReadOnlyList<Uri>? _nodes;
+
     public int Users { get; init; } = 100;
 
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
@@ -32,7 +41,8 @@ internal sealed record BenchSettings
 
     public int BodyBytes { get; init; } = 64;
 
-    public int? ServerPid { get; init; }
+    /// <summary>The server's process (or a cluster's node processes on this machine) for CPU and memory.</summary>
+    public IReadOnlyList<int> ServerPids { get; init; } = [];
 
     /// <summary>Where a progress line goes once a second while sending (null: no progress).</summary>
     public TextWriter? Progress { get; init; }

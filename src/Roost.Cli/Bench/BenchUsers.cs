@@ -46,17 +46,22 @@ internal static class BenchUsers
         : null;
 
     /// <summary>Users <c>{prefix}_{0..count-1}</c>; <paramref name="progress"/> gets the number done so far.</summary>
+    public static Task<List<BenchUser>> SignInAsync(
+        Uri url, int count, string prefix, BenchSignIn mode, int parallelism, Action<int>? progress, CancellationToken cancellationToken) =>
+        SignInAsync([url], count, prefix, mode, parallelism, progress, cancellationToken);
+
+    /// <summary>As above, user i signing in (and later connecting) through node i mod the number of nodes.</summary>
     public static async Task<List<BenchUser>> SignInAsync(
-        Uri url, int count, string prefix, BenchSignIn mode, int parallelism, Action<int>? progress, CancellationToken cancellationToken)
+        IReadOnlyList<Uri> nodes, int count, string prefix, BenchSignIn mode, int parallelism, Action<int>? progress, CancellationToken cancellationToken)
     {
         var users = new BenchUser[count];
         var done = 0;
 
-        // One HTTP connection pool for all users (each keeps its own token): thousands of users must not mean thousands of sockets.
-        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = parallelism }) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(60) };
+        // One HTTP connection pool per node for all users (each keeps its own token): thousands of users must not mean thousands of sockets.
+        var http = nodes.Select(node => new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = parallelism }) { BaseAddress = node, Timeout = TimeSpan.FromSeconds(60) }).ToArray();
         await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (i, token) =>
         {
-            var client = new RoostClient(http);
+            var client = new RoostClient(http[i % http.Length]);
             var username = Username(prefix, i);
             var registered = mode == BenchSignIn.RegisterOrLogIn && await TryRegisterAsync(client, username, token);
             try

@@ -4,18 +4,27 @@ namespace Roost.Cli.Bench;
 
 /// <summary>
 /// Reads a local server's CPU time and memory from /proc, the fair yardstick on a small machine where the load
-/// generator itself tops out: server CPU per delivered message.
+/// generator itself tops out: server CPU per delivered message. For a cluster on one machine, the sum over its nodes.
 /// </summary>
-internal sealed class ServerProcess(int pid)
+internal sealed class ServerProcess(IReadOnlyList<int> pids)
 {
     private const double ClockTicksPerSecond = 100; // USER_HZ on Linux
 
-    public int Pid => pid;
+    public int Pid => pids[0];
 
-    public static ServerProcess? Find(int? pid) => pid is { } id && File.Exists($"/proc/{id}/stat") ? new ServerProcess(id) : null;
+    public static ServerProcess? Find(int? pid) => pid is { } id ? Find([id]) : null;
 
-    /// <summary>User plus system CPU seconds used so far.</summary>
-    public double CpuSeconds()
+    /// <summary>The processes, when every one of them exists (null for none).</summary>
+    public static ServerProcess? Find(IReadOnlyList<int> pids) =>
+        pids.Count > 0 && pids.All(id => File.Exists($"/proc/{id}/stat")) ? new ServerProcess(pids) : null;
+
+    /// <summary>User plus system CPU seconds used so far, summed over the processes.</summary>
+    public double CpuSeconds() => pids.Sum(CpuSeconds);
+
+    /// <summary>Resident memory in bytes (VmRSS), summed over the processes.</summary>
+    public long ResidentBytes() => pids.Sum(ResidentBytes);
+
+    private static double CpuSeconds(int pid)
     {
         var stat = File.ReadAllText($"/proc/{pid}/stat");
 
@@ -26,8 +35,7 @@ internal sealed class ServerProcess(int pid)
         return (user + system) / ClockTicksPerSecond;
     }
 
-    /// <summary>Resident memory in bytes (VmRSS).</summary>
-    public long ResidentBytes()
+    private static long ResidentBytes(int pid)
     {
         foreach (var line in File.ReadLines($"/proc/{pid}/status"))
         {

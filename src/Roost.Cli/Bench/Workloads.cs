@@ -50,9 +50,9 @@ internal static partial class Workloads
 
         var report = Start("idle", settings);
         report.Parameters["connections"] = connections;
-        var server = ServerProcess.Find(settings.ServerPid);
+        var server = ServerProcess.Find(settings.ServerPids);
         var accounts = Math.Max(1, Math.Min(settings.Users, connections));
-        var users = await BenchUsers.SignInAsync(settings.Url, accounts, settings.PrefixOr(BenchSettings.FreshPrefix()), BenchSignIn.RegisterOrLogIn, settings.Parallelism, null, cancellationToken);
+        var users = await BenchUsers.SignInAsync(settings.Nodes, accounts, settings.PrefixOr(BenchSettings.FreshPrefix()), BenchSignIn.RegisterOrLogIn, settings.Parallelism, null, cancellationToken);
         var open = new List<RoostConnection>(connections);
         try
         {
@@ -64,7 +64,7 @@ internal static partial class Workloads
             await Parallel.ForAsync(0, connections, new ParallelOptions { MaxDegreeOfParallelism = settings.Parallelism * 2, CancellationToken = cancellationToken }, async (i, token) =>
             {
                 var user = users[i % users.Count];
-                var connection = await RoostConnection.ConnectAsync(settings.Url, user.Client.AccessToken!, frameBuffer: 64, cancellationToken: token);
+                var connection = await RoostConnection.ConnectAsync(user.Client.BaseAddress!, user.Client.AccessToken!, frameBuffer: 64, cancellationToken: token);
                 lock (gate)
                 {
                     open.Add(connection);
@@ -112,8 +112,8 @@ internal static partial class Workloads
         var receivers = settings.Users;
         senderCount = Math.Max(1, Math.Min(senderCount, receivers));
         report.Parameters["senders"] = senderCount;
-        var server = ServerProcess.Find(settings.ServerPid);
-        var all = await BenchUsers.SignInAsync(settings.Url, receivers + senderCount, settings.PrefixOr(BenchSettings.FreshPrefix()), BenchSignIn.RegisterOrLogIn, settings.Parallelism, null, cancellationToken);
+        var server = ServerProcess.Find(settings.ServerPids);
+        var all = await BenchUsers.SignInAsync(settings.Nodes, receivers + senderCount, settings.PrefixOr(BenchSettings.FreshPrefix()), BenchSignIn.RegisterOrLogIn, settings.Parallelism, null, cancellationToken);
         var senders = all.Take(senderCount).ToList();
         var offline = all.Skip(senderCount).ToList();
         try
@@ -144,7 +144,7 @@ internal static partial class Workloads
             var readers = new List<Task>();
             await Parallel.ForAsync(0, offline.Count, new ParallelOptions { MaxDegreeOfParallelism = settings.Parallelism * 2, CancellationToken = cancellationToken }, async (r, token) =>
             {
-                var connection = await RoostConnection.ConnectAsync(settings.Url, offline[r].Client.AccessToken!, syncFrom: cursors[r], frameBuffer: 1 << 20, cancellationToken: token);
+                var connection = await RoostConnection.ConnectAsync(offline[r].Client.BaseAddress!, offline[r].Client.AccessToken!, syncFrom: cursors[r], frameBuffer: 1 << 20, cancellationToken: token);
                 offline[r].Connection = connection;
                 var reader = tracker.ReadAsync(connection, offline[r].AccountId, stopReading.Token);
                 lock (readers)
@@ -182,7 +182,7 @@ internal static partial class Workloads
     private static async Task<BenchReport> MeasureAsync(
         BenchReport report, BenchSettings settings, List<BenchUser> users, List<BenchSender> senders, IAnsiConsole console, CancellationToken cancellationToken)
     {
-        var server = ServerProcess.Find(settings.ServerPid);
+        var server = ServerProcess.Find(settings.ServerPids);
         var warmup = settings.ForWarmup();
         var tracker = new DeliveryTracker(warmup.ClientIdPrefix);
         using var stopReading = new CancellationTokenSource();
@@ -251,7 +251,7 @@ internal static partial class Workloads
     private static BenchReport Start(string workload, BenchSettings settings)
     {
         var report = new BenchReport(workload);
-        report.Parameters["url"] = settings.Url.ToString();
+        report.Parameters["url"] = string.Join(",", settings.Nodes);
         report.Parameters["users"] = settings.Users;
         report.Parameters["duration s"] = settings.Duration.TotalSeconds;
         report.Parameters["messages"] = settings.Messages;
@@ -272,7 +272,7 @@ internal static partial class Workloads
         console.MarkupLineInterpolated($"{(mode == BenchSignIn.LogIn ? "Logging in" : "Creating")} {count} users ({prefix}_*)…");
         var done = 0L;
         return CountProgress.RunAsync(settings.Progress, "users", count, () => Interlocked.Read(ref done), () =>
-            BenchUsers.SignInAsync(settings.Url, count, prefix, mode, settings.Parallelism, _ => Interlocked.Increment(ref done), cancellationToken));
+            BenchUsers.SignInAsync(settings.Nodes, count, prefix, mode, settings.Parallelism, _ => Interlocked.Increment(ref done), cancellationToken));
     }
 
     private static Task ConnectAsync(BenchSettings settings, List<BenchUser> users, IAnsiConsole console, CancellationToken cancellationToken)

@@ -111,7 +111,7 @@ internal static class BenchCommand
         IAnsiConsole console, CliTerminal terminal, string name, string description, IReadOnlyList<Option> extra,
         Func<BenchSettings, ParseResult, IAnsiConsole, CancellationToken, Task<BenchReport>> run)
     {
-        var url = CommonOptions.Url();
+        var url = CommonOptions.Urls();
         var users = new Option<int>("--users", "-n") { Description = "Users to sign in (created, or with --existing seeded ones).", DefaultValueFactory = _ => 100 };
         var duration = CommonOptions.Duration("--duration", "How long to send (for example 30s).", TimeSpan.FromSeconds(10));
         duration.Aliases.Add("-d");
@@ -125,7 +125,7 @@ internal static class BenchCommand
             DefaultValueFactory = _ => 0,
         };
         var body = new Option<int>("--body-bytes") { Description = "Message body size.", DefaultValueFactory = _ => 64 };
-        var pid = new Option<int?>("--server-pid", "-p") { Description = "The server's process id, for CPU per message and memory from /proc." };
+        var pid = CommonOptions.Pids("--server-pid", "-p", "The server's process id (a cluster's nodes': several, separated by commas), for CPU per message and memory from /proc.");
         var json = new Option<FileInfo?>("--json") { Description = "Also write the report as JSON to this file." };
         var progress = ProgressOption();
         var parallelism = new Option<int>("--parallelism") { Description = "REST calls and connects in flight at once while setting up.", DefaultValueFactory = _ => 32 };
@@ -140,7 +140,8 @@ internal static class BenchCommand
         {
             var settings = new BenchSettings
             {
-                Url = result.GetValue(url)!,
+                Url = result.GetValue(url)![0],
+                Nodes = result.GetValue(url)!,
                 Users = result.GetValue(users),
                 Duration = result.GetValue(duration),
                 Warmup = result.GetValue(warmup),
@@ -149,7 +150,7 @@ internal static class BenchCommand
                 InFlight = result.GetValue(inFlight) ?? 0,
                 Rate = result.GetValue(rate),
                 BodyBytes = result.GetValue(body),
-                ServerPid = result.GetValue(pid),
+                ServerPids = result.GetValue(pid)!,
                 Progress = Progress(result.GetValue(progress), terminal),
                 Parallelism = result.GetValue(parallelism),
                 Prefix = result.GetValue(prefix),

@@ -23,6 +23,60 @@ internal static class CommonOptions
         },
     };
 
+    /// <summary>One server, or the nodes of a cluster separated by commas (the load generator spreads users over them).</summary>
+    public static Option<Uri[]> Urls() => new("--url", "-u")
+    {
+        Description = "The server's base URL, or several nodes' separated by commas: users are spread over them (env ROOST_URL).",
+        DefaultValueFactory = _ => [new Uri(Environment.GetEnvironmentVariable("ROOST_URL") ?? "http://127.0.0.1:8080")],
+        CustomParser = result =>
+        {
+            var urls = new List<Uri>();
+            foreach (var text in result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+            {
+                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+                {
+                    urls.Add(uri);
+                }
+                else
+                {
+                    result.AddError($"'{text}' is not an http:// or https:// URL.");
+                    return null;
+                }
+            }
+
+            if (urls.Count is 0 or > 64)
+            {
+                result.AddError("--url takes 1 to 64 URLs.");
+                return null;
+            }
+
+            return [.. urls];
+        },
+    };
+
+    /// <summary>Process ids separated by commas (the nodes of a cluster on this machine).</summary>
+    public static Option<int[]> Pids(string name, string alias, string description) => new(name, alias)
+    {
+        Description = description,
+        DefaultValueFactory = _ => [],
+        CustomParser = result =>
+        {
+            var pids = new List<int>();
+            foreach (var text in result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+            {
+                if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid < 1)
+                {
+                    result.AddError($"'{text}' is not a process id.");
+                    return null;
+                }
+
+                pids.Add(pid);
+            }
+
+            return [.. pids];
+        },
+    };
+
     /// <summary>Durations as people write them: 500ms, 30s, 2m, 1h, or hh:mm:ss.</summary>
     public static TimeSpan ParseDuration(string text)
     {
