@@ -27,9 +27,9 @@ public static class RabbitMqConnections
             problems.Add($"{prefix}:RootCertificate: no file at {root}.");
         }
 
-        if (options.PublishQueueCapacity < 1 || options.MaxQueuedMessages < 1 || options.MissedAccountsCapacity < 1 || options.Prefetch < 1)
+        if (options.PublishQueueCapacity < 1 || options.MaxQueuedMessages < 1 || options.MissedAccountsCapacity < 1 || options.Prefetch < 4)
         {
-            problems.Add($"{prefix}: PublishQueueCapacity, MaxQueuedMessages, MissedAccountsCapacity and Prefetch must be at least 1.");
+            problems.Add($"{prefix}: PublishQueueCapacity, MaxQueuedMessages and MissedAccountsCapacity must be at least 1, Prefetch at least 4.");
         }
 
         if (options.ReconnectDelay <= TimeSpan.Zero || options.MaxReconnectDelay < options.ReconnectDelay)
@@ -68,7 +68,7 @@ public static class RabbitMqConnections
             {
                 Version = SslProtocols.Tls12 | SslProtocols.Tls13,
                 AcceptablePolicyErrors = SslPolicyErrors.None,
-                CertificateValidationCallback = (_, certificate, _, errors) => IsTrusted(certificate, errors, root),
+                CertificateValidationCallback = (_, certificate, chain, errors) => IsTrusted(certificate, chain, errors, root),
             };
         }
 
@@ -76,7 +76,7 @@ public static class RabbitMqConnections
     }
 
     /// <summary>Trusted by the system, or (with a root certificate configured) chaining to it; the name always matching.</summary>
-    private static bool IsTrusted(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2? root)
+    private static bool IsTrusted(X509Certificate? certificate, X509Chain? presentedChain, SslPolicyErrors errors, X509Certificate2? root)
     {
         if (errors == SslPolicyErrors.None)
         {
@@ -92,6 +92,16 @@ public static class RabbitMqConnections
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.Add(root);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+
+        // Intermediates the broker sent; trust still comes only from the configured root.
+        if (presentedChain is not null)
+        {
+            foreach (var element in presentedChain.ChainElements)
+            {
+                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
+            }
+        }
+
         using var presented = new X509Certificate2(certificate);
         return chain.Build(presented);
     }

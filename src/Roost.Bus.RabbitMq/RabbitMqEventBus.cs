@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
@@ -13,12 +14,13 @@ namespace Roost.Bus.RabbitMq;
 /// node's connection), bound to the topics its connections watch. So a message reaches only the nodes where its
 /// account is connected, and an account connected nowhere costs one publish the broker drops.
 /// <para>
-/// Never waits and never throws to its callers: publishes go through a bounded queue to one publishing loop. What
-/// cannot be passed on (the queue is full, the broker is away) is remembered by account, and once connected again the
-/// node publishes a <see cref="BusMessageKind.CatchUp"/> for each (or one for every account when too many were
-/// missed), so the nodes holding those accounts read the store. After each (re)connect this node's own connections
-/// catch up too, and after each new binding the connections of that account: what was published before the broker
-/// routed it here was missed.
+/// Never waits and never throws to its callers: messages go through a bounded queue to one publishing loop, which
+/// numbers and signs them. What cannot be passed on (the queue is full, the broker is away, a connection that died
+/// with messages in its socket) is remembered by topic, and once connected again the node publishes a catch-up for
+/// each (or one for every account when too many were missed), so the nodes holding those accounts read the store.
+/// After each (re)connect this node's own connections catch up too, after each new binding that account's
+/// connections, and whenever the broker dropped messages from this node's full queue (they are dead-lettered to a
+/// small queue of its own), every connection here.
 /// </para>
 /// </summary>
 public sealed partial class RabbitMqEventBus : IEventBus
@@ -28,21 +30,29 @@ public sealed partial class RabbitMqEventBus : IEventBus
     private readonly ILogger _logger;
     private readonly ConnectionFactory _factory;
     private readonly string _queueName;
+    private readonly string _droppedQueueName;
+    private readonly string _droppedExchange;
     private readonly string _broker;
+    private readonly ulong _ackEvery;
+    private readonly long _sender = BitConverter.ToInt64(RandomNumberGenerator.GetBytes(8));
+    private readonly ReplayGuard _replays = new();
     private readonly BasicProperties _properties;
     private readonly Channel<Outgoing> _outgoing;
     private readonly ConcurrentDictionary<BusTopic, byte> _desired = new();
     private readonly ConcurrentDictionary<BusTopic, byte> _dirty = new();
     private readonly Channel<bool> _topologyChanged = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
-    private readonly ConcurrentDictionary<long, byte> _missed = new();
+    private readonly ConcurrentDictionary<BusTopic, byte> _missed = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IBusReceiver? _receiver;
     private Task? _loop;
+    private long _sequence;
     private int _connected;
     private int _missedEveryAccount;
     private int _reconciling;
+    private int _overflowResyncPending;
     private long _dropped;
     private long _unreadable;
 
@@ -54,12 +64,16 @@ public sealed partial class RabbitMqEventBus : IEventBus
         {
             throw new ArgumentException("The bus needs a signing key of at least 32 bytes.", nameof(options));
         }
+
         _options = options;
         _time = time;
         _logger = logger;
         _factory = RabbitMqConnections.CreateFactory(options);
         _queueName = "roost.node." + options.NodeId;
+        _droppedQueueName = _queueName + ".dropped";
+        _droppedExchange = options.Exchange + ".dropped";
         _broker = options.Describe();
+        _ackEvery = Math.Max(1UL, options.Prefetch / 4UL);
         _properties = new BasicProperties { AppId = options.NodeId, DeliveryMode = DeliveryModes.Transient };
         _outgoing = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(options.PublishQueueCapacity)
         {
@@ -70,13 +84,13 @@ public sealed partial class RabbitMqEventBus : IEventBus
 
     public bool IsConnected => Volatile.Read(ref _connected) != 0;
 
-    /// <summary>Messages not passed on since the start (their accounts were told to catch up).</summary>
+    /// <summary>Messages not passed on since the start (their topics were told to catch up).</summary>
     public long DroppedCount => Interlocked.Read(ref _dropped);
 
-    /// <summary>Messages received that this build cannot read (another version's) or whose signature does not check, skipped.</summary>
+    /// <summary>Messages received that this build cannot read (another version's), whose signature does not check, or seen before; skipped.</summary>
     public long UnreadableCount => Interlocked.Read(ref _unreadable);
 
-    /// <summary>Connected, and every topic watched so far is bound (for tests: a binding takes effect asynchronously).</summary>
+    /// <summary>Connected, and every topic watched so far is bound (a binding takes effect asynchronously).</summary>
     public bool IsSettled => IsConnected && _dirty.IsEmpty && Volatile.Read(ref _reconciling) == 0;
 
     public string Describe() => IsConnected ? _broker : _broker + " (not connected)";
@@ -100,9 +114,7 @@ public sealed partial class RabbitMqEventBus : IEventBus
         {
             for (var i = 0; i < committed.Recipients.Length; i++)
             {
-                var accountId = committed.Recipients[i];
-                var message = new BusMessage(BusMessageKind.Event, accountId, committed.Frame, committed.Cursor, committed.PreviousCursorOf(i));
-                Enqueue(new Outgoing(BusMessageCodec.RoutingKey(message.Topic), BusMessageCodec.Encode(message, _options.SigningKey), accountId));
+                Publish(new BusMessage(BusMessageKind.Event, committed.Recipients[i], committed.Frame, committed.Cursor, committed.PreviousCursorOf(i)));
             }
         }
     }
@@ -110,7 +122,10 @@ public sealed partial class RabbitMqEventBus : IEventBus
     public void Publish(BusMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        Enqueue(new Outgoing(BusMessageCodec.RoutingKey(message), BusMessageCodec.Encode(message, _options.SigningKey), message.AccountId));
+        if (!IsConnected || !_outgoing.Writer.TryWrite(new Outgoing(BusMessageCodec.RoutingKey(message), message)))
+        {
+            Missed(message);
+        }
     }
 
     public void Watch(BusTopic topic)
@@ -125,6 +140,7 @@ public sealed partial class RabbitMqEventBus : IEventBus
         MarkChanged(topic);
     }
 
+    /// <summary>Passes on what is queued (for a short while), then disconnects.</summary>
     public async ValueTask DisposeAsync()
     {
         if (_stopping.IsCancellationRequested)
@@ -132,8 +148,14 @@ public sealed partial class RabbitMqEventBus : IEventBus
             return;
         }
 
-        await _stopping.CancelAsync();
+        // The last hints (this node's users going offline at its stop) are worth a moment.
         _outgoing.Writer.TryComplete();
+        if (IsConnected)
+        {
+            await _drained.Task.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        await _stopping.CancelAsync();
         if (_loop is not null)
         {
             await _loop.WaitAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -148,25 +170,22 @@ public sealed partial class RabbitMqEventBus : IEventBus
         _topologyChanged.Writer.TryWrite(true);
     }
 
-    private void Enqueue(Outgoing message)
-    {
-        if (!IsConnected || !_outgoing.Writer.TryWrite(message))
-        {
-            Missed(message.AccountId);
-        }
-    }
-
-    /// <summary>Remembers that an account's message was not passed on; account 0 (a catch-up of every account) means every account.</summary>
-    private void Missed(long accountId)
+    /// <summary>
+    /// Remembers that a message was not passed on: the nodes watching its topic must catch up. A catch-up of every
+    /// account (or too many topics) means every node catches up everything.
+    /// </summary>
+    private void Missed(BusMessage message)
     {
         Interlocked.Increment(ref _dropped);
-        if (accountId == 0 || (!_missed.ContainsKey(accountId) && _missed.Count >= _options.MissedAccountsCapacity))
+        var topic = message.Topic;
+        if ((message.Kind == BusMessageKind.CatchUp && message.AccountId == 0)
+            || (!_missed.ContainsKey(topic) && _missed.Count >= _options.MissedAccountsCapacity))
         {
             Volatile.Write(ref _missedEveryAccount, 1);
             return;
         }
 
-        _missed.TryAdd(accountId, 0);
+        _missed.TryAdd(topic, 0);
     }
 
     private async Task RunAsync()
@@ -216,24 +235,34 @@ public sealed partial class RabbitMqEventBus : IEventBus
         _firstAttempt.TrySetResult();
     }
 
-    /// <summary>Declares this node's topology on a new connection, then publishes and binds until the connection ends.</summary>
+    /// <summary>Declares this node's topology on a new connection, then publishes and binds until the connection or a channel ends.</summary>
     private async Task ServeAsync(IConnection connection, CancellationToken stopping)
     {
         var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        connection.ConnectionShutdownAsync += (_, _) =>
-        {
-            lost.TrySetResult();
-            return Task.CompletedTask;
-        };
+        connection.ConnectionShutdownAsync += (_, _) => Lose(lost);
 
         await using var topology = await connection.CreateChannelAsync(cancellationToken: stopping);
+        topology.ChannelShutdownAsync += (_, _) => Lose(lost);
         await topology.ExchangeDeclareAsync(_options.Exchange, ExchangeType.Direct, durable: true, autoDelete: false, cancellationToken: stopping);
+        await topology.ExchangeDeclareAsync(_droppedExchange, ExchangeType.Direct, durable: true, autoDelete: false, cancellationToken: stopping);
+
+        // What the broker drops from a full queue (the oldest first) is dead-lettered to a one-message queue: seeing
+        // anything there means this node's connections must catch up.
+        await topology.QueueDeclareAsync(
+            _droppedQueueName, durable: false, exclusive: true, autoDelete: true,
+            arguments: new Dictionary<string, object?> { ["x-max-length"] = 1 }, cancellationToken: stopping);
+        await topology.QueueBindAsync(_droppedQueueName, _droppedExchange, _queueName, cancellationToken: stopping);
         await topology.QueueDeclareAsync(
             _queueName,
             durable: false,
             exclusive: true,
             autoDelete: true,
-            arguments: new Dictionary<string, object?> { ["x-max-length"] = _options.MaxQueuedMessages },
+            arguments: new Dictionary<string, object?>
+            {
+                ["x-max-length"] = _options.MaxQueuedMessages,
+                ["x-dead-letter-exchange"] = _droppedExchange,
+                ["x-dead-letter-routing-key"] = _queueName,
+            },
             cancellationToken: stopping);
         await topology.QueueBindAsync(_queueName, _options.Exchange, BusMessageCodec.EveryNodeKey, cancellationToken: stopping);
 
@@ -241,17 +270,26 @@ public sealed partial class RabbitMqEventBus : IEventBus
         Volatile.Write(ref _reconciling, 1);
         foreach (var topic in _desired.Keys)
         {
+            // Cleared before the check: an unwatch from now on marks the topic again for the reconcile loop.
             _dirty.TryRemove(topic, out _);
-            await topology.QueueBindAsync(_queueName, _options.Exchange, BusMessageCodec.RoutingKey(topic), cancellationToken: stopping);
-            bound.Add(topic);
+            if (_desired.ContainsKey(topic))
+            {
+                await topology.QueueBindAsync(_queueName, _options.Exchange, BusMessageCodec.RoutingKey(topic), cancellationToken: stopping);
+                bound.Add(topic);
+            }
         }
 
         await topology.BasicQosAsync(0, _options.Prefetch, global: false, stopping);
         var consumer = new AsyncEventingBasicConsumer(topology);
         consumer.ReceivedAsync += (_, delivery) => ReceiveAsync(topology, delivery);
+        consumer.UnregisteredAsync += (_, _) => Lose(lost);
         await topology.BasicConsumeAsync(_queueName, autoAck: false, consumer, stopping);
+        var dropped = new AsyncEventingBasicConsumer(topology);
+        dropped.ReceivedAsync += (_, _) => OverflowedAsync();
+        await topology.BasicConsumeAsync(_droppedQueueName, autoAck: true, dropped, stopping);
 
         await using var publishing = await connection.CreateChannelAsync(cancellationToken: stopping);
+        publishing.ChannelShutdownAsync += (_, _) => Lose(lost);
         Volatile.Write(ref _connected, 1);
         Log.Connected(_logger, _broker, _queueName, bound.Count);
 
@@ -260,9 +298,9 @@ public sealed partial class RabbitMqEventBus : IEventBus
         _firstAttempt.TrySetResult();
 
         using var session = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        Volatile.Write(ref _reconciling, 0);
         var publish = PublishLoopAsync(publishing, session.Token);
         var reconcile = ReconcileLoopAsync(topology, bound, session.Token);
-        Volatile.Write(ref _reconciling, 0);
         _topologyChanged.Writer.TryWrite(true);
         var ended = await Task.WhenAny(lost.Task, publish, reconcile);
         Volatile.Write(ref _connected, 0);
@@ -270,9 +308,19 @@ public sealed partial class RabbitMqEventBus : IEventBus
         await Task.WhenAll(publish, reconcile).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         stopping.ThrowIfCancellationRequested();
 
+        // Publishes written to a socket that then died may never have reached the broker, and nothing says which:
+        // once back, every node catches up.
+        Volatile.Write(ref _missedEveryAccount, 1);
+
         // Surfaces the loop's failure (or the shutdown) for the log line of the reconnect.
         await ended;
-        throw new IOException(connection.CloseReason?.ReplyText ?? "the connection to RabbitMQ closed");
+        throw new IOException(connection.CloseReason?.ReplyText ?? "the connection to RabbitMQ or one of its channels closed");
+    }
+
+    private static Task Lose(TaskCompletionSource lost)
+    {
+        lost.TrySetResult();
+        return Task.CompletedTask;
     }
 
     private async Task PublishLoopAsync(IChannel channel, CancellationToken cancellationToken)
@@ -281,51 +329,54 @@ public sealed partial class RabbitMqEventBus : IEventBus
         await PublishMissedAsync(channel, cancellationToken);
         while (await reader.WaitToReadAsync(cancellationToken))
         {
-            while (reader.TryRead(out var message))
+            while (reader.TryRead(out var outgoing))
             {
-                try
-                {
-                    await channel.BasicPublishAsync(_options.Exchange, message.RoutingKey, mandatory: false, _properties, message.Body, cancellationToken);
-                }
-                catch
-                {
-                    Missed(message.AccountId);
-                    throw;
-                }
+                await PublishAsync(channel, outgoing.RoutingKey, outgoing.Message, cancellationToken);
             }
 
             await PublishMissedAsync(channel, cancellationToken);
         }
+
+        // Stopping: everything queued went out. The session ends with the bus.
+        _drained.TrySetResult();
+        await Task.Delay(Timeout.Infinite, cancellationToken);
     }
 
-    /// <summary>Tells the nodes holding accounts whose messages were dropped to have their connections catch up.</summary>
+    /// <summary>Numbers, signs and publishes one message; on failure its topic is remembered for a catch-up.</summary>
+    private async Task PublishAsync(IChannel channel, string routingKey, BusMessage message, CancellationToken cancellationToken)
+    {
+        var envelope = new BusEnvelope(_sender, ++_sequence, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        try
+        {
+            await channel.BasicPublishAsync(_options.Exchange, routingKey, mandatory: false, _properties, BusMessageCodec.Encode(message, envelope, _options.SigningKey), cancellationToken);
+        }
+        catch
+        {
+            Missed(message);
+            throw;
+        }
+    }
+
+    /// <summary>Tells the nodes watching topics whose messages were dropped to read the store again.</summary>
     private async Task PublishMissedAsync(IChannel channel, CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _missedEveryAccount, 0) != 0)
         {
             _missed.Clear();
-            await PublishCatchUpAsync(channel, 0, cancellationToken);
+            var everyone = new BusMessage(BusMessageKind.CatchUp, 0);
+            await PublishAsync(channel, BusMessageCodec.EveryNodeKey, everyone, cancellationToken);
             return;
         }
 
-        foreach (var accountId in _missed.Keys)
+        foreach (var topic in _missed.Keys)
         {
-            _missed.TryRemove(accountId, out _);
-            await PublishCatchUpAsync(channel, accountId, cancellationToken);
-        }
-    }
+            _missed.TryRemove(topic, out _);
 
-    private async Task PublishCatchUpAsync(IChannel channel, long accountId, CancellationToken cancellationToken)
-    {
-        var message = new BusMessage(BusMessageKind.CatchUp, accountId);
-        try
-        {
-            await channel.BasicPublishAsync(_options.Exchange, BusMessageCodec.RoutingKey(message), mandatory: false, _properties, BusMessageCodec.Encode(message, _options.SigningKey), cancellationToken);
-        }
-        catch
-        {
-            Missed(accountId);
-            throw;
+            // A presence hint says "read it again" already; a connections catch-up reads the stream and checks the session.
+            var message = topic.Kind == BusTopicKind.Presence
+                ? new BusMessage(BusMessageKind.PresenceChanged, topic.AccountId)
+                : new BusMessage(BusMessageKind.CatchUp, topic.AccountId);
+            await PublishAsync(channel, BusMessageCodec.RoutingKey(topic), message, cancellationToken);
         }
     }
 
@@ -360,16 +411,17 @@ public sealed partial class RabbitMqEventBus : IEventBus
     {
         if (delivery.BasicProperties.AppId != _options.NodeId)
         {
-            if (BusMessageCodec.Decode(delivery.Body.Span, _options.SigningKey) is { } message)
+            if (BusMessageCodec.Decode(delivery.Body.Span, _options.SigningKey) is { } decoded
+                && _replays.Accept(decoded.Envelope, _time.GetUtcNow().ToUnixTimeMilliseconds()))
             {
                 try
                 {
-                    _receiver!.Receive(message);
+                    _receiver!.Receive(decoded.Message);
                 }
                 catch (Exception exception)
                 {
                     // A receiver must not throw; if one does, the consumer goes on with the next message.
-                    Log.ReceiveFailed(_logger, message.Kind, exception);
+                    Log.ReceiveFailed(_logger, decoded.Message.Kind, exception);
                 }
             }
             else if (Interlocked.Increment(ref _unreadable) % 1000 == 1)
@@ -379,20 +431,40 @@ public sealed partial class RabbitMqEventBus : IEventBus
         }
 
         // Acknowledged in groups: the prefetch window bounds what waits here, and an unacknowledged tail costs nothing.
-        if (delivery.DeliveryTag % AckEvery == 0)
+        if (delivery.DeliveryTag % _ackEvery == 0)
         {
             await channel.BasicAckAsync(delivery.DeliveryTag, multiple: true, CancellationToken.None);
         }
     }
 
-    private const ulong AckEvery = 64;
+    /// <summary>The broker dropped messages from this node's full queue: every connection here catches up, once per second at most.</summary>
+    private async Task OverflowedAsync()
+    {
+        if (Interlocked.Exchange(ref _overflowResyncPending, 1) != 0)
+        {
+            return;
+        }
 
-    /// <summary>While away, queued messages are not kept: their accounts catch up once the bus is back.</summary>
+        Log.Overflowed(_logger, _queueName);
+        try
+        {
+            // Drops until then are covered by the one catch-up that follows.
+            await Task.Delay(TimeSpan.FromSeconds(1), _time, _stopping.Token);
+            Volatile.Write(ref _overflowResyncPending, 0);
+            _receiver!.Resync(null);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
+    /// <summary>While away, queued messages are not kept: their topics catch up once the bus is back.</summary>
     private void DropQueued()
     {
-        while (_outgoing.Reader.TryRead(out var message))
+        while (_outgoing.Reader.TryRead(out var outgoing))
         {
-            Missed(message.AccountId);
+            Missed(outgoing.Message);
         }
     }
 
@@ -413,11 +485,11 @@ public sealed partial class RabbitMqEventBus : IEventBus
         await connection.DisposeAsync();
     }
 
-    private readonly record struct Outgoing(string RoutingKey, byte[] Body, long AccountId);
+    private readonly record struct Outgoing(string RoutingKey, BusMessage Message);
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Event bus connected to {Broker}: queue {Queue}, {Bound} accounts bound")]
+        [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Event bus connected to {Broker}: queue {Queue}, {Bound} topics bound")]
         public static partial void Connected(ILogger logger, string broker, string queue, int bound);
 
         [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Event bus lost {Broker} ({Reason}); reconnecting. Messages not passed on so far: {Dropped} (their accounts catch up from the store)")]
@@ -426,10 +498,13 @@ public sealed partial class RabbitMqEventBus : IEventBus
         [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "A {Kind} message from the event bus could not be delivered to this node's connections")]
         public static partial void ReceiveFailed(ILogger logger, BusMessageKind kind, Exception exception);
 
-        [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Dropped a message from the event bus that this node cannot read or whose signature does not check ({Count} so far): every node must run this version with the same Roost:Identity:EncryptionKey, and only Roost nodes may publish to its exchange")]
-        public static partial void Unreadable(ILogger logger, long count);
-
         [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "Closing the event bus connection failed: {Reason}")]
         public static partial void CloseFailed(ILogger logger, string reason);
+
+        [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Dropped a message from the event bus that this node cannot read, whose signature does not check, or that was seen before ({Count} so far): every node must run this version with the same Roost:Identity:EncryptionKey and clocks within a minute, and only Roost nodes may publish to its exchange")]
+        public static partial void Unreadable(ILogger logger, long count);
+
+        [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "RabbitMQ dropped messages from the full queue {Queue} (this node reads too slowly); its connections catch up from the store")]
+        public static partial void Overflowed(ILogger logger, string queue);
     }
 }

@@ -123,6 +123,7 @@ public sealed class RoostHost : IAsyncDisposable
         services.AddSingleton<IPresenceWatchers, PresenceWatchers>();
         services.AddSingleton<PresenceService>();
         services.AddSingleton<PresenceRefresher>();
+        services.AddSingleton<OnlineRows>();
         services.AddSingleton<NodeRegistry>();
         services.AddHostedService<NodeHeartbeatService>();
         services.AddSingleton<GatewayServices>();

@@ -49,6 +49,46 @@ internal sealed class PostgresNodeStore(PostgresStore store) : INodeStore
             .With("node", nodeId)
             .RunAsync(), cancellationToken);
 
+    public Task SetOnlineAsync(string nodeId, IReadOnlyList<long> online, IReadOnlyList<long> offline, DateTimeOffset lastSeenAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(online);
+        ArgumentNullException.ThrowIfNull(offline);
+        return store.WriteAsync(async context =>
+        {
+            if (online.Count > 0)
+            {
+                await context.Command("""
+                        INSERT INTO online_accounts (account_id, node_id)
+                        SELECT a.id, n.node_id FROM accounts a, nodes n
+                        WHERE a.id = ANY(@accounts) AND n.node_id = @node AND n.ended IS NULL
+                        ON CONFLICT DO NOTHING
+                        """)
+                    .With("accounts", online.ToArray())
+                    .With("node", nodeId)
+                    .RunAsync();
+            }
+
+            if (offline.Count > 0)
+            {
+                await context.Command("DELETE FROM online_accounts WHERE node_id = @node AND account_id = ANY(@accounts)")
+                    .With("accounts", offline.ToArray())
+                    .With("node", nodeId)
+                    .RunAsync();
+                await context.Command("UPDATE accounts SET last_seen_at = @at WHERE id = ANY(@accounts) AND (last_seen_at IS NULL OR last_seen_at < @at)")
+                    .With("accounts", offline.ToArray())
+                    .With("at", lastSeenAt)
+                    .RunAsync();
+            }
+
+            return 0;
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<long>> OnlineOnAsync(string nodeId, CancellationToken cancellationToken) =>
+        store.ReadSnapshotAsync<IReadOnlyList<long>>(async session => await session.Command("SELECT account_id FROM online_accounts WHERE node_id = @node")
+            .With("node", nodeId)
+            .ReadAllAsync(row => row.GetInt64(0)), cancellationToken);
+
     public Task<IReadOnlyList<long>> SweepAsync(DateTimeOffset heartbeatBefore, DateTimeOffset endedBefore, CancellationToken cancellationToken) =>
         store.WriteAsync<IReadOnlyList<long>>(async context =>
         {

@@ -55,6 +55,52 @@ internal sealed class SqliteNodeStore(SqliteStore store) : INodeStore
             return command.ExecuteNonQuery();
         }, cancellationToken);
 
+    public Task SetOnlineAsync(string nodeId, IReadOnlyList<long> online, IReadOnlyList<long> offline, DateTimeOffset lastSeenAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(online);
+        ArgumentNullException.ThrowIfNull(offline);
+        return store.WriteAsync(context =>
+        {
+            var insert = context.Command("""
+                INSERT INTO online_accounts (account_id, node_id)
+                SELECT $account, node_id FROM nodes
+                WHERE node_id = $node AND ended IS NULL AND EXISTS (SELECT 1 FROM accounts WHERE id = $account)
+                ON CONFLICT DO NOTHING
+                """);
+            insert.Parameters.AddWithValue("$node", nodeId);
+            var inserted = insert.Parameters.Add("$account", SqliteType.Integer);
+            foreach (var accountId in online)
+            {
+                inserted.Value = accountId;
+                insert.ExecuteNonQuery();
+            }
+
+            var delete = context.Command("DELETE FROM online_accounts WHERE node_id = $node AND account_id = $account");
+            delete.Parameters.AddWithValue("$node", nodeId);
+            var deleted = delete.Parameters.Add("$account", SqliteType.Integer);
+            var seen = context.Command("UPDATE accounts SET last_seen_at = $at WHERE id = $account AND (last_seen_at IS NULL OR last_seen_at < $at)");
+            seen.Parameters.AddWithValue("$at", SqliteTime.ToColumn(lastSeenAt));
+            var seenAccount = seen.Parameters.Add("$account", SqliteType.Integer);
+            foreach (var accountId in offline)
+            {
+                deleted.Value = accountId;
+                delete.ExecuteNonQuery();
+                seenAccount.Value = accountId;
+                seen.ExecuteNonQuery();
+            }
+
+            return 0;
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<long>> OnlineOnAsync(string nodeId, CancellationToken cancellationToken) =>
+        store.ReadSnapshotAsync<IReadOnlyList<long>>(session =>
+        {
+            var command = session.Command("SELECT account_id FROM online_accounts WHERE node_id = $node");
+            command.Parameters.AddWithValue("$node", nodeId);
+            return command.ReadAll(row => row.GetInt64(0));
+        }, cancellationToken);
+
     public Task<IReadOnlyList<long>> SweepAsync(DateTimeOffset heartbeatBefore, DateTimeOffset endedBefore, CancellationToken cancellationToken) =>
         store.WriteAsync<IReadOnlyList<long>>(context =>
         {

@@ -6,30 +6,31 @@ namespace Roost.Delivery.Specification.Tests;
 public sealed class BusMessageCodecTests
 {
     private static readonly byte[] Key = [.. Enumerable.Range(1, 32).Select(i => (byte)i)];
+    private static readonly BusEnvelope Envelope = new(Sender: 77, Sequence: 5, SentAtMs: 1_790_000_000_000);
 
     [Fact]
-    public void A_message_survives_the_round_trip_with_every_field()
+    public void A_message_survives_the_round_trip_with_every_field_and_its_envelope()
     {
         var message = new BusMessage(BusMessageKind.Event, 42, "{\"e\":1}"u8.ToArray(), Cursor: 9_000_000_000, PreviousCursor: 8, DeviceId: 3, ExceptDeviceId: 4);
 
-        var decoded = BusMessageCodec.Decode(BusMessageCodec.Encode(message, Key), Key);
+        var (decoded, envelope) = BusMessageCodec.Decode(BusMessageCodec.Encode(message, Envelope, Key), Key)!.Value;
 
-        Assert.NotNull(decoded);
         Assert.Equal((message.Kind, message.AccountId, message.Cursor, message.PreviousCursor, message.DeviceId, message.ExceptDeviceId),
             (decoded.Kind, decoded.AccountId, decoded.Cursor, decoded.PreviousCursor, decoded.DeviceId, decoded.ExceptDeviceId));
         Assert.Equal(message.Frame.ToArray(), decoded.Frame.ToArray());
+        Assert.Equal(Envelope, envelope);
     }
 
     [Theory]
     [InlineData(new byte[0])]
-    [InlineData(new byte[] { 1, 1 })]
+    [InlineData(new byte[] { 2, 1 })]
     public void A_body_too_short_is_not_a_message(byte[] body) => Assert.Null(BusMessageCodec.Decode(body, Key));
 
     [Fact]
     public void Another_version_or_an_unknown_kind_is_not_a_message()
     {
-        var body = BusMessageCodec.Encode(new BusMessage(BusMessageKind.Ephemeral, 1), Key);
-        body[0] = 2;
+        var body = BusMessageCodec.Encode(new BusMessage(BusMessageKind.Ephemeral, 1), Envelope, Key);
+        body[0] = 1;
         Assert.Null(BusMessageCodec.Decode(body, Key));
 
         body[0] = BusMessageCodec.Version;
@@ -43,11 +44,14 @@ public sealed class BusMessageCodecTests
         var message = new BusMessage(BusMessageKind.Disconnect, 7, DeviceId: 3);
         var otherKey = Key.Reverse().ToArray();
 
-        Assert.Null(BusMessageCodec.Decode(BusMessageCodec.Encode(message, otherKey), Key));
-        var changed = BusMessageCodec.Encode(message, Key);
-        changed[9] ^= 1;
+        Assert.Null(BusMessageCodec.Decode(BusMessageCodec.Encode(message, Envelope, otherKey), Key));
+        var changed = BusMessageCodec.Encode(message, Envelope, Key);
+        changed[27] ^= 1;
         Assert.Null(BusMessageCodec.Decode(changed, Key));
-        var unsigned = BusMessageCodec.Encode(message, Key)[..^BusMessageCodec.TagLength];
+        var resequenced = BusMessageCodec.Encode(message, Envelope, Key);
+        resequenced[17] ^= 1;
+        Assert.Null(BusMessageCodec.Decode(resequenced, Key));
+        var unsigned = BusMessageCodec.Encode(message, Envelope, Key)[..^BusMessageCodec.TagLength];
         Assert.Null(BusMessageCodec.Decode(unsigned, Key));
     }
 
@@ -58,5 +62,22 @@ public sealed class BusMessageCodecTests
         Assert.Equal("p.7", BusMessageCodec.RoutingKey(new BusMessage(BusMessageKind.PresenceChanged, 7)));
         Assert.Equal("a.7", BusMessageCodec.RoutingKey(new BusMessage(BusMessageKind.CatchUp, 7)));
         Assert.Equal("all", BusMessageCodec.RoutingKey(new BusMessage(BusMessageKind.CatchUp, 0)));
+    }
+
+    [Fact]
+    public void A_replayed_or_stale_message_is_refused_and_each_sender_counts_on_its_own()
+    {
+        var guard = new ReplayGuard();
+        var now = Envelope.SentAtMs;
+
+        Assert.True(guard.Accept(Envelope, now));
+        Assert.False(guard.Accept(Envelope, now + 10));
+        Assert.False(guard.Accept(Envelope with { Sequence = 4 }, now + 10));
+        Assert.True(guard.Accept(Envelope with { Sequence = 9 }, now + 10));
+        Assert.True(guard.Accept(Envelope with { Sender = 78, Sequence = 1 }, now + 10));
+
+        var window = (long)ReplayGuard.Window.TotalMilliseconds;
+        Assert.False(guard.Accept(Envelope with { Sequence = 10, SentAtMs = now - window - 1 }, now));
+        Assert.False(guard.Accept(Envelope with { Sequence = 11, SentAtMs = now + window + 1 }, now));
     }
 }

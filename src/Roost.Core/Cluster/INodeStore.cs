@@ -16,6 +16,15 @@ public interface INodeStore
     Task SetOnlineAsync(string nodeId, long accountId, bool online, CancellationToken cancellationToken);
 
     /// <summary>
+    /// In one write: marks <paramref name="online"/> online on the node and lets <paramref name="offline"/> go from it,
+    /// setting their last seen to <paramref name="lastSeenAt"/> (unless a later one is stored).
+    /// </summary>
+    Task SetOnlineAsync(string nodeId, IReadOnlyList<long> online, IReadOnlyList<long> offline, DateTimeOffset lastSeenAt, CancellationToken cancellationToken);
+
+    /// <summary>The accounts the registry holds online on the node.</summary>
+    Task<IReadOnlyList<long>> OnlineOnAsync(string nodeId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Ends every running node whose heartbeat is older than <paramref name="heartbeatBefore"/> (dead), clears its
     /// online rows and sets each such account's last seen to the node's last heartbeat; prunes nodes that ended before
     /// <paramref name="endedBefore"/>. Returns the accounts cleared. Safe to run on every node at once.

@@ -9,7 +9,7 @@ namespace Roost.Core.Cluster;
 /// a sweep that declares silent nodes dead, and a clean end at stop. Every account whose online state the store
 /// changes here is hinted to the nodes that watch it, which read it again.
 /// </summary>
-public sealed partial class NodeRegistry(IRoostStore store, EventRouter router, NodeContext node, TimeProvider time, ILogger<NodeRegistry> logger)
+public sealed partial class NodeRegistry(IRoostStore store, EventRouter router, NodeContext node, OnlineRows rows, TimeProvider time, ILogger<NodeRegistry> logger)
 {
     public NodeContext Node => node;
 
@@ -21,7 +21,10 @@ public sealed partial class NodeRegistry(IRoostStore store, EventRouter router, 
         Hint(held);
     }
 
-    /// <summary>The heartbeat, then the sweep. A node declared dead while it was cut off registers again and marks its accounts online anew.</summary>
+    /// <summary>
+    /// The heartbeat, then the sweep. A node declared dead while it was cut off registers again and marks its accounts
+    /// online anew; otherwise its rows are reconciled with its connections.
+    /// </summary>
     public async Task BeatAndSweepAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -29,14 +32,12 @@ public sealed partial class NodeRegistry(IRoostStore store, EventRouter router, 
         {
             Log.DeclaredDead(logger, node.NodeId);
             await RegisterAsync(cancellationToken);
-            if (node.Clustered)
-            {
-                foreach (var accountId in router.ConnectedAccounts())
-                {
-                    await store.Nodes.SetOnlineAsync(node.NodeId, accountId, true, cancellationToken);
-                    router.PublishPresenceChanged(accountId);
-                }
-            }
+            rows.MarkAllConnected();
+        }
+        else
+        {
+            // Repairs rows a failed or lost write left wrong.
+            await rows.ReconcileAsync(cancellationToken);
         }
 
         var cleared = await store.Nodes.SweepAsync(NodeStatus.DeadBefore(now, node.DeadAfter), now - NodeStatus.EndedKeptFor, cancellationToken);

@@ -20,8 +20,18 @@ public interface IPresenceWatchers
     /// pushed to the same subscriber, so the last frame it gets about an account is the current state.
     /// </summary>
     /// <param name="onlineOnSomeNode">Of those, the accounts the store shows online on some node (a cluster's; null alone).</param>
+    /// <param name="readStamp">From <see cref="BeginRead"/> before the store read.</param>
     void Answer(
-        PresenceSubscription subscription, long generation, string? reference, IReadOnlyList<long> requested, IReadOnlyList<PresenceRecord> visible, IReadOnlySet<long>? onlineOnSomeNode = null);
+        PresenceSubscription subscription,
+        long generation,
+        string? reference,
+        IReadOnlyList<long> requested,
+        IReadOnlyList<PresenceRecord> visible,
+        IReadOnlySet<long>? onlineOnSomeNode = null,
+        long readStamp = 0);
+
+    /// <summary>Taken before a store read of presence: a read is applied only when nothing newer has been.</summary>
+    long BeginRead();
 
     /// <summary>Drops the subscription for good (its connection ended); later replaces are ignored.</summary>
     void Close(PresenceSubscription subscription);
@@ -39,5 +49,5 @@ public interface IPresenceWatchers
     /// Takes the presence read from the store after a hint (a change on some node) and pushes what changed to the
     /// watchers. <paramref name="onlineOnSomeNode"/>: those of the records' accounts online on some node.
     /// </summary>
-    void Refresh(IReadOnlyList<PresenceRecord> records, IReadOnlySet<long> onlineOnSomeNode);
+    void Refresh(IReadOnlyList<PresenceRecord> records, IReadOnlySet<long> onlineOnSomeNode, long readStamp);
 }

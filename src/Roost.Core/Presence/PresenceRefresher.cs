@@ -124,13 +124,15 @@ public sealed partial class PresenceRefresher : IAsyncDisposable
     {
         try
         {
+            var stamp = _watchers.BeginRead();
             var records = await _store.Presence.GetAsync(accounts, cancellationToken);
             var online = await _store.Nodes.OnlineAmongAsync(accounts, cancellationToken);
-            _watchers.Refresh(records, online);
+            _watchers.Refresh(records, online, stamp);
             return true;
         }
-        catch (StoreUnavailableException exception)
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // Whatever failed, the loop must live on: this node would stop hearing of other nodes' presence changes.
             Log.ReadFailed(_logger, accounts.Count, exception.Message);
             return false;
         }

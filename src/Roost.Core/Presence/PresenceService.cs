@@ -28,7 +28,10 @@ public sealed partial class PresenceService
     private readonly ILogger _logger;
     private readonly NodeContext _node;
 
-    public PresenceService(IRoostStore store, EventRouter router, IPresenceWatchers watchers, TimeProvider time, ILogger<PresenceService> logger, NodeContext? node = null)
+    private readonly OnlineRows? _rows;
+
+    public PresenceService(
+        IRoostStore store, EventRouter router, IPresenceWatchers watchers, TimeProvider time, ILogger<PresenceService> logger, NodeContext? node = null, OnlineRows? rows = null)
     {
         ArgumentNullException.ThrowIfNull(router);
         _store = store;
@@ -37,6 +40,7 @@ public sealed partial class PresenceService
         _time = time;
         _logger = logger;
         _node = node ?? NodeContext.Alone();
+        _rows = rows;
         router.OnlineChanged += OnOnlineChanged;
     }
 
@@ -84,9 +88,10 @@ public sealed partial class PresenceService
         _watchers.Replace(subscription, generation, contacts);
 
         // Read once the watch is in place: a change from now on is in what is read, or reaches the watch, or both.
+        var stamp = _watchers.BeginRead();
         IReadOnlyList<PresenceRecord> records = contacts.Count == 0 ? [] : await _store.Presence.GetAsync(contacts, cancellationToken);
         var elsewhere = await OnlineOnSomeNodeAsync(contacts, cancellationToken);
-        _watchers.Answer(subscription, generation, reference, requested, records, elsewhere);
+        _watchers.Answer(subscription, generation, reference, requested, records, elsewhere, stamp);
         return Done.Value;
     }
 
@@ -106,41 +111,24 @@ public sealed partial class PresenceService
     /// </summary>
     private void OnOnlineChanged(long accountId, bool online)
     {
+        if (_node.Clustered && _rows is not null)
+        {
+            // The row (and last seen) is written by one loop, with the state the account has when it is written.
+            _rows.Mark(accountId);
+            _watchers.OnlineChanged(accountId, online ? null : _time.GetUtcNow());
+            return;
+        }
+
         if (online)
         {
-            if (_node.Clustered)
-            {
-                _ = MarkOnlineAsync(accountId, online: true, null);
-            }
-
             _watchers.OnlineChanged(accountId, null);
             return;
         }
 
         // Queued before watchers hear of it, so a write of theirs made after the frame is committed after this one.
         var now = _time.GetUtcNow();
-        _ = _node.Clustered ? MarkOnlineAsync(accountId, online: false, now) : WriteLastSeenAsync(accountId, now);
+        _ = WriteLastSeenAsync(accountId, now);
         _watchers.OnlineChanged(accountId, now);
-    }
-
-    private async Task MarkOnlineAsync(long accountId, bool online, DateTimeOffset? lastSeenAt)
-    {
-        try
-        {
-            if (lastSeenAt is { } at)
-            {
-                await _store.Presence.SetLastSeenAsync(accountId, at, CancellationToken.None);
-            }
-
-            await _store.Nodes.SetOnlineAsync(_node.NodeId, accountId, online, CancellationToken.None);
-            _router.PublishPresenceChanged(accountId);
-        }
-#pragma warning disable CA1031 // Best effort like last seen: the heartbeat's sweep and the next change set it right.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            Log.OnlineWriteFailed(_logger, exception, accountId);
-        }
     }
 
     private async Task WriteLastSeenAsync(long accountId, DateTimeOffset lastSeenAt)
@@ -162,7 +150,5 @@ public sealed partial class PresenceService
         [LoggerMessage(EventId = 3000, Level = LogLevel.Warning, Message = "Writing the last-seen time of account {AccountId} failed")]
         public static partial void LastSeenFailed(ILogger logger, Exception exception, long accountId);
 
-        [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Writing whether account {AccountId} is online on this node failed")]
-        public static partial void OnlineWriteFailed(ILogger logger, Exception exception, long accountId);
     }
 }

@@ -14,6 +14,7 @@ public sealed class PresenceWatchers(EventRouter router) : IPresenceWatchers
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<long, Watched> _byAccount = [];
+    private long _stamp;
 
     /// <summary>How many subscriptions watch the account on this node (for tests and diagnostics).</summary>
     public int WatcherCount(long accountId)
@@ -55,8 +56,16 @@ public sealed class PresenceWatchers(EventRouter router) : IPresenceWatchers
         }
     }
 
+    public long BeginRead() => Interlocked.Increment(ref _stamp);
+
     public void Answer(
-        PresenceSubscription subscription, long generation, string? reference, IReadOnlyList<long> requested, IReadOnlyList<PresenceRecord> visible, IReadOnlySet<long>? onlineOnSomeNode = null)
+        PresenceSubscription subscription,
+        long generation,
+        string? reference,
+        IReadOnlyList<long> requested,
+        IReadOnlyList<PresenceRecord> visible,
+        IReadOnlySet<long>? onlineOnSomeNode = null,
+        long readStamp = 0)
     {
         ArgumentNullException.ThrowIfNull(subscription);
         ArgumentNullException.ThrowIfNull(requested);
@@ -77,10 +86,11 @@ public sealed class PresenceWatchers(EventRouter router) : IPresenceWatchers
                 }
                 else if (_byAccount.TryGetValue(accountId, out var watched) && (watched.HiddenKnown || current))
                 {
-                    if (current)
+                    if (current && readStamp >= watched.AppliedStamp)
                     {
                         watched.Learn(record);
                         watched.OnlineInStore = onlineOnSomeNode.Contains(accountId);
+                        watched.AppliedStamp = readStamp;
                     }
 
                     var answered = PresenceFrames.Describe(accountId, watched.Hidden, IsOnline(accountId, watched), Later(watched.LastSeenAt, record.LastSeenAt));
@@ -152,7 +162,7 @@ public sealed class PresenceWatchers(EventRouter router) : IPresenceWatchers
         }
     }
 
-    public void Refresh(IReadOnlyList<PresenceRecord> records, IReadOnlySet<long> onlineOnSomeNode)
+    public void Refresh(IReadOnlyList<PresenceRecord> records, IReadOnlySet<long> onlineOnSomeNode, long readStamp)
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(onlineOnSomeNode);
@@ -161,12 +171,13 @@ public sealed class PresenceWatchers(EventRouter router) : IPresenceWatchers
         {
             foreach (var record in records)
             {
-                if (!_byAccount.TryGetValue(record.AccountId, out var watched))
+                // A read that began before a newer one (or a local change) was applied would go back in time.
+                if (!_byAccount.TryGetValue(record.AccountId, out var watched) || readStamp < watched.AppliedStamp)
                 {
                     continue;
                 }
 
-                // Read after the change that hinted it: newer than what this node had.
+                watched.AppliedStamp = readStamp;
                 watched.Hidden = record.Hidden;
                 watched.HiddenKnown = true;
                 watched.LastSeenAt = Later(watched.LastSeenAt, record.LastSeenAt);
@@ -193,6 +204,9 @@ public sealed class PresenceWatchers(EventRouter router) : IPresenceWatchers
 
             watched.Hidden = hidden;
             watched.HiddenKnown = true;
+
+            // Stored before this call: a store read that began earlier must not undo it.
+            watched.AppliedStamp = Interlocked.Increment(ref _stamp);
             overflowed = Push(accountId, watched);
         }
 
@@ -270,6 +284,9 @@ public sealed class PresenceWatchers(EventRouter router) : IPresenceWatchers
 
         /// <summary>Whether the store showed the account online on some node at the last read (this one included).</summary>
         public bool OnlineInStore { get; set; }
+
+        /// <summary>The stamp of the newest store read (or local change) applied: older reads are not applied.</summary>
+        public long AppliedStamp { get; set; }
 
         /// <summary>The state last pushed to the watchers.</summary>
         public PresenceResponse? Pushed { get; set; }

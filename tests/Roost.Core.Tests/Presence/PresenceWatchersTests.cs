@@ -124,6 +124,53 @@ public sealed class PresenceWatchersTests
         Assert.Single(fast.Presence());
     }
 
+    [Fact]
+    public void A_store_read_after_a_change_on_another_node_pushes_what_changed_once_and_an_older_read_never_undoes_a_newer_one()
+    {
+        var (alice, _) = Watching(1, [10]);
+        var older = _watchers.BeginRead();
+        var newer = _watchers.BeginRead();
+
+        // Bob came online on another node; the same read delivered twice pushes once.
+        _watchers.Refresh([new PresenceRecord(10, null, false)], new HashSet<long> { 10 }, newer);
+        _watchers.Refresh([new PresenceRecord(10, null, false)], new HashSet<long> { 10 }, newer);
+
+        // A read begun before the newer one, applied after it, is stale: it would show him offline.
+        _watchers.Refresh([new PresenceRecord(10, Seen, false)], new HashSet<long>(), older);
+
+        Assert.Equal([("presence", 10L, "online", (DateTimeOffset?)null)], alice.Presence());
+    }
+
+    [Fact]
+    public void A_read_begun_before_a_local_hide_does_not_show_the_user_again()
+    {
+        var (alice, _) = Watching(1, [10]);
+        var before = _watchers.BeginRead();
+
+        _watchers.HiddenChanged(10, hidden: true);
+        _watchers.Refresh([new PresenceRecord(10, Seen, Hidden: false)], new HashSet<long> { 10 }, before);
+
+        Assert.Equal([("presence", 10L, "hidden", (DateTimeOffset?)null)], alice.Presence());
+    }
+
+    [Fact]
+    public void Online_on_this_node_or_another_is_online_until_both_let_go()
+    {
+        var (alice, _) = Watching(1, [10]);
+        var bob = new RecordingSubscriber(10);
+
+        _router.Subscribe(bob);
+        _watchers.OnlineChanged(10, null);
+        _watchers.Refresh([new PresenceRecord(10, null, false)], new HashSet<long> { 10 }, _watchers.BeginRead());
+
+        // His connection here closes while the store still shows him on another node: still online, nothing pushed.
+        _router.Unsubscribe(bob);
+        _watchers.OnlineChanged(10, Seen);
+        _watchers.Refresh([new PresenceRecord(10, Seen, false)], new HashSet<long>(), _watchers.BeginRead());
+
+        Assert.Equal([("presence", 10L, "online", (DateTimeOffset?)null), ("presence", 10L, "offline", Seen)], alice.Presence());
+    }
+
     /// <summary>A subscriber watching <paramref name="accountIds"/>, answered from records that show them offline and not hidden.</summary>
     private (RecordingSubscriber Subscriber, PresenceSubscription Subscription) Watching(long accountId, long[] accountIds, PresenceRecord? record = null)
     {

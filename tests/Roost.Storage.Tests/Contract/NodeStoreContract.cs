@@ -40,6 +40,21 @@ public abstract class NodeStoreContract<TEngine> : StoreContract<TEngine>
     }
 
     [Fact]
+    public async Task Many_accounts_go_online_and_offline_in_one_write_and_those_going_offline_get_their_last_seen()
+    {
+        var ids = await Store.AccountIdsAsync(Now, "alice", "bob", "carol");
+        await Store.Nodes.RegisterAsync(Node("n1", Now), None).DefaultTimeout();
+        await Store.Nodes.SetOnlineAsync("n1", [ids[0], ids[1], StoreFixtures.NoSuchId], [], Now, None).DefaultTimeout();
+        Assert.Equal([ids[0], ids[1]], (await Store.Nodes.OnlineOnAsync("n1", None).DefaultTimeout()).Order());
+
+        await Store.Nodes.SetOnlineAsync("n1", [ids[2]], [ids[0]], Now.AddMinutes(1), None).DefaultTimeout();
+
+        Assert.Equal([ids[1], ids[2]], (await Store.Nodes.OnlineOnAsync("n1", None).DefaultTimeout()).Order());
+        Assert.Empty(await Store.Nodes.OnlineOnAsync("n2", None).DefaultTimeout());
+        Assert.Equal(Now.AddMinutes(1), (await Store.Presence.GetAsync([ids[0]], None).DefaultTimeout())[0].LastSeenAt);
+    }
+
+    [Fact]
     public async Task A_node_whose_heartbeat_stopped_is_declared_dead_once_and_its_accounts_go_offline_last_seen_at_its_heartbeat()
     {
         var ids = await Store.AccountIdsAsync(Now, "alice", "bob", "carol");

@@ -1,0 +1,45 @@
+namespace Roost.Bus.RabbitMq;
+
+/// <summary>
+/// Drops a signed message seen before: each sender (one bus's run) numbers its messages in the order it publishes them,
+/// and a queue keeps that order, so a message whose number is not above the last one taken from its sender is a
+/// replay. Messages sent more than <see cref="Window"/> from this node's clock are dropped too, which bounds how long a
+/// sender is remembered. Nodes' clocks must agree within the window (NTP).
+/// </summary>
+public sealed class ReplayGuard
+{
+    public static readonly TimeSpan Window = TimeSpan.FromSeconds(60);
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<long, (long Sequence, long SeenAtMs)> _senders = [];
+
+    /// <summary>Whether to take the message; remembers its number when taken.</summary>
+    public bool Accept(BusEnvelope envelope, long nowMs)
+    {
+        var window = (long)Window.TotalMilliseconds;
+        if (Math.Abs(nowMs - envelope.SentAtMs) > window)
+        {
+            return false;
+        }
+
+        lock (_gate)
+        {
+            if (_senders.TryGetValue(envelope.Sender, out var last) && envelope.Sequence <= last.Sequence)
+            {
+                return false;
+            }
+
+            _senders[envelope.Sender] = (envelope.Sequence, nowMs);
+            if (_senders.Count > 1_024)
+            {
+                // Senders silent for twice the window can no longer get a message accepted with an old number.
+                foreach (var (sender, seen) in _senders.Where(s => nowMs - s.Value.SeenAtMs > 2 * window).ToList())
+                {
+                    _senders.Remove(sender);
+                }
+            }
+
+            return true;
+        }
+    }
+}

@@ -1,0 +1,180 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Roost.Core.Delivery;
+using Roost.Core.Storage;
+
+namespace Roost.Core.Cluster;
+
+/// <summary>
+/// Keeps this node's rows in <c>online_accounts</c> equal to the accounts connected here, in a cluster. A change only
+/// marks the account; one loop writes, for every marked account, the state it has <em>when written</em> (connected
+/// here or not), so a disconnect and a reconnect in quick succession can never leave the row reversed, and a failed
+/// write is tried again. After each write the changed accounts are hinted to every node watching them. The heartbeat
+/// reconciles the rows with the connections (<see cref="ReconcileAsync"/>), which repairs anything else.
+/// </summary>
+public sealed partial class OnlineRows : IAsyncDisposable
+{
+    /// <summary>Accounts written in one store write.</summary>
+    public const int BatchSize = 500;
+
+    public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
+    private readonly IRoostStore _store;
+    private readonly EventRouter _router;
+    private readonly NodeContext _node;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<long, byte> _marked = new();
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _loop;
+
+    public OnlineRows(IRoostStore store, EventRouter router, NodeContext node, TimeProvider time, ILogger<OnlineRows> logger)
+    {
+        _store = store;
+        _router = router;
+        _node = node;
+        _time = time;
+        _logger = logger;
+        _loop = node.Clustered ? Task.Run(RunAsync) : Task.CompletedTask;
+    }
+
+    /// <summary>The account's connections here changed: its row is written soon. Bounded by the accounts connected here and recently left.</summary>
+    public void Mark(long accountId)
+    {
+        if (!_node.Clustered)
+        {
+            return;
+        }
+
+        _marked.TryAdd(accountId, 0);
+        _wake.Writer.TryWrite(true);
+    }
+
+    /// <summary>Marks every account whose row differs from its connections here (rows lost, left behind, or never written).</summary>
+    public async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        if (!_node.Clustered)
+        {
+            return;
+        }
+
+        var rows = (await _store.Nodes.OnlineOnAsync(_node.NodeId, cancellationToken)).ToHashSet();
+        var connected = _router.ConnectedAccounts().ToHashSet();
+        var differing = rows.Where(id => !connected.Contains(id)).Concat(connected.Where(id => !rows.Contains(id))).ToList();
+        foreach (var accountId in differing)
+        {
+            Mark(accountId);
+        }
+
+        if (differing.Count > 0)
+        {
+            Log.Reconciled(_logger, differing.Count);
+        }
+    }
+
+    /// <summary>Marks every account connected here (after this node registered again).</summary>
+    public void MarkAllConnected()
+    {
+        foreach (var accountId in _router.ConnectedAccounts())
+        {
+            Mark(accountId);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync();
+        await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stopping.Dispose();
+    }
+
+    private async Task RunAsync()
+    {
+        var stopping = _stopping.Token;
+        try
+        {
+            while (await _wake.Reader.WaitToReadAsync(stopping))
+            {
+                _wake.Reader.TryRead(out _);
+                while (TakeBatch() is { Count: > 0 } batch)
+                {
+                    if (!await TryWriteAsync(batch, stopping))
+                    {
+                        foreach (var accountId in batch)
+                        {
+                            _marked.TryAdd(accountId, 0);
+                        }
+
+                        await Task.Delay(RetryDelay, _time, stopping);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopping: the registry's stop lets every row of this node go.
+        }
+    }
+
+    private List<long> TakeBatch()
+    {
+        var batch = new List<long>(Math.Min(_marked.Count, BatchSize));
+        foreach (var accountId in _marked.Keys)
+        {
+            if (batch.Count == BatchSize)
+            {
+                break;
+            }
+
+            if (_marked.TryRemove(accountId, out _))
+            {
+                batch.Add(accountId);
+            }
+        }
+
+        return batch;
+    }
+
+    private async Task<bool> TryWriteAsync(List<long> batch, CancellationToken cancellationToken)
+    {
+        // The state now, not the one when marked: a later change marks the account again and is written after this.
+        var online = batch.Where(_router.IsConnectedHere).ToList();
+        var offline = batch.Where(id => !_router.IsConnectedHere(id)).ToList();
+        try
+        {
+            await _store.Nodes.SetOnlineAsync(_node.NodeId, online, offline, _time.GetUtcNow(), cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            if (exception is not (StoreUnavailableException or StorageFullException))
+            {
+                Log.WriteFailed(_logger, exception, batch.Count);
+            }
+
+            return false;
+        }
+
+        foreach (var accountId in batch)
+        {
+            _router.PublishPresenceChanged(accountId);
+        }
+
+        return true;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3110, Level = LogLevel.Warning, Message = "Writing which of {Count} accounts are online on this node failed; trying again")]
+        public static partial void WriteFailed(ILogger logger, Exception exception, int count);
+
+        [LoggerMessage(EventId = 3111, Level = LogLevel.Information, Message = "{Count} accounts' online rows differed from this node's connections and are written again")]
+        public static partial void Reconciled(ILogger logger, int count);
+    }
+}
