@@ -15,14 +15,14 @@ public sealed class WebClientTests(BrowserFixture fixture) : IClassFixture<Brows
     {
         await using var alice = await UserAsync();
         await using var bob = await UserAsync();
-        await RunAsync([alice, bob], async () =>
+        await WebSteps.RunAsync([alice, bob], async () =>
         {
-            await RegisterAndStartChatAsync(alice, bob);
-            await SendAsync(alice, "Hello Bob!");
+            await WebSteps.RegisterAndStartChatAsync(alice, bob);
+            await WebSteps.SendAsync(alice, "Hello Bob!");
 
             // Bob sees the conversation with one unread message, opens it, and reads it.
             await Expect(bob.Page.Locator("li[data-conversation]").Filter(new() { HasText = alice.Name }).Locator("[data-unread='1']")).ToBeVisibleAsync(new() { Timeout = Timeout });
-            await OpenAsync(bob, alice.Name);
+            await WebSteps.OpenAsync(bob, alice.Name);
             await Expect(bob.Page.Locator("#messages .message .body").Filter(new() { HasText = "Hello Bob!" })).ToBeVisibleAsync(new() { Timeout = Timeout });
 
             // Alice's tick moves to read.
@@ -42,23 +42,23 @@ public sealed class WebClientTests(BrowserFixture fixture) : IClassFixture<Brows
         await using var owner = await UserAsync();
         await using var bob = await UserAsync();
         await using var carol = await UserAsync();
-        await RunAsync([owner, bob, carol], async () =>
+        await WebSteps.RunAsync([owner, bob, carol], async () =>
         {
-            await RegisterAsync(owner);
-            await RegisterAsync(bob);
-            await RegisterAsync(carol);
+            await WebSteps.RegisterAsync(owner);
+            await WebSteps.RegisterAsync(bob);
+            await WebSteps.RegisterAsync(carol);
             owner.Page.Dialog += (_, dialog) => dialog.AcceptAsync(dialog.Message.StartsWith("Group title", StringComparison.Ordinal) ? "Trio" : $"{bob.Name}, {carol.Name}");
             await owner.Page.GetByRole(AriaRole.Button, new() { Name = "Create a group" }).ClickAsync();
             await Expect(owner.Page.Locator("#composer")).ToBeVisibleAsync(new() { Timeout = Timeout });
-            await SendAsync(owner, "Welcome to the trio");
+            await WebSteps.SendAsync(owner, "Welcome to the trio");
 
             foreach (var member in new[] { bob, carol })
             {
-                await OpenAsync(member, "Trio");
+                await WebSteps.OpenAsync(member, "Trio");
                 await Expect(member.Page.Locator("#messages .message .body").Filter(new() { HasText = "Welcome to the trio" })).ToBeVisibleAsync(new() { Timeout = Timeout });
             }
 
-            await SendAsync(carol, "Hi both");
+            await WebSteps.SendAsync(carol, "Hi both");
             await Expect(bob.Page.Locator("#messages .message .body").Filter(new() { HasText = "Hi both" })).ToBeVisibleAsync(new() { Timeout = Timeout });
             await Expect(owner.Page.Locator("#messages .message .body").Filter(new() { HasText = "Hi both" })).ToBeVisibleAsync(new() { Timeout = Timeout });
         });
@@ -69,13 +69,13 @@ public sealed class WebClientTests(BrowserFixture fixture) : IClassFixture<Brows
     {
         await using var alice = await UserAsync();
         await using var bob = await UserAsync();
-        await RunAsync([alice, bob], async () =>
+        await WebSteps.RunAsync([alice, bob], async () =>
         {
-            await RegisterAndStartChatAsync(alice, bob);
-            await SendAsync(alice, "Still here after a reload");
+            await WebSteps.RegisterAndStartChatAsync(alice, bob);
+            await WebSteps.SendAsync(alice, "Still here after a reload");
 
             await alice.Page.ReloadAsync();
-            await OpenAsync(alice, bob.Name);
+            await WebSteps.OpenAsync(alice, bob.Name);
 
             await Expect(alice.Page.Locator("#messages .message .body").Filter(new() { HasText = "Still here after a reload" })).ToBeVisibleAsync(new() { Timeout = Timeout });
             await Expect(alice.Page.Locator("#status")).ToHaveTextAsync("connected", new() { Timeout = Timeout });
@@ -87,18 +87,18 @@ public sealed class WebClientTests(BrowserFixture fixture) : IClassFixture<Brows
     {
         await using var alice = await UserAsync();
         await using var bob = await UserAsync();
-        await RunAsync([alice, bob], async () =>
+        await WebSteps.RunAsync([alice, bob], async () =>
         {
-            await RegisterAndStartChatAsync(alice, bob);
-            await SendAsync(alice, "before the cut");
-            await OpenAsync(bob, alice.Name);
+            await WebSteps.RegisterAndStartChatAsync(alice, bob);
+            await WebSteps.SendAsync(alice, "before the cut");
+            await WebSteps.OpenAsync(bob, alice.Name);
             await Expect(bob.Page.Locator("#messages .message .body").Filter(new() { HasText = "before the cut" })).ToBeVisibleAsync(new() { Timeout = Timeout });
 
             await bob.Context.SetOfflineAsync(true);
             await Expect(bob.Page.Locator("#status")).Not.ToHaveTextAsync("connected", new() { Timeout = Timeout });
             for (var i = 1; i <= 5; i++)
             {
-                await SendAsync(alice, $"while offline {i}");
+                await WebSteps.SendAsync(alice, $"while offline {i}");
             }
 
             await bob.Context.SetOfflineAsync(false);
@@ -118,12 +118,12 @@ public sealed class WebClientTests(BrowserFixture fixture) : IClassFixture<Brows
     {
         await using var alice = await UserAsync();
         await using var bob = await UserAsync();
-        await RunAsync([alice, bob], async () =>
+        await WebSteps.RunAsync([alice, bob], async () =>
         {
-            await RegisterAndStartChatAsync(alice, bob);
+            await WebSteps.RegisterAndStartChatAsync(alice, bob);
             const string Hostile = "<script>window.pwned = true</script><img src=x onerror=\"window.pwned = true\">";
-            await SendAsync(alice, Hostile);
-            await OpenAsync(bob, alice.Name);
+            await WebSteps.SendAsync(alice, Hostile);
+            await WebSteps.OpenAsync(bob, alice.Name);
 
             var body = bob.Page.Locator("#messages .message .body").Last;
             await Expect(body).ToHaveTextAsync(Hostile, new() { Timeout = Timeout });
@@ -136,9 +136,9 @@ public sealed class WebClientTests(BrowserFixture fixture) : IClassFixture<Brows
     public async Task Older_history_loads_on_request()
     {
         await using var alice = await UserAsync();
-        await RunAsync([alice], async () =>
+        await WebSteps.RunAsync([alice], async () =>
         {
-            await RegisterAsync(alice);
+            await WebSteps.RegisterAsync(alice);
             var (bob, bobName, _) = await fixture.Instance.RegisterAndLoginAsync();
             using var _b = bob;
             var conversation = await bob.CreateDirectAsync(alice.Name);
@@ -147,7 +147,7 @@ public sealed class WebClientTests(BrowserFixture fixture) : IClassFixture<Brows
                 await bob.SendMessageAsync(conversation.Id, $"history {i}");
             }
 
-            await OpenAsync(alice, bobName);
+            await WebSteps.OpenAsync(alice, bobName);
             await Expect(alice.Page.Locator("#messages .message .body").Filter(new() { HasText = "history 60" })).ToBeVisibleAsync(new() { Timeout = Timeout });
             Assert.Equal(0, await alice.Page.Locator("#messages .message .body").Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^history 1$") }).CountAsync());
 
@@ -162,9 +162,9 @@ public sealed class WebClientTests(BrowserFixture fixture) : IClassFixture<Brows
     public async Task A_user_turns_on_an_authenticator_and_then_logs_in_with_it()
     {
         await using var alice = await UserAsync();
-        await RunAsync([alice], async () =>
+        await WebSteps.RunAsync([alice], async () =>
         {
-            await RegisterAsync(alice);
+            await WebSteps.RegisterAsync(alice);
             await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Devices" }).ClickAsync();
             var setUp = alice.Page.GetByRole(AriaRole.Form, new() { Name = "Set up an authenticator app" });
             await setUp.GetByLabel("Password").FillAsync(UserHelpers.Password);
@@ -202,10 +202,10 @@ public sealed class WebClientTests(BrowserFixture fixture) : IClassFixture<Brows
     {
         await using var alice = await UserAsync();
         await using var bob = await UserAsync();
-        await RunAsync([alice, bob], async () =>
+        await WebSteps.RunAsync([alice, bob], async () =>
         {
             // Both are online before they share a conversation, so neither gets a presence frame about the other.
-            await RegisterAndStartChatAsync(alice, bob);
+            await WebSteps.RegisterAndStartChatAsync(alice, bob);
 
             await Expect(alice.Page.Locator("li[data-conversation]").Filter(new() { HasText = bob.Name }).Locator(".dot.online")).ToBeVisibleAsync(new() { Timeout = Timeout });
             await Expect(bob.Page.Locator("li[data-conversation]").Filter(new() { HasText = alice.Name }).Locator(".dot.online")).ToBeVisibleAsync(new() { Timeout = Timeout });
@@ -217,10 +217,10 @@ public sealed class WebClientTests(BrowserFixture fixture) : IClassFixture<Brows
     {
         await using var alice = await UserAsync();
         await using var bob = await UserAsync();
-        await RunAsync([alice, bob], async () =>
+        await WebSteps.RunAsync([alice, bob], async () =>
         {
             // Alice is left looking at the chat: she subscribes to Bob's presence, and is told of each change.
-            await RegisterAndStartChatAsync(alice, bob);
+            await WebSteps.RegisterAndStartChatAsync(alice, bob);
             await Expect(alice.Page.Locator("#presence")).ToHaveTextAsync("online", new() { Timeout = Timeout });
 
             await bob.Context.SetOfflineAsync(true);
@@ -234,7 +234,7 @@ public sealed class WebClientTests(BrowserFixture fixture) : IClassFixture<Brows
     public async Task Logging_out_draws_the_login_page_once_and_keeps_what_the_user_types()
     {
         await using var alice = await UserAsync();
-        await RunAsync([alice], async () =>
+        await WebSteps.RunAsync([alice], async () =>
         {
             // Counts login pages drawn, socket closes whose handlers (the client's included) have all run, and DELETE
             // requests whose callers have run (a task queued when the body is read runs after their continuations).
@@ -260,7 +260,7 @@ public sealed class WebClientTests(BrowserFixture fixture) : IClassFixture<Brows
                   }
                 };
                 """);
-            await RegisterAsync(alice);
+            await WebSteps.RegisterAsync(alice);
             var drawsBefore = await alice.Page.EvaluateAsync<int>("() => window.authDraws");
 
             await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
@@ -277,9 +277,9 @@ public sealed class WebClientTests(BrowserFixture fixture) : IClassFixture<Brows
     public async Task The_device_list_shows_this_browser()
     {
         await using var alice = await UserAsync();
-        await RunAsync([alice], async () =>
+        await WebSteps.RunAsync([alice], async () =>
         {
-            await RegisterAsync(alice);
+            await WebSteps.RegisterAsync(alice);
             await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Devices" }).ClickAsync();
 
             await Expect(alice.Page.GetByRole(AriaRole.Region, new() { Name = "Devices" })).ToContainTextAsync("Web browser (this device)", new() { Timeout = Timeout });
@@ -288,80 +288,12 @@ public sealed class WebClientTests(BrowserFixture fixture) : IClassFixture<Brows
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
-    private static async Task RegisterAsync(BrowserUser user)
-    {
-        await user.Page.GotoAsync(user.BaseUrl);
-        var form = user.Page.GetByRole(AriaRole.Form, new() { Name = "Register" });
-        await form.GetByLabel("Username").FillAsync(user.Name);
-        await form.GetByLabel("Password").FillAsync(UserHelpers.Password);
-        await form.GetByRole(AriaRole.Button, new() { Name = "Register" }).ClickAsync();
-        await Expect(user.Page.Locator("#status")).ToHaveTextAsync("connected", new() { Timeout = Timeout });
-    }
-
-    /// <summary>Both register; the first starts a direct chat with the second and is left looking at it.</summary>
-    private static async Task RegisterAndStartChatAsync(BrowserUser first, BrowserUser second)
-    {
-        await RegisterAsync(first);
-        await RegisterAsync(second);
-        await StartDirectAsync(first, second.Name);
-    }
-
-    private static async Task StartDirectAsync(BrowserUser user, string with)
-    {
-        void Answer(object? sender, IDialog dialog) => dialog.AcceptAsync(with);
-        user.Page.Dialog += Answer;
-        await user.Page.GetByRole(AriaRole.Button, new() { Name = "Start a direct chat" }).ClickAsync();
-        await Expect(user.Page.Locator("#composer")).ToBeVisibleAsync(new() { Timeout = Timeout });
-        user.Page.Dialog -= Answer;
-    }
-
-    private static async Task OpenAsync(BrowserUser user, string name)
-    {
-        var item = user.Page.Locator("li[data-conversation]").Filter(new() { HasText = name });
-        await Expect(item).ToBeVisibleAsync(new() { Timeout = Timeout });
-        var id = await item.GetAttributeAsync("data-conversation");
-        await item.ClickAsync();
-        // Wait for this conversation's chat, not any composer: the previous one stays on screen while it loads.
-        await Expect(user.Page.Locator($"#messages[data-conversation-id='{id}']")).ToBeAttachedAsync(new() { Timeout = Timeout });
-        await Expect(user.Page.Locator("#composer")).ToBeVisibleAsync(new() { Timeout = Timeout });
-    }
-
-    private static async Task SendAsync(BrowserUser user, string text)
-    {
-        await user.Page.Locator("#composer").FillAsync(text);
-        await user.Page.Locator("#composer").PressAsync("Enter");
-        await Expect(user.Page.Locator("#messages .message.mine").Filter(new() { HasText = text }).Locator("[data-status]").Last)
-            .Not.ToHaveAttributeAsync("data-status", "pending", new() { Timeout = Timeout });
-    }
-
     private async Task<BrowserUser> UserAsync()
     {
         var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new() { Width = 1100, Height = 700 } });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(Timeout);
         return new BrowserUser(context, page, UserHelpers.UniqueUsername("web"), fixture.Instance.BaseAddress.ToString());
-    }
-
-    /// <summary>Runs the steps; on failure saves a screenshot of every page beside the test output, then rethrows.</summary>
-    private static async Task RunAsync(BrowserUser[] users, Func<Task> steps)
-    {
-        try
-        {
-            await steps().WaitAsync(TimeSpan.FromSeconds(90));
-        }
-        catch
-        {
-            var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
-            Directory.CreateDirectory(folder);
-            foreach (var user in users)
-            {
-                var path = Path.Combine(folder, $"{TestContext.Current.Test?.TestDisplayName.Split('.').Last()}-{user.Name}.png");
-                await user.Page.ScreenshotAsync(new() { Path = path, FullPage = true });
-                TestContext.Current.SendDiagnosticMessage($"Screenshot: {path}");
-            }
-
-            throw;
-        }
     }
 }
 

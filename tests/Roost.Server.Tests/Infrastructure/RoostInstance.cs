@@ -122,18 +122,13 @@ public sealed class RoostInstance : IAsyncDisposable
     }
 
     /// <summary>
-    /// Two nodes of one cluster on the test run's PostgreSQL: one database, one in-process bus, each node with its own
-    /// port and data folder. Only on the postgres engine (SQLite is one node's file).
+    /// Two nodes of one cluster on the test run's PostgreSQL (whatever the run's engine: SQLite is one node's file):
+    /// one database, one in-process bus, each node with its own port and data folder.
     /// </summary>
     /// <param name="overRabbitMq">Join the nodes over the test run's RabbitMQ (an exchange of their own) instead of an in-process bus (then null).</param>
     public static async Task<(RoostInstance First, RoostInstance Second, InProcessBusHub? Bus)> StartClusterAsync(
         IReadOnlyDictionary<string, string>? overrides = null, bool overRabbitMq = false, TimeProvider? time = null)
     {
-        if (!TestEngine.IsPostgres)
-        {
-            throw new InvalidOperationException("A cluster needs the postgres engine.");
-        }
-
         var settings = new Dictionary<string, string>(DefaultSettings);
         foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
         {
