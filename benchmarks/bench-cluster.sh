@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts N Release Roost nodes of one cluster for load tests, on one PostgreSQL database and one RabbitMQ, all pinned
-# to CPU 0 (the load generator takes CPU 1), with the same cheap settings as bench-server.sh. Prints the nodes' URLs
+# to CPU 0 (ROOST_BENCH_CPUS=0,1 spreads them; the load generator takes CPU 1), with the same cheap settings as
+# bench-server.sh. Prints the nodes' URLs
 # and pids (for --url and --server-pid) and waits; Ctrl-C stops them.
 # Usage: ROOST_BENCH_POSTGRES='Host=…;Database=…' ROOST_BENCH_RABBITMQ='amqp://…' benchmarks/bench-cluster.sh N [first port]
 # With N=1 and ROOST_BENCH_RABBITMQ empty, one node on PostgreSQL without a bus (the baseline).
@@ -22,7 +23,7 @@ trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT INT TERM
 for i in $(seq 0 $((count - 1))); do
   port=$((first + i))
   data="$(mktemp -d /tmp/roost-bench-node.XXXXXX)"
-  taskset -c 0 dotnet src/Roost.Server/bin/Release/net10.0/Roost.Server.dll \
+  taskset -c "${ROOST_BENCH_CPUS:-0}" dotnet src/Roost.Server/bin/Release/net10.0/Roost.Server.dll \
     --Roost:Server:Urls="http://127.0.0.1:${port}" \
     --Roost:Storage:DataDirectory="$data" \
     --Roost:Storage:Engine=postgres \
