@@ -93,6 +93,9 @@ public static class RabbitMqConnections
         chain.ChainPolicy.CustomTrustStore.Add(root);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
 
+        // A certificate that names its uses must name server authentication (one without the extension may serve).
+        chain.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.1"));
+
         // Intermediates the broker sent; trust still comes only from the configured root.
         if (presentedChain is not null)
         {
