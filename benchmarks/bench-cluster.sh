@@ -7,6 +7,7 @@
 # With N=1 and ROOST_BENCH_RABBITMQ empty, one node on PostgreSQL without a bus (the baseline).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benchmarks/bench-settings.sh
 count="${1:-3}"
 first="${2:-8091}"
 : "${ROOST_BENCH_POSTGRES:?set ROOST_BENCH_POSTGRES to an Npgsql connection string of an empty database}"
@@ -31,20 +32,7 @@ for i in $(seq 0 $((count - 1))); do
     "${bus[@]}" \
     --Roost:Cluster:NodeId="bench-$((i + 1))" \
     "--Roost:Identity:EncryptionKey=$key" \
-    --Roost:Accounts:PasswordHashIterations=1000 \
-    --Roost:Accounts:AllowWeakPasswordHashing=true \
-    --Roost:RateLimits:RegisterPerIp:PermitLimit=1000000 \
-    --Roost:RateLimits:LoginPerIp:PermitLimit=1000000 \
-    --Roost:RateLimits:LoginAttemptsPerAccount:PermitLimit=1000000 \
-    --Roost:RateLimits:LoginAttemptsPerAccountAndNetwork:PermitLimit=1000000 \
-    --Roost:Messaging:RateLimits:MessagesPerAccount:Rate=1000000 \
-    --Roost:Messaging:RateLimits:MessagesPerAccount:Burst=1000000 \
-    --Roost:Messaging:RateLimits:BytesPerAccount:Rate=1000000000 \
-    --Roost:Messaging:RateLimits:BytesPerAccount:Burst=1000000000 \
-    --Roost:Messaging:RateLimits:MessagesPerConversation:Rate=1000000 \
-    --Roost:Messaging:RateLimits:MessagesPerConversation:Burst=1000000 \
-    --Roost:Messaging:RateLimits:PresenceSubscribesPerAccount:Burst=1000000 \
-    --Logging:LogLevel:Default=Warning >"$data/out.log" 2>&1 &
+    "${bench_settings[@]}" >"$data/out.log" 2>&1 &
   pids+=($!)
   urls+=("http://127.0.0.1:${port}")
 done

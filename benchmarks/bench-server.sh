@@ -4,6 +4,7 @@
 # fresh data folder. Usage: benchmarks/bench-server.sh [port] [extra --Roost:...=... settings]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benchmarks/bench-settings.sh
 port="${1:-8090}"
 shift || true
 data="$(mktemp -d /tmp/roost-bench.XXXXXX)"
@@ -13,19 +14,5 @@ export ASPNETCORE_ENVIRONMENT=Development DOTNET_gcServer=0
 exec taskset -c 0 dotnet src/Roost.Server/bin/Release/net10.0/Roost.Server.dll \
   --Roost:Server:Urls="http://127.0.0.1:${port}" \
   --Roost:Storage:DataDirectory="$data" \
-  --Roost:Accounts:PasswordHashIterations=1000 \
-  --Roost:Accounts:AllowWeakPasswordHashing=true \
-  --Roost:RateLimits:RegisterPerIp:PermitLimit=1000000 \
-  --Roost:RateLimits:LoginPerIp:PermitLimit=1000000 \
-  --Roost:RateLimits:LoginAttemptsPerAccount:PermitLimit=1000000 \
-  --Roost:RateLimits:LoginAttemptsPerAccountAndNetwork:PermitLimit=1000000 \
-  --Roost:Messaging:RateLimits:MessagesPerAccount:Rate=1000000 \
-  --Roost:Messaging:RateLimits:MessagesPerAccount:Burst=1000000 \
-  --Roost:Messaging:RateLimits:BytesPerAccount:Rate=1000000000 \
-  --Roost:Messaging:RateLimits:BytesPerAccount:Burst=1000000000 \
-  --Roost:Messaging:RateLimits:MessagesPerConversation:Rate=1000000 \
-  --Roost:Messaging:RateLimits:MessagesPerConversation:Burst=1000000 \
-  --Roost:Messaging:RateLimits:ReceiptsPerAccount:Rate=1000000 \
-  --Roost:Messaging:RateLimits:ReceiptsPerAccount:Burst=1000000 \
-  --Logging:LogLevel:Default=Warning \
+  "${bench_settings[@]}" \
   "$@"

@@ -32,7 +32,7 @@ public sealed partial class NodeRegistry(IRoostStore store, EventRouter router, 
         {
             Log.DeclaredDead(logger, node.NodeId);
             await RegisterAsync(cancellationToken);
-            rows.MarkAllConnected();
+            rows.MarkEveryAccount();
         }
         else
         {

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Roost.Core.Delivery;
 using Roost.Core.Storage;
@@ -13,43 +11,30 @@ namespace Roost.Core.Cluster;
 /// write is tried again. After each write the changed accounts are hinted to every node watching them. The heartbeat
 /// reconciles the rows with the connections (<see cref="ReconcileAsync"/>), which repairs anything else.
 /// </summary>
-public sealed partial class OnlineRows : IAsyncDisposable
+public sealed partial class OnlineRows : MarkedAccountsLoop
 {
     /// <summary>Accounts written in one store write.</summary>
     public const int BatchSize = 500;
-
-    public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
     private readonly IRoostStore _store;
     private readonly EventRouter _router;
     private readonly NodeContext _node;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<long, byte> _marked = new();
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _loop;
 
     public OnlineRows(IRoostStore store, EventRouter router, NodeContext node, TimeProvider time, ILogger<OnlineRows> logger)
+        : base(time, BatchSize, maxMarked: int.MaxValue)
     {
+        ArgumentNullException.ThrowIfNull(node);
         _store = store;
         _router = router;
         _node = node;
         _time = time;
         _logger = logger;
-        _loop = node.Clustered ? Task.Run(RunAsync) : Task.CompletedTask;
-    }
-
-    /// <summary>The account's connections here changed: its row is written soon. Bounded by the accounts connected here and recently left.</summary>
-    public void Mark(long accountId)
-    {
-        if (!_node.Clustered)
+        if (node.Clustered)
         {
-            return;
+            Start();
         }
-
-        _marked.TryAdd(accountId, 0);
-        _wake.Writer.TryWrite(true);
     }
 
     /// <summary>Marks every account whose row differs from its connections here (rows lost, left behind, or never written).</summary>
@@ -74,75 +59,10 @@ public sealed partial class OnlineRows : IAsyncDisposable
         }
     }
 
-    /// <summary>Marks every account connected here (after this node registered again).</summary>
-    public void MarkAllConnected()
-    {
-        foreach (var accountId in _router.ConnectedAccounts())
-        {
-            Mark(accountId);
-        }
-    }
+    /// <summary>Every account connected here (after this node registered again); marked ones are bounded by the accounts connected here and recently left.</summary>
+    protected override IReadOnlyList<long> Resolve(IReadOnlyCollection<long>? marked) => marked is null ? _router.ConnectedAccounts() : [.. marked];
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_stopping.IsCancellationRequested)
-        {
-            return;
-        }
-
-        await _stopping.CancelAsync();
-        await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _stopping.Dispose();
-    }
-
-    private async Task RunAsync()
-    {
-        var stopping = _stopping.Token;
-        try
-        {
-            while (await _wake.Reader.WaitToReadAsync(stopping))
-            {
-                _wake.Reader.TryRead(out _);
-                while (TakeBatch() is { Count: > 0 } batch)
-                {
-                    if (!await TryWriteAsync(batch, stopping))
-                    {
-                        foreach (var accountId in batch)
-                        {
-                            _marked.TryAdd(accountId, 0);
-                        }
-
-                        await Task.Delay(RetryDelay, _time, stopping);
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-            // Stopping: the registry's stop lets every row of this node go.
-        }
-    }
-
-    private List<long> TakeBatch()
-    {
-        var batch = new List<long>(Math.Min(_marked.Count, BatchSize));
-        foreach (var accountId in _marked.Keys)
-        {
-            if (batch.Count == BatchSize)
-            {
-                break;
-            }
-
-            if (_marked.TryRemove(accountId, out _))
-            {
-                batch.Add(accountId);
-            }
-        }
-
-        return batch;
-    }
-
-    private async Task<bool> TryWriteAsync(List<long> batch, CancellationToken cancellationToken)
+    protected override async Task<bool> ProcessAsync(List<long> batch, CancellationToken cancellationToken)
     {
         // The state now, not the one when marked: a later change marks the account again and is written after this.
         var online = batch.Where(_router.IsConnectedHere).ToList();

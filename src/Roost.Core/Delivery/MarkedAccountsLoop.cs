@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+
+namespace Roost.Core.Delivery;
+
+/// <summary>
+/// Work per account, coalesced: <see cref="Mark"/> remembers an account (a burst for one account is done once), one
+/// loop takes the marked accounts in batches, and a batch that fails is marked again and retried after
+/// <see cref="RetryDelay"/>. Bounded: past <paramref name="maxMarked"/> accounts the next pass covers every account
+/// (<see cref="Resolve"/> with null).
+/// </summary>
+public abstract class MarkedAccountsLoop(TimeProvider time, int batchSize, int maxMarked) : IAsyncDisposable
+{
+    public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
+    private readonly ConcurrentDictionary<long, byte> _marked = new();
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _loop = Task.CompletedTask;
+    private int _everyAccount;
+
+    /// <summary>Does the work for the account soon.</summary>
+    public void Mark(long accountId)
+    {
+        if (_marked.Count >= maxMarked && !_marked.ContainsKey(accountId))
+        {
+            Volatile.Write(ref _everyAccount, 1);
+        }
+        else
+        {
+            _marked.TryAdd(accountId, 0);
+        }
+
+        _wake.Writer.TryWrite(true);
+    }
+
+    /// <summary>Does the work for every account soon.</summary>
+    public void MarkEveryAccount()
+    {
+        Volatile.Write(ref _everyAccount, 1);
+        _wake.Writer.TryWrite(true);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync();
+        await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stopping.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Starts the loop (from the derived constructor, once its fields are set).</summary>
+    protected void Start() => _loop = Task.Run(RunAsync);
+
+    /// <summary>The accounts to work on among <paramref name="marked"/> (every account there is to work on, when null).</summary>
+    protected abstract IReadOnlyList<long> Resolve(IReadOnlyCollection<long>? marked);
+
+    /// <summary>Works on one batch; false when it failed and must be tried again.</summary>
+    protected abstract Task<bool> ProcessAsync(List<long> batch, CancellationToken cancellationToken);
+
+    private async Task RunAsync()
+    {
+        var stopping = _stopping.Token;
+        try
+        {
+            while (await _wake.Reader.WaitToReadAsync(stopping))
+            {
+                _wake.Reader.TryRead(out _);
+                var accounts = Resolve(TakeMarked());
+                for (var start = 0; start < accounts.Count; start += batchSize)
+                {
+                    var batch = accounts.Skip(start).Take(batchSize).ToList();
+                    if (!await ProcessAsync(batch, stopping))
+                    {
+                        foreach (var accountId in accounts.Skip(start))
+                        {
+                            Mark(accountId);
+                        }
+
+                        await Task.Delay(RetryDelay, time, stopping);
+                        break;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    /// <summary>The marked accounts, taken (null: every account).</summary>
+    private List<long>? TakeMarked()
+    {
+        if (Interlocked.Exchange(ref _everyAccount, 0) != 0)
+        {
+            _marked.Clear();
+            return null;
+        }
+
+        var taken = new List<long>(_marked.Count);
+        foreach (var accountId in _marked.Keys)
+        {
+            if (_marked.TryRemove(accountId, out _))
+            {
+                taken.Add(accountId);
+            }
+        }
+
+        return taken;
+    }
+}
