@@ -86,12 +86,8 @@ public sealed class CrossNodeTests
         var bus = hub!;
         await using var _first = first;
         await using var _second = second;
-        var (alice, _, _) = await first.RegisterAndLoginAsync();
-        var bobName = (await first.RegisterUsersAsync(1))[0];
-        var (bob, _) = await second.LoginAsync(bobName);
-        using var _a = alice;
-        using var _b = bob;
-        var chat = await alice.CreateDirectAsync(bobName).DefaultTimeout();
+        using var direct = await DirectChatAcrossAsync(first, second);
+        var (alice, bob, chat) = (direct.Alice, direct.Bob, direct.Conversation);
         await using var aliceLive = await alice.ConnectLiveAsync();
         await using var bobLive = await bob.ConnectLiveAsync();
 
@@ -114,14 +110,10 @@ public sealed class CrossNodeTests
         var (first, second, _) = await StartClusterAsync(overRabbitMq);
         await using var _first = first;
         await using var _second = second;
-        var (alice, _, aliceLogin) = await first.RegisterAndLoginAsync();
-        var bobName = (await first.RegisterUsersAsync(1))[0];
-        var (bob, _) = await second.LoginAsync(bobName);
+        using var direct = await DirectChatAcrossAsync(first, second);
+        var (alice, aliceLogin, bob) = (direct.Alice, direct.AliceLogin, direct.Bob);
         using var aliceOnSecond = second.CreateClient();
         aliceOnSecond.AccessToken = aliceLogin.Token;
-        using var _a = alice;
-        using var _b = bob;
-        await alice.CreateDirectAsync(bobName).DefaultTimeout();
         await using var bobLive = await bob.ConnectLiveAsync();
         Assert.Equal("offline", (await bobLive.SubscribePresenceAsync([aliceLogin.AccountId]).DefaultTimeout()).Single().Status);
 
@@ -145,12 +137,8 @@ public sealed class CrossNodeTests
         var (first, second, _) = await StartClusterAsync(overRabbitMq);
         await using var _first = first;
         await using var _second = second;
-        var (alice, _, _) = await first.RegisterAndLoginAsync();
-        var bobName = (await first.RegisterUsersAsync(1))[0];
-        var (bob, _) = await second.LoginAsync(bobName);
-        using var _a = alice;
-        using var _b = bob;
-        var chat = await alice.CreateDirectAsync(bobName).DefaultTimeout();
+        using var direct = await DirectChatAcrossAsync(first, second);
+        var (alice, bob, chat) = (direct.Alice, direct.Bob, direct.Conversation);
         await using var aliceLive = await alice.ConnectLiveAsync();
         await using var bobLive = await bob.ConnectLiveAsync();
         await WaitUntilWatchedAsync(second);
@@ -170,12 +158,8 @@ public sealed class CrossNodeTests
         var (first, second, _) = await StartClusterAsync(overRabbitMq, time);
         await using var _first = first;
         await using var _second = second;
-        var (alice, _, aliceLogin) = await first.RegisterAndLoginAsync();
-        var bobName = (await first.RegisterUsersAsync(1))[0];
-        var (bob, _) = await second.LoginAsync(bobName);
-        using var _a = alice;
-        using var _b = bob;
-        await alice.CreateDirectAsync(bobName).DefaultTimeout();
+        using var direct = await DirectChatAcrossAsync(first, second);
+        var (aliceLogin, bob) = (direct.AliceLogin, direct.Bob);
 
         // Alice is online on a third node, which then stops beating (it was killed).
         var store = first.Services.GetRequiredService<IRoostStore>();
@@ -192,6 +176,25 @@ public sealed class CrossNodeTests
         Assert.Equal(diedAt, offline.LastSeenAt);
         var killed = (await store.Nodes.ListAsync(CancellationToken.None).DefaultTimeout()).Single(n => n.NodeId == "killed");
         Assert.Equal(NodeEnd.Dead, killed.Ended);
+    }
+
+    /// <summary>Alice registered on the first node, Bob logged in on the second, and a direct chat between them.</summary>
+    private static async Task<DirectChat> DirectChatAcrossAsync(RoostInstance first, RoostInstance second)
+    {
+        var (alice, _, aliceLogin) = await first.RegisterAndLoginAsync();
+        var bobName = (await first.RegisterUsersAsync(1))[0];
+        var (bob, _) = await second.LoginAsync(bobName);
+        var conversation = await alice.CreateDirectAsync(bobName).DefaultTimeout();
+        return new DirectChat(alice, aliceLogin, bob, conversation);
+    }
+
+    private sealed record DirectChat(Roost.Client.RoostClient Alice, Roost.Protocol.Rest.LoginResponse AliceLogin, Roost.Client.RoostClient Bob, Roost.Protocol.Rest.ConversationResponse Conversation) : IDisposable
+    {
+        public void Dispose()
+        {
+            Alice.Dispose();
+            Bob.Dispose();
+        }
     }
 
     /// <summary>Over RabbitMQ a node's bindings take effect asynchronously: waits until the node's bus has bound what it watches.</summary>
