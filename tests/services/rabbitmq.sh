@@ -130,12 +130,16 @@ CONF
   return 1
 }
 
-# epmd is started as a daemon and outlives the node: stop the private one by its port.
+# epmd is started as a daemon and outlives the node: stop the private one, found by the port in its environment
+# (read from /proc, so nothing beyond coreutils is needed).
 rabbitmq_kill_epmd() {
-  local epmd_port=$(($1 + 3)) pid
-  for pid in $(pgrep -f "epmd.*-port $epmd_port" 2>/dev/null || true); do kill "$pid" 2>/dev/null || true; done
-  for pid in $(pgrep -x epmd 2>/dev/null || true); do
-    if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "ERL_EPMD_PORT=$epmd_port"; then kill "$pid" 2>/dev/null || true; fi
+  local epmd_port=$(($1 + 3)) dir pid
+  for dir in /proc/[0-9]*; do
+    pid="${dir#/proc/}"
+    if [ "$(cat "$dir/comm" 2>/dev/null)" = "epmd" ] &&
+      tr '\0' '\n' <"$dir/environ" 2>/dev/null | grep -qx "ERL_EPMD_PORT=$epmd_port"; then
+      kill "$pid" 2>/dev/null || true
+    fi
   done
 }
 
