@@ -43,6 +43,8 @@ public sealed partial class RabbitMqEventBus : IEventBus
     private readonly Channel<bool> _topologyChanged = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly ConcurrentDictionary<BusTopic, byte> _missed = new();
+    private readonly Channel<bool> _missedChanged = Channel.CreateBounded<bool>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -182,10 +184,14 @@ public sealed partial class RabbitMqEventBus : IEventBus
             || (!_missed.ContainsKey(topic) && _missed.Count >= _options.MissedAccountsCapacity))
         {
             Volatile.Write(ref _missedEveryAccount, 1);
-            return;
+        }
+        else
+        {
+            _missed.TryAdd(topic, 0);
         }
 
-        _missed.TryAdd(topic, 0);
+        // The publishing loop may be idle: it must not wait for the next publish to announce this.
+        _missedChanged.Writer.TryWrite(true);
     }
 
     private async Task RunAsync()
@@ -298,6 +304,7 @@ public sealed partial class RabbitMqEventBus : IEventBus
         _firstAttempt.TrySetResult();
 
         using var session = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var sequenceAtStart = Volatile.Read(ref _sequence);
         Volatile.Write(ref _reconciling, 0);
         var publish = PublishLoopAsync(publishing, session.Token);
         var reconcile = ReconcileLoopAsync(topology, bound, session.Token);
@@ -309,8 +316,11 @@ public sealed partial class RabbitMqEventBus : IEventBus
         stopping.ThrowIfCancellationRequested();
 
         // Publishes written to a socket that then died may never have reached the broker, and nothing says which:
-        // once back, every node catches up.
-        Volatile.Write(ref _missedEveryAccount, 1);
+        // once back, every node catches up (unless this session published nothing).
+        if (Volatile.Read(ref _sequence) != sequenceAtStart)
+        {
+            Volatile.Write(ref _missedEveryAccount, 1);
+        }
 
         // Surfaces the loop's failure (or the shutdown) for the log line of the reconnect.
         await ended;
@@ -327,17 +337,40 @@ public sealed partial class RabbitMqEventBus : IEventBus
     {
         var reader = _outgoing.Reader;
         await PublishMissedAsync(channel, cancellationToken);
-        while (await reader.WaitToReadAsync(cancellationToken))
+
+        // One wait on each at a time (a wait left pending is kept for the next turn, never started twice).
+        Task<bool>? published = null;
+        Task<bool>? missed = null;
+        while (true)
         {
+            published ??= reader.WaitToReadAsync(cancellationToken).AsTask();
+            missed ??= _missedChanged.Reader.WaitToReadAsync(cancellationToken).AsTask();
+            await Task.WhenAny(published, missed);
+            if (missed.IsCompleted)
+            {
+                await missed;
+                _missedChanged.Reader.TryRead(out _);
+                missed = null;
+            }
+
             while (reader.TryRead(out var outgoing))
             {
                 await PublishAsync(channel, outgoing.RoutingKey, outgoing.Message, cancellationToken);
             }
 
             await PublishMissedAsync(channel, cancellationToken);
+            if (published.IsCompleted)
+            {
+                if (!await published)
+                {
+                    break;
+                }
+
+                published = null;
+            }
         }
 
-        // Stopping: everything queued went out. The session ends with the bus.
+        // Stopping: everything queued and every catch-up went out. The session ends with the bus.
         _drained.TrySetResult();
         await Task.Delay(Timeout.Infinite, cancellationToken);
     }
@@ -411,22 +444,28 @@ public sealed partial class RabbitMqEventBus : IEventBus
     {
         if (delivery.BasicProperties.AppId != _options.NodeId)
         {
-            if (BusMessageCodec.Decode(delivery.Body.Span, _options.SigningKey) is { } decoded
-                && _replays.Accept(decoded.Envelope, _time.GetUtcNow().ToUnixTimeMilliseconds()))
+            var decoded = BusMessageCodec.Decode(delivery.Body.Span, _options.SigningKey);
+            var verdict = decoded is { } signed ? _replays.Check(signed.Envelope, _time.GetUtcNow().ToUnixTimeMilliseconds()) : ReplayVerdict.Replayed;
+            try
             {
-                try
+                if (decoded is { } message && verdict == ReplayVerdict.Accepted)
                 {
-                    _receiver!.Receive(decoded.Message);
+                    _receiver!.Receive(message.Message);
                 }
-                catch (Exception exception)
+                else if (decoded is { } stale && verdict == ReplayVerdict.OutOfWindow)
                 {
-                    // A receiver must not throw; if one does, the consumer goes on with the next message.
-                    Log.ReceiveFailed(_logger, decoded.Message.Kind, exception);
+                    // Signed, but too old to trust: what it was about is read from the store instead.
+                    _receiver!.Resync(stale.Message.Kind == BusMessageKind.CatchUp && stale.Message.AccountId == 0 ? null : stale.Message.Topic);
+                }
+                else if (Interlocked.Increment(ref _unreadable) % 1000 == 1)
+                {
+                    Log.Unreadable(_logger, UnreadableCount);
                 }
             }
-            else if (Interlocked.Increment(ref _unreadable) % 1000 == 1)
+            catch (Exception exception)
             {
-                Log.Unreadable(_logger, UnreadableCount);
+                // A receiver must not throw; if one does, the consumer goes on with the next message.
+                Log.ReceiveFailed(_logger, decoded?.Message.Kind ?? default, exception);
             }
         }
 
@@ -437,15 +476,23 @@ public sealed partial class RabbitMqEventBus : IEventBus
         }
     }
 
-    /// <summary>The broker dropped messages from this node's full queue: every connection here catches up, once per second at most.</summary>
-    private async Task OverflowedAsync()
+    /// <summary>
+    /// The broker dropped messages from this node's full queue: every connection here catches up, once per second at
+    /// most. Returns at once: the channel's consumers (the main queue's too) must not wait for it.
+    /// </summary>
+    private Task OverflowedAsync()
     {
-        if (Interlocked.Exchange(ref _overflowResyncPending, 1) != 0)
+        if (Interlocked.Exchange(ref _overflowResyncPending, 1) == 0)
         {
-            return;
+            Log.Overflowed(_logger, _queueName);
+            _ = ResyncAfterOverflowAsync();
         }
 
-        Log.Overflowed(_logger, _queueName);
+        return Task.CompletedTask;
+    }
+
+    private async Task ResyncAfterOverflowAsync()
+    {
         try
         {
             // Drops until then are covered by the one catch-up that follows.

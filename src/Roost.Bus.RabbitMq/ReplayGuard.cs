@@ -3,8 +3,9 @@ namespace Roost.Bus.RabbitMq;
 /// <summary>
 /// Drops a signed message seen before: each sender (one bus's run) numbers its messages in the order it publishes them,
 /// and a queue keeps that order, so a message whose number is not above the last one taken from its sender is a
-/// replay. Messages sent more than <see cref="Window"/> from this node's clock are dropped too, which bounds how long a
-/// sender is remembered. Nodes' clocks must agree within the window (NTP).
+/// replay. A message sent more than <see cref="Window"/> from this node's clock is not applied either (the receiver
+/// catches its topic up from the store instead), which bounds how long a sender is remembered. Nodes' clocks must
+/// agree within the window (NTP).
 /// </summary>
 public sealed class ReplayGuard
 {
@@ -13,20 +14,20 @@ public sealed class ReplayGuard
     private readonly Lock _gate = new();
     private readonly Dictionary<long, (long Sequence, long SeenAtMs)> _senders = [];
 
-    /// <summary>Whether to take the message; remembers its number when taken.</summary>
-    public bool Accept(BusEnvelope envelope, long nowMs)
+    /// <summary>Whether to take the message (remembering its number), or it was seen before, or it is too old or new to tell.</summary>
+    public ReplayVerdict Check(BusEnvelope envelope, long nowMs)
     {
         var window = (long)Window.TotalMilliseconds;
-        if (Math.Abs(nowMs - envelope.SentAtMs) > window)
-        {
-            return false;
-        }
-
         lock (_gate)
         {
             if (_senders.TryGetValue(envelope.Sender, out var last) && envelope.Sequence <= last.Sequence)
             {
-                return false;
+                return ReplayVerdict.Replayed;
+            }
+
+            if (Math.Abs(nowMs - envelope.SentAtMs) > window)
+            {
+                return ReplayVerdict.OutOfWindow;
             }
 
             _senders[envelope.Sender] = (envelope.Sequence, nowMs);
@@ -39,7 +40,21 @@ public sealed class ReplayGuard
                 }
             }
 
-            return true;
+            return ReplayVerdict.Accepted;
         }
     }
+}
+
+public enum ReplayVerdict
+{
+    Accepted,
+
+    /// <summary>Its number is not above the last taken from its sender: a replay, dropped.</summary>
+    Replayed,
+
+    /// <summary>
+    /// Sent more than the window away from this node's clock: a genuine message that waited long in a slow node's
+    /// queue, or a replay of an old one. Not applied; the receiver reads its topic from the store instead.
+    /// </summary>
+    OutOfWindow,
 }

@@ -9,9 +9,18 @@ internal sealed class PostgresNodeStore(PostgresStore store) : INodeStore
         ArgumentNullException.ThrowIfNull(node);
         return store.WriteAsync<IReadOnlyList<long>>(async context =>
         {
+            // A node starting again under its name after a crash: its accounts were last seen at its last heartbeat.
+            var lastBeat = await context.Command("SELECT heartbeat_at FROM nodes WHERE node_id = @node")
+                .With("node", node.NodeId)
+                .ReadFirstAsync(row => (DateTimeOffset?)row.GetTime(0));
             var held = await context.Command("DELETE FROM online_accounts WHERE node_id = @node RETURNING account_id")
                 .With("node", node.NodeId)
                 .ReadAllAsync(row => row.GetInt64(0));
+            if (lastBeat is { } at)
+            {
+                await SetLastSeenAsync(context, held, at);
+            }
+
             await context.Command("""
                     INSERT INTO nodes (node_id, address, started_at, heartbeat_at, connections, accounts)
                     VALUES (@node, @address, @started, @started, 0, 0)
@@ -123,12 +132,24 @@ internal sealed class PostgresNodeStore(PostgresStore store) : INodeStore
             var held = await context.Command("DELETE FROM online_accounts WHERE node_id = @node RETURNING account_id")
                 .With("node", nodeId)
                 .ReadAllAsync(row => row.GetInt64(0));
+            await SetLastSeenAsync(context, held, at);
             await context.Command("UPDATE nodes SET ended = 1, ended_at = @at, heartbeat_at = @at, connections = 0, accounts = 0 WHERE node_id = @node AND ended IS NULL")
                 .With("node", nodeId)
                 .With("at", at)
                 .RunAsync();
             return held;
         }, cancellationToken);
+
+    private static async Task SetLastSeenAsync(PostgresWriteContext context, List<long> accounts, DateTimeOffset at)
+    {
+        if (accounts.Count > 0)
+        {
+            await context.Command("UPDATE accounts SET last_seen_at = @at WHERE id = ANY(@accounts) AND (last_seen_at IS NULL OR last_seen_at < @at)")
+                .With("accounts", accounts.ToArray())
+                .With("at", at)
+                .RunAsync();
+        }
+    }
 
     public Task<IReadOnlyList<NodeRecord>> ListAsync(CancellationToken cancellationToken) =>
         store.ReadSnapshotAsync<IReadOnlyList<NodeRecord>>(async session => await session.Command("""

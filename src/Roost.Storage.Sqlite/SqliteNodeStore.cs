@@ -11,7 +11,16 @@ internal sealed class SqliteNodeStore(SqliteStore store) : INodeStore
         ArgumentNullException.ThrowIfNull(node);
         return store.WriteAsync<IReadOnlyList<long>>(context =>
         {
+            // A node starting again under its name after a crash: its accounts were last seen at its last heartbeat.
+            var beat = context.Command("SELECT heartbeat_at FROM nodes WHERE node_id = $node");
+            beat.Parameters.AddWithValue("$node", node.NodeId);
+            var lastBeat = beat.ExecuteScalar() is long ms ? ms : (long?)null;
             var held = ClearOnline(context, node.NodeId);
+            if (lastBeat is { } at)
+            {
+                SetLastSeen(context, held, at);
+            }
+
             var upsert = context.Command("""
                 INSERT INTO nodes (node_id, address, started_at, heartbeat_at, connections, accounts)
                 VALUES ($node, $address, $started, $started, 0, 0)
@@ -137,6 +146,7 @@ internal sealed class SqliteNodeStore(SqliteStore store) : INodeStore
         store.WriteAsync<IReadOnlyList<long>>(context =>
         {
             var held = ClearOnline(context, nodeId);
+            SetLastSeen(context, held, SqliteTime.ToColumn(at));
             var stop = context.Command("""
                 UPDATE nodes SET ended = 1, ended_at = $at, heartbeat_at = $at, connections = 0, accounts = 0
                 WHERE node_id = $node AND ended IS NULL
@@ -186,6 +196,18 @@ internal sealed class SqliteNodeStore(SqliteStore store) : INodeStore
 
             return online;
         }, cancellationToken);
+    }
+
+    private static void SetLastSeen(SqliteWriteContext context, List<long> accounts, long at)
+    {
+        var seen = context.Command("UPDATE accounts SET last_seen_at = $at WHERE id = $account AND (last_seen_at IS NULL OR last_seen_at < $at)");
+        seen.Parameters.AddWithValue("$at", at);
+        var account = seen.Parameters.Add("$account", SqliteType.Integer);
+        foreach (var accountId in accounts)
+        {
+            account.Value = accountId;
+            seen.ExecuteNonQuery();
+        }
     }
 
     private static List<long> ClearOnline(SqliteWriteContext context, string nodeId)

@@ -65,19 +65,21 @@ public sealed class BusMessageCodecTests
     }
 
     [Fact]
-    public void A_replayed_or_stale_message_is_refused_and_each_sender_counts_on_its_own()
+    public void A_replayed_message_is_refused_a_stale_one_is_told_apart_and_each_sender_counts_on_its_own()
     {
         var guard = new ReplayGuard();
         var now = Envelope.SentAtMs;
 
-        Assert.True(guard.Accept(Envelope, now));
-        Assert.False(guard.Accept(Envelope, now + 10));
-        Assert.False(guard.Accept(Envelope with { Sequence = 4 }, now + 10));
-        Assert.True(guard.Accept(Envelope with { Sequence = 9 }, now + 10));
-        Assert.True(guard.Accept(Envelope with { Sender = 78, Sequence = 1 }, now + 10));
+        Assert.Equal(ReplayVerdict.Accepted, guard.Check(Envelope, now));
+        Assert.Equal(ReplayVerdict.Replayed, guard.Check(Envelope, now + 10));
+        Assert.Equal(ReplayVerdict.Replayed, guard.Check(Envelope with { Sequence = 4 }, now + 10));
+        Assert.Equal(ReplayVerdict.Accepted, guard.Check(Envelope with { Sequence = 9 }, now + 10));
+        Assert.Equal(ReplayVerdict.Accepted, guard.Check(Envelope with { Sender = 78, Sequence = 1 }, now + 10));
 
+        // Signed long ago (or by a clock far ahead): not applied, and the receiver reads its topic from the store instead.
         var window = (long)ReplayGuard.Window.TotalMilliseconds;
-        Assert.False(guard.Accept(Envelope with { Sequence = 10, SentAtMs = now - window - 1 }, now));
-        Assert.False(guard.Accept(Envelope with { Sequence = 11, SentAtMs = now + window + 1 }, now));
+        Assert.Equal(ReplayVerdict.OutOfWindow, guard.Check(Envelope with { Sequence = 10, SentAtMs = now - window - 1 }, now));
+        Assert.Equal(ReplayVerdict.OutOfWindow, guard.Check(Envelope with { Sequence = 11, SentAtMs = now + window + 1 }, now));
+        Assert.Equal(ReplayVerdict.Accepted, guard.Check(Envelope with { Sequence = 10 }, now));
     }
 }

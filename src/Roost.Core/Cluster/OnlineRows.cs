@@ -59,8 +59,9 @@ public sealed partial class OnlineRows : MarkedAccountsLoop
         }
     }
 
-    /// <summary>Every account connected here (after this node registered again); marked ones are bounded by the accounts connected here and recently left.</summary>
-    protected override IReadOnlyList<long> Resolve(IReadOnlyCollection<long>? marked) => marked is null ? _router.ConnectedAccounts() : [.. marked];
+    /// <summary>The marked accounts (bounded by those connected here and recently left), and after this node registered again every one connected here.</summary>
+    protected override IReadOnlyList<long> Resolve(IReadOnlyCollection<long> marked, bool everyAccount) =>
+        everyAccount ? [.. marked.Union(_router.ConnectedAccounts())] : [.. marked];
 
     protected override async Task<bool> ProcessAsync(List<long> batch, CancellationToken cancellationToken)
     {

@@ -6,8 +6,7 @@ namespace Roost.Core.Delivery;
 /// <summary>
 /// Work per account, coalesced: <see cref="Mark"/> remembers an account (a burst for one account is done once), one
 /// loop takes the marked accounts in batches, and a batch that fails is marked again and retried after
-/// <see cref="RetryDelay"/>. Bounded: past <paramref name="maxMarked"/> accounts the next pass covers every account
-/// (<see cref="Resolve"/> with null).
+/// <see cref="RetryDelay"/>. Bounded: past <paramref name="maxMarked"/> accounts the next pass covers every account.
 /// </summary>
 public abstract class MarkedAccountsLoop(TimeProvider time, int batchSize, int maxMarked) : IAsyncDisposable
 {
@@ -22,7 +21,8 @@ public abstract class MarkedAccountsLoop(TimeProvider time, int batchSize, int m
     /// <summary>Does the work for the account soon.</summary>
     public void Mark(long accountId)
     {
-        if (_marked.Count >= maxMarked && !_marked.ContainsKey(accountId))
+        // Count takes every lock of the dictionary: only when there is a bound to keep.
+        if (maxMarked < int.MaxValue && _marked.Count >= maxMarked && !_marked.ContainsKey(accountId))
         {
             Volatile.Write(ref _everyAccount, 1);
         }
@@ -57,8 +57,8 @@ public abstract class MarkedAccountsLoop(TimeProvider time, int batchSize, int m
     /// <summary>Starts the loop (from the derived constructor, once its fields are set).</summary>
     protected void Start() => _loop = Task.Run(RunAsync);
 
-    /// <summary>The accounts to work on among <paramref name="marked"/> (every account there is to work on, when null).</summary>
-    protected abstract IReadOnlyList<long> Resolve(IReadOnlyCollection<long>? marked);
+    /// <summary>The accounts to work on: among <paramref name="marked"/>, or (<paramref name="everyAccount"/>) every account there is to work on, the marked ones included.</summary>
+    protected abstract IReadOnlyList<long> Resolve(IReadOnlyCollection<long> marked, bool everyAccount);
 
     /// <summary>Works on one batch; false when it failed and must be tried again.</summary>
     protected abstract Task<bool> ProcessAsync(List<long> batch, CancellationToken cancellationToken);
@@ -71,20 +71,34 @@ public abstract class MarkedAccountsLoop(TimeProvider time, int batchSize, int m
             while (await _wake.Reader.WaitToReadAsync(stopping))
             {
                 _wake.Reader.TryRead(out _);
-                var accounts = Resolve(TakeMarked());
-                for (var start = 0; start < accounts.Count; start += batchSize)
+                var everyAccount = Interlocked.Exchange(ref _everyAccount, 0) != 0;
+                var marked = TakeMarked();
+                IReadOnlyList<long> accounts = marked;
+                var done = 0;
+                try
                 {
-                    var batch = accounts.Skip(start).Take(batchSize).ToList();
-                    if (!await ProcessAsync(batch, stopping))
+                    accounts = Resolve(marked, everyAccount);
+                    for (; done < accounts.Count; done += batchSize)
                     {
-                        foreach (var accountId in accounts.Skip(start))
+                        if (!await ProcessAsync([.. accounts.Skip(done).Take(batchSize)], stopping))
                         {
-                            Mark(accountId);
+                            break;
                         }
-
-                        await Task.Delay(RetryDelay, time, stopping);
-                        break;
                     }
+                }
+                catch (Exception) when (!stopping.IsCancellationRequested)
+                {
+                    // A pass must not end the loop: what it did not finish is marked again below.
+                }
+
+                if (done < accounts.Count)
+                {
+                    foreach (var accountId in accounts.Skip(done))
+                    {
+                        Mark(accountId);
+                    }
+
+                    await Task.Delay(RetryDelay, time, stopping);
                 }
             }
         }
@@ -94,15 +108,9 @@ public abstract class MarkedAccountsLoop(TimeProvider time, int batchSize, int m
         }
     }
 
-    /// <summary>The marked accounts, taken (null: every account).</summary>
-    private List<long>? TakeMarked()
+    /// <summary>The marked accounts, taken.</summary>
+    private List<long> TakeMarked()
     {
-        if (Interlocked.Exchange(ref _everyAccount, 0) != 0)
-        {
-            _marked.Clear();
-            return null;
-        }
-
         var taken = new List<long>(_marked.Count);
         foreach (var accountId in _marked.Keys)
         {

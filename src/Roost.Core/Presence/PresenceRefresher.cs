@@ -45,7 +45,7 @@ public sealed partial class PresenceRefresher : MarkedAccountsLoop
         }
     }
 
-    protected override IReadOnlyList<long> Resolve(IReadOnlyCollection<long>? marked) => _watchers.WatchedAmong(marked);
+    protected override IReadOnlyList<long> Resolve(IReadOnlyCollection<long> marked, bool everyAccount) => _watchers.WatchedAmong(everyAccount ? null : marked);
 
     protected override async Task<bool> ProcessAsync(List<long> batch, CancellationToken cancellationToken)
     {

@@ -72,6 +72,7 @@ public sealed class PresenceWatchers(EventRouter router) : IPresenceWatchers
         ArgumentNullException.ThrowIfNull(visible);
         var records = visible.ToDictionary(r => r.AccountId);
         onlineOnSomeNode ??= NoneOnline;
+        List<ISubscriber>? overflowed = null;
         lock (_gate)
         {
             // The records were read after this generation's watch was in place, so they may fill in what the entry
@@ -88,9 +89,17 @@ public sealed class PresenceWatchers(EventRouter router) : IPresenceWatchers
                 {
                     if (current && readStamp >= watched.AppliedStamp)
                     {
-                        watched.Learn(record);
+                        // Newer than anything applied (a local hide takes a later stamp), so it is the state now.
+                        watched.Hidden = record.Hidden;
+                        watched.HiddenKnown = true;
+                        watched.LastSeenAt = Later(watched.LastSeenAt, record.LastSeenAt);
                         watched.OnlineInStore = onlineOnSomeNode.Contains(accountId);
                         watched.AppliedStamp = readStamp;
+                        if (watched.Watchers.Count > 1 && Push(accountId, watched) is { } full)
+                        {
+                            // The other watchers learn it too: a refresh this read overtook will not be applied.
+                            (overflowed ??= []).AddRange(full);
+                        }
                     }
 
                     var answered = PresenceFrames.Describe(accountId, watched.Hidden, IsOnline(accountId, watched), Later(watched.LastSeenAt, record.LastSeenAt));
@@ -108,13 +117,13 @@ public sealed class PresenceWatchers(EventRouter router) : IPresenceWatchers
                 }
             }
 
-            if (subscription.Subscriber.TryEnqueue(new OutboundFrame(0, PresenceFrames.Subscribed(reference, presence))))
+            if (!subscription.Subscriber.TryEnqueue(new OutboundFrame(0, PresenceFrames.Subscribed(reference, presence))))
             {
-                return;
+                (overflowed ??= []).Add(subscription.Subscriber);
             }
         }
 
-        subscription.Subscriber.Disconnect(DisconnectReason.Overflow);
+        DisconnectAll(overflowed);
     }
 
     public void Close(PresenceSubscription subscription)
@@ -290,17 +299,5 @@ public sealed class PresenceWatchers(EventRouter router) : IPresenceWatchers
 
         /// <summary>The state last pushed to the watchers.</summary>
         public PresenceResponse? Pushed { get; set; }
-
-        /// <summary>Takes what a store read says, unless a change since the watch began already told us better.</summary>
-        public void Learn(PresenceRecord record)
-        {
-            if (!HiddenKnown)
-            {
-                Hidden = record.Hidden;
-                HiddenKnown = true;
-            }
-
-            LastSeenAt = Later(LastSeenAt, record.LastSeenAt);
-        }
     }
 }

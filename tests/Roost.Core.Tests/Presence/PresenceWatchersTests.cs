@@ -142,6 +142,23 @@ public sealed class PresenceWatchersTests
     }
 
     [Fact]
+    public void A_later_subscribers_newer_read_reaches_the_watchers_already_there()
+    {
+        var (alice, _) = Watching(1, [10]);
+        var stale = _watchers.BeginRead();
+
+        // Carol subscribes later; her read shows Bob online on another node, and overtakes a read begun before it.
+        var carol = new RecordingSubscriber(3);
+        var subscription = new PresenceSubscription(carol);
+        var generation = subscription.NextGeneration();
+        _watchers.Replace(subscription, generation, [10]);
+        _watchers.Answer(subscription, generation, null, [10], [new PresenceRecord(10, null, false)], new HashSet<long> { 10 }, _watchers.BeginRead());
+        _watchers.Refresh([new PresenceRecord(10, Seen, false)], new HashSet<long>(), stale);
+
+        Assert.Equal([("presence", 10L, "online", (DateTimeOffset?)null)], alice.Presence());
+    }
+
+    [Fact]
     public void A_read_begun_before_a_local_hide_does_not_show_the_user_again()
     {
         var (alice, _) = Watching(1, [10]);

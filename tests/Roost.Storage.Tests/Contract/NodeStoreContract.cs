@@ -90,6 +90,7 @@ public abstract class NodeStoreContract<TEngine> : StoreContract<TEngine>
         await Store.Nodes.SetOnlineAsync("n1", ids[0], true, None).DefaultTimeout();
 
         Assert.Equal([ids[0]], await Store.Nodes.StopAsync("n1", Now.AddMinutes(1), None).DefaultTimeout());
+        Assert.Equal(Now.AddMinutes(1), (await Store.Presence.GetAsync([ids[0]], None).DefaultTimeout())[0].LastSeenAt);
         var stopped = Assert.Single(await Store.Nodes.ListAsync(None).DefaultTimeout());
         Assert.Equal((NodeEnd.Stopped, Now.AddMinutes(1)), (stopped.Ended, stopped.EndedAt));
         Assert.Empty(await Store.Nodes.OnlineAmongAsync(ids, None).DefaultTimeout());
@@ -97,7 +98,9 @@ public abstract class NodeStoreContract<TEngine> : StoreContract<TEngine>
         // Crashed with accounts online, then started again under the same name before anyone swept it.
         await Store.Nodes.RegisterAsync(Node("n1", Now.AddMinutes(2)), None).DefaultTimeout();
         await Store.Nodes.SetOnlineAsync("n1", ids[1], true, None).DefaultTimeout();
+        await Store.Nodes.BeatAsync("n1", Now.AddMinutes(2.5), 1, 1, None).DefaultTimeout();
         Assert.Equal([ids[1]], await Store.Nodes.RegisterAsync(Node("n1", Now.AddMinutes(3)), None).DefaultTimeout());
+        Assert.Equal(Now.AddMinutes(2.5), (await Store.Presence.GetAsync([ids[1]], None).DefaultTimeout())[0].LastSeenAt);
         var restarted = Assert.Single(await Store.Nodes.ListAsync(None).DefaultTimeout());
         Assert.Equal(new NodeRecord("n1", "http://10.0.0.1:8080", Now.AddMinutes(3), Now.AddMinutes(3), 0, 0), restarted);
     }
