@@ -37,7 +37,7 @@ public sealed partial class RabbitMqEventBus : IEventBus
     private readonly long _sender = BitConverter.ToInt64(RandomNumberGenerator.GetBytes(8));
     private readonly ReplayGuard _replays = new();
     private readonly BasicProperties _properties;
-    private readonly Channel<Outgoing> _outgoing;
+    private readonly Channel<BusMessage> _outgoing;
     private readonly ConcurrentDictionary<BusTopic, byte> _desired = new();
     private readonly ConcurrentDictionary<BusTopic, byte> _dirty = new();
     private readonly Channel<bool> _topologyChanged = Channel.CreateBounded<bool>(
@@ -77,7 +77,7 @@ public sealed partial class RabbitMqEventBus : IEventBus
         _broker = options.Describe();
         _ackEvery = Math.Max(1UL, options.Prefetch / 4UL);
         _properties = new BasicProperties { AppId = options.NodeId, DeliveryMode = DeliveryModes.Transient };
-        _outgoing = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(options.PublishQueueCapacity)
+        _outgoing = Channel.CreateBounded<BusMessage>(new BoundedChannelOptions(options.PublishQueueCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
@@ -124,7 +124,8 @@ public sealed partial class RabbitMqEventBus : IEventBus
     public void Publish(BusMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (!IsConnected || !_outgoing.Writer.TryWrite(new Outgoing(BusMessageCodec.RoutingKey(message), message)))
+        // Only queued here (often on the store's writer): the routing key, numbering and signing happen on the publishing loop.
+        if (!IsConnected || !_outgoing.Writer.TryWrite(message))
         {
             Missed(message);
         }
@@ -355,7 +356,7 @@ public sealed partial class RabbitMqEventBus : IEventBus
 
             while (reader.TryRead(out var outgoing))
             {
-                await PublishAsync(channel, outgoing.RoutingKey, outgoing.Message, cancellationToken);
+                await PublishAsync(channel, BusMessageCodec.RoutingKey(outgoing), outgoing, cancellationToken);
             }
 
             await PublishMissedAsync(channel, cancellationToken);
@@ -511,7 +512,7 @@ public sealed partial class RabbitMqEventBus : IEventBus
     {
         while (_outgoing.Reader.TryRead(out var outgoing))
         {
-            Missed(outgoing.Message);
+            Missed(outgoing);
         }
     }
 
@@ -531,8 +532,6 @@ public sealed partial class RabbitMqEventBus : IEventBus
 
         await connection.DisposeAsync();
     }
-
-    private readonly record struct Outgoing(string RoutingKey, BusMessage Message);
 
     private static partial class Log
     {

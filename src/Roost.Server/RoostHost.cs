@@ -84,11 +84,10 @@ public sealed class RoostHost : IAsyncDisposable
         services.AddSingleton(time ?? TimeProvider.System);
 
         // Committed events go from the store's writer straight to the router, in commit order, and on to other nodes.
-        var node = NodeIdentity.From(options.Cluster);
+        var nodeId = NodeIdentity.From(options.Cluster);
         var overRabbitMq = sharedBus is null && options.Cluster.Bus == ClusterBus.RabbitMq;
-        services.AddSingleton(node);
         services.AddSingleton(new NodeContext(
-            node.Id,
+            nodeId,
             options.Cluster.Address.Length > 0 ? options.Cluster.Address : options.Server.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "",
             Clustered: overRabbitMq || sharedBus is not null,
             options.Cluster.HeartbeatInterval,
@@ -96,7 +95,7 @@ public sealed class RoostHost : IAsyncDisposable
         if (overRabbitMq)
         {
             services.AddSingleton<IEventBus>(provider => new RabbitMqEventBus(
-                options.Cluster.ToRabbitMq(node.Id, provider.GetRequiredService<Core.Identity.SecretProtector>().BusKey),
+                options.Cluster.ToRabbitMq(nodeId, provider.GetRequiredService<Core.Identity.SecretProtector>().BusKey),
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetRequiredService<ILogger<RabbitMqEventBus>>()));
         }

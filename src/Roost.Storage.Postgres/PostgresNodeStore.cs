@@ -46,18 +46,6 @@ internal sealed class PostgresNodeStore(PostgresStore store) : INodeStore
             .With("accounts", accounts)
             .RunAsync() == 1, cancellationToken);
 
-    public Task SetOnlineAsync(string nodeId, long accountId, bool online, CancellationToken cancellationToken) =>
-        store.WriteAsync(context => (online
-                ? context.Command("""
-                    INSERT INTO online_accounts (account_id, node_id)
-                    SELECT @account, node_id FROM nodes WHERE node_id = @node AND ended IS NULL
-                    ON CONFLICT DO NOTHING
-                    """)
-                : context.Command("DELETE FROM online_accounts WHERE account_id = @account AND node_id = @node"))
-            .With("account", accountId)
-            .With("node", nodeId)
-            .RunAsync(), cancellationToken);
-
     public Task SetOnlineAsync(string nodeId, IReadOnlyList<long> online, IReadOnlyList<long> offline, DateTimeOffset lastSeenAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(online);

@@ -49,21 +49,6 @@ internal sealed class SqliteNodeStore(SqliteStore store) : INodeStore
             return beat.ExecuteNonQuery() == 1;
         }, cancellationToken);
 
-    public Task SetOnlineAsync(string nodeId, long accountId, bool online, CancellationToken cancellationToken) =>
-        store.WriteAsync(context =>
-        {
-            var command = context.Command(online
-                ? """
-                  INSERT INTO online_accounts (account_id, node_id)
-                  SELECT $account, node_id FROM nodes WHERE node_id = $node AND ended IS NULL
-                  ON CONFLICT DO NOTHING
-                  """
-                : "DELETE FROM online_accounts WHERE account_id = $account AND node_id = $node");
-            command.Parameters.AddWithValue("$account", accountId);
-            command.Parameters.AddWithValue("$node", nodeId);
-            return command.ExecuteNonQuery();
-        }, cancellationToken);
-
     public Task SetOnlineAsync(string nodeId, IReadOnlyList<long> online, IReadOnlyList<long> offline, DateTimeOffset lastSeenAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(online);

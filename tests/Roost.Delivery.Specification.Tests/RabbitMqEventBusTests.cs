@@ -10,8 +10,10 @@ public sealed class RabbitMqEventBusTests : EventBusSpecification
 {
     private readonly string _exchange = "roost.test." + Guid.NewGuid().ToString("N")[..12];
     private readonly List<RabbitMqEventBus> _buses = [];
+    private readonly byte[] _signingKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
 
-    protected override IEventBus CreateBus() => CreateBus(TestRabbitMq.Uri);
+    /// <summary>The specification's nodes (it disposes them itself).</summary>
+    protected override IEventBus CreateBus() => NewBus(TestRabbitMq.Uri);
 
     protected override async Task SettledAsync(params EventRouter[] nodes)
     {
@@ -22,14 +24,16 @@ public sealed class RabbitMqEventBusTests : EventBusSpecification
         }
     }
 
+    /// <summary>A node of this class's own tests, disposed with the test.</summary>
     private RabbitMqEventBus CreateBus(string uri, string? rootCertificate = null, byte[]? signingKey = null)
     {
-        var bus = new RabbitMqEventBus(Options(uri, rootCertificate, signingKey), TimeProvider.System, NullLogger<RabbitMqEventBus>.Instance);
+        var bus = NewBus(uri, rootCertificate, signingKey);
         _buses.Add(bus);
         return bus;
     }
 
-    private readonly byte[] _signingKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+    private RabbitMqEventBus NewBus(string uri, string? rootCertificate = null, byte[]? signingKey = null) =>
+        new(Options(uri, rootCertificate, signingKey), TimeProvider.System, NullLogger<RabbitMqEventBus>.Instance);
 
     private RabbitMqBusOptions Options(string uri, string? rootCertificate = null, byte[]? signingKey = null) => new()
     {

@@ -10,8 +10,6 @@ internal sealed class ServerProcess(IReadOnlyList<int> pids)
 {
     private const double ClockTicksPerSecond = 100; // USER_HZ on Linux
 
-    public int Pid => pids[0];
-
     public static ServerProcess? Find(int? pid) => pid is { } id ? Find([id]) : null;
 
     /// <summary>The processes, when every one of them exists (null for none).</summary>

@@ -12,9 +12,6 @@ public interface INodeStore
     /// <summary>Records a heartbeat; false when the node was declared dead meanwhile (it must register again).</summary>
     Task<bool> BeatAsync(string nodeId, DateTimeOffset at, int connections, int accounts, CancellationToken cancellationToken);
 
-    /// <summary>Marks the account online (true) or not (false) on the node.</summary>
-    Task SetOnlineAsync(string nodeId, long accountId, bool online, CancellationToken cancellationToken);
-
     /// <summary>
     /// In one write: marks <paramref name="online"/> online on the node and lets <paramref name="offline"/> go from it,
     /// setting their last seen to <paramref name="lastSeenAt"/> (unless a later one is stored).

@@ -7,5 +7,5 @@ namespace Roost.Core.Cluster;
 public sealed record NodeContext(string NodeId, string Address, bool Clustered, TimeSpan HeartbeatInterval, TimeSpan DeadAfter)
 {
     /// <summary>A node alone (tests and tools).</summary>
-    public static NodeContext Alone(string nodeId = "local") => new(nodeId, "", Clustered: false, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30));
+    public static NodeContext Alone(string nodeId = "local") => new(nodeId, "", Clustered: false, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20));
 }

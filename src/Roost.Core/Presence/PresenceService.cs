@@ -27,7 +27,6 @@ public sealed partial class PresenceService
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly NodeContext _node;
-
     private readonly OnlineRows? _rows;
 
     public PresenceService(
@@ -149,6 +148,5 @@ public sealed partial class PresenceService
     {
         [LoggerMessage(EventId = 3000, Level = LogLevel.Warning, Message = "Writing the last-seen time of account {AccountId} failed")]
         public static partial void LastSeenFailed(ILogger logger, Exception exception, long accountId);
-
     }
 }

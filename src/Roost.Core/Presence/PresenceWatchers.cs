@@ -90,11 +90,7 @@ public sealed class PresenceWatchers(EventRouter router) : IPresenceWatchers
                     if (current && readStamp >= watched.AppliedStamp)
                     {
                         // Newer than anything applied (a local hide takes a later stamp), so it is the state now.
-                        watched.Hidden = record.Hidden;
-                        watched.HiddenKnown = true;
-                        watched.LastSeenAt = Later(watched.LastSeenAt, record.LastSeenAt);
-                        watched.OnlineInStore = onlineOnSomeNode.Contains(accountId);
-                        watched.AppliedStamp = readStamp;
+                        watched.Apply(record, onlineOnSomeNode.Contains(accountId), readStamp);
                         if (watched.Watchers.Count > 1 && Push(accountId, watched) is { } full)
                         {
                             // The other watchers learn it too: a refresh this read overtook will not be applied.
@@ -186,11 +182,7 @@ public sealed class PresenceWatchers(EventRouter router) : IPresenceWatchers
                     continue;
                 }
 
-                watched.AppliedStamp = readStamp;
-                watched.Hidden = record.Hidden;
-                watched.HiddenKnown = true;
-                watched.LastSeenAt = Later(watched.LastSeenAt, record.LastSeenAt);
-                watched.OnlineInStore = onlineOnSomeNode.Contains(record.AccountId);
+                watched.Apply(record, onlineOnSomeNode.Contains(record.AccountId), readStamp);
                 if (Push(record.AccountId, watched) is { } full)
                 {
                     (overflowed ??= []).AddRange(full);
@@ -299,5 +291,15 @@ public sealed class PresenceWatchers(EventRouter router) : IPresenceWatchers
 
         /// <summary>The state last pushed to the watchers.</summary>
         public PresenceResponse? Pushed { get; set; }
+
+        /// <summary>Takes a store read that began after everything applied so far.</summary>
+        public void Apply(PresenceRecord record, bool onlineInStore, long readStamp)
+        {
+            Hidden = record.Hidden;
+            HiddenKnown = true;
+            LastSeenAt = Later(LastSeenAt, record.LastSeenAt);
+            OnlineInStore = onlineInStore;
+            AppliedStamp = readStamp;
+        }
     }
 }

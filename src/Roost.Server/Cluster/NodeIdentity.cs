@@ -4,17 +4,17 @@ using Roost.Server.Options;
 namespace Roost.Server.Cluster;
 
 /// <summary>This node's name in its cluster: configured, or the host name and a random suffix new at every start.</summary>
-public sealed record NodeIdentity(string Id)
+public static class NodeIdentity
 {
-    public static NodeIdentity From(ClusterOptions cluster)
+    public static string From(ClusterOptions cluster)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         if (cluster.NodeId.Length > 0)
         {
-            return new NodeIdentity(cluster.NodeId);
+            return cluster.NodeId;
         }
 
         var host = new string([.. Environment.MachineName.Where(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.').Take(40)]);
-        return new NodeIdentity($"{(host.Length == 0 ? "node" : host)}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}");
+        return $"{(host.Length == 0 ? "node" : host)}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
     }
 }

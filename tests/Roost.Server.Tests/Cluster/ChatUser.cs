@@ -16,7 +16,7 @@ public sealed class ChatUser(string name, long accountId, string token, IReadOnl
 {
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(15);
     private readonly Lock _gate = new();
-    private readonly Dictionary<long, long> _receivedSeqByCursor = [];
+    private readonly HashSet<long> _receivedCursors = [];
     private readonly Dictionary<long, List<long>> _seqsByConversation = [];
     private readonly HashSet<int> _deadNodes = [];
     private RoostConnection? _live;
@@ -183,7 +183,7 @@ public sealed class ChatUser(string name, long accountId, string token, IReadOnl
                 {
                     if (frame.Event is MessageCreatedEvent created)
                     {
-                        if (!_receivedSeqByCursor.TryAdd(cursor, created.Message.Seq))
+                        if (!_receivedCursors.Add(cursor))
                         {
                             _duplicates++;
                         }

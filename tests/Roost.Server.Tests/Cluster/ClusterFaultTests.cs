@@ -56,7 +56,7 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
         Assert.NotNull(offline.LastSeenAt);
         Assert.True(wentOffline < NodeProcesses.DeadAfter + (4 * NodeProcesses.HeartbeatInterval), $"offline after {wentOffline}");
 
-        Assert.All(load.Users.Where(u => u.HomeNode == 1), user => Assert.True(user.Reconnects > 0, $"{user.Name} never left the killed node"));
+        Assert.All(load.Users.Where(u => u.HomeNode == 1), user => Assert.True(user.Reconnects > 0 && user.CurrentNode != 1, $"{user.Name} never left the killed node"));
         await load.VerifyAsync(cluster.Addresses[0], output);
     }
 

@@ -165,7 +165,7 @@ public sealed class CrossNodeTests
         var store = first.Services.GetRequiredService<IRoostStore>();
         var diedAt = time.GetUtcNow();
         await store.Nodes.RegisterAsync(new NodeRecord("killed", "http://127.0.0.1:1", diedAt, diedAt, 1, 1), CancellationToken.None).DefaultTimeout();
-        await store.Nodes.SetOnlineAsync("killed", aliceLogin.AccountId, true, CancellationToken.None).DefaultTimeout();
+        await store.Nodes.SetOnlineAsync("killed", [aliceLogin.AccountId], [], diedAt, CancellationToken.None).DefaultTimeout();
         await using var bobLive = await bob.ConnectLiveAsync();
         Assert.Equal("online", (await bobLive.SubscribePresenceAsync([aliceLogin.AccountId]).DefaultTimeout()).Single().Status);
 

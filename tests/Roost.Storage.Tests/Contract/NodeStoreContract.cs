@@ -26,15 +26,15 @@ public abstract class NodeStoreContract<TEngine> : StoreContract<TEngine>
         await Store.Nodes.RegisterAsync(Node("n1", Now), None).DefaultTimeout();
         await Store.Nodes.RegisterAsync(Node("n2", Now), None).DefaultTimeout();
 
-        await Store.Nodes.SetOnlineAsync("n1", ids[0], true, None).DefaultTimeout();
-        await Store.Nodes.SetOnlineAsync("n2", ids[0], true, None).DefaultTimeout();
-        await Store.Nodes.SetOnlineAsync("n2", ids[0], true, None).DefaultTimeout();
+        await SetOnlineAsync("n1", ids[0], true).DefaultTimeout();
+        await SetOnlineAsync("n2", ids[0], true).DefaultTimeout();
+        await SetOnlineAsync("n2", ids[0], true).DefaultTimeout();
         Assert.Equal([ids[0]], await Store.Nodes.OnlineAmongAsync(ids, None).DefaultTimeout());
 
-        await Store.Nodes.SetOnlineAsync("n1", ids[0], false, None).DefaultTimeout();
+        await SetOnlineAsync("n1", ids[0], false).DefaultTimeout();
         Assert.Equal([ids[0]], await Store.Nodes.OnlineAmongAsync(ids, None).DefaultTimeout());
 
-        await Store.Nodes.SetOnlineAsync("n2", ids[0], false, None).DefaultTimeout();
+        await SetOnlineAsync("n2", ids[0], false).DefaultTimeout();
         Assert.Empty(await Store.Nodes.OnlineAmongAsync(ids, None).DefaultTimeout());
         Assert.Empty(await Store.Nodes.OnlineAmongAsync([], None).DefaultTimeout());
     }
@@ -60,10 +60,10 @@ public abstract class NodeStoreContract<TEngine> : StoreContract<TEngine>
         var ids = await Store.AccountIdsAsync(Now, "alice", "bob", "carol");
         await Store.Nodes.RegisterAsync(Node("dying", Now), None).DefaultTimeout();
         await Store.Nodes.RegisterAsync(Node("living", Now), None).DefaultTimeout();
-        await Store.Nodes.SetOnlineAsync("dying", ids[0], true, None).DefaultTimeout();
-        await Store.Nodes.SetOnlineAsync("dying", ids[1], true, None).DefaultTimeout();
-        await Store.Nodes.SetOnlineAsync("living", ids[1], true, None).DefaultTimeout();
-        await Store.Nodes.SetOnlineAsync("living", ids[2], true, None).DefaultTimeout();
+        await SetOnlineAsync("dying", ids[0], true).DefaultTimeout();
+        await SetOnlineAsync("dying", ids[1], true).DefaultTimeout();
+        await SetOnlineAsync("living", ids[1], true).DefaultTimeout();
+        await SetOnlineAsync("living", ids[2], true).DefaultTimeout();
         await Store.Nodes.BeatAsync("dying", Now.AddSeconds(10), 2, 2, None).DefaultTimeout();
         await Store.Nodes.BeatAsync("living", Now.AddSeconds(40), 2, 2, None).DefaultTimeout();
 
@@ -78,7 +78,7 @@ public abstract class NodeStoreContract<TEngine> : StoreContract<TEngine>
 
         // A dead node that still beats (it was only cut off) learns it must register again; it cannot mark anyone online meanwhile.
         Assert.False(await Store.Nodes.BeatAsync("dying", Now.AddSeconds(50), 1, 1, None).DefaultTimeout());
-        await Store.Nodes.SetOnlineAsync("dying", ids[0], true, None).DefaultTimeout();
+        await SetOnlineAsync("dying", ids[0], true).DefaultTimeout();
         Assert.DoesNotContain(ids[0], await Store.Nodes.OnlineAmongAsync(ids, None).DefaultTimeout());
     }
 
@@ -87,7 +87,7 @@ public abstract class NodeStoreContract<TEngine> : StoreContract<TEngine>
     {
         var ids = await Store.AccountIdsAsync(Now, "alice", "bob");
         await Store.Nodes.RegisterAsync(Node("n1", Now), None).DefaultTimeout();
-        await Store.Nodes.SetOnlineAsync("n1", ids[0], true, None).DefaultTimeout();
+        await SetOnlineAsync("n1", ids[0], true).DefaultTimeout();
 
         Assert.Equal([ids[0]], await Store.Nodes.StopAsync("n1", Now.AddMinutes(1), None).DefaultTimeout());
         Assert.Equal(Now.AddMinutes(1), (await Store.Presence.GetAsync([ids[0]], None).DefaultTimeout())[0].LastSeenAt);
@@ -97,7 +97,7 @@ public abstract class NodeStoreContract<TEngine> : StoreContract<TEngine>
 
         // Crashed with accounts online, then started again under the same name before anyone swept it.
         await Store.Nodes.RegisterAsync(Node("n1", Now.AddMinutes(2)), None).DefaultTimeout();
-        await Store.Nodes.SetOnlineAsync("n1", ids[1], true, None).DefaultTimeout();
+        await SetOnlineAsync("n1", ids[1], true).DefaultTimeout();
         await Store.Nodes.BeatAsync("n1", Now.AddMinutes(2.5), 1, 1, None).DefaultTimeout();
         Assert.Equal([ids[1]], await Store.Nodes.RegisterAsync(Node("n1", Now.AddMinutes(3)), None).DefaultTimeout());
         Assert.Equal(Now.AddMinutes(2.5), (await Store.Presence.GetAsync([ids[1]], None).DefaultTimeout())[0].LastSeenAt);
@@ -112,7 +112,7 @@ public abstract class NodeStoreContract<TEngine> : StoreContract<TEngine>
         await Store.Nodes.RegisterAsync(Node("old", Now), None).DefaultTimeout();
         await Store.Nodes.StopAsync("old", Now, None).DefaultTimeout();
         await Store.Nodes.RegisterAsync(Node("new", Now.AddDays(8)), None).DefaultTimeout();
-        await Store.Nodes.SetOnlineAsync("new", alice.Id, true, None).DefaultTimeout();
+        await SetOnlineAsync("new", alice.Id, true).DefaultTimeout();
 
         await Store.Nodes.SweepAsync(heartbeatBefore: Now.AddDays(8).AddSeconds(-30), endedBefore: Now.AddDays(1), None).DefaultTimeout();
         Assert.Equal(["new"], (await Store.Nodes.ListAsync(None).DefaultTimeout()).Select(n => n.NodeId));
@@ -120,6 +120,10 @@ public abstract class NodeStoreContract<TEngine> : StoreContract<TEngine>
         await Store.Accounts.DeleteAsync(alice.Id, Now.AddDays(8), None).DefaultTimeout();
         Assert.Empty(await Store.Nodes.OnlineAmongAsync([alice.Id], None).DefaultTimeout());
     }
+
+    /// <summary>One account online or not on one node, in a write of its own.</summary>
+    private Task SetOnlineAsync(string nodeId, long accountId, bool online) =>
+        Store.Nodes.SetOnlineAsync(nodeId, online ? [accountId] : [], online ? [] : [accountId], Now, None);
 
     private static NodeRecord Node(string id, DateTimeOffset startedAt) => new(id, "http://10.0.0.1:8080", startedAt, startedAt, 0, 0);
 }
