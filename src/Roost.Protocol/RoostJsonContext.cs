@@ -74,4 +74,10 @@ namespace Roost.Protocol;
 [JsonSerializable(typeof(ResolveReportRequest))]
 [JsonSerializable(typeof(AdminReportListResponse))]
 [JsonSerializable(typeof(AdminReportResponse))]
+[JsonSerializable(typeof(PushTargetRequest))]
+[JsonSerializable(typeof(PushTargetResponse))]
+[JsonSerializable(typeof(VapidKeyResponse))]
+[JsonSerializable(typeof(PushSettingsRequest))]
+[JsonSerializable(typeof(PushSettingsResponse))]
+[JsonSerializable(typeof(AdminPushResponse))]
 public sealed partial class RoostJsonContext : JsonSerializerContext;

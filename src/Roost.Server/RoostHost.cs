@@ -8,6 +8,7 @@ using Roost.Core.Delivery;
 using Roost.Core.Messaging;
 using Roost.Core.Moderation;
 using Roost.Core.Presence;
+using Roost.Core.Push;
 using Roost.Core.Sessions;
 using Roost.Core.Storage;
 using Roost.Bus.RabbitMq;
@@ -20,6 +21,7 @@ using Roost.Server.Http;
 using Roost.Server.Identity;
 using Roost.Server.Messaging;
 using Roost.Server.OpenApi;
+using Roost.Server.Push;
 using Roost.Server.Options;
 using Roost.Server.RateLimiting;
 using Roost.Server.Storage;
@@ -105,7 +107,9 @@ public sealed class RoostHost : IAsyncDisposable
         }
 
         services.AddSingleton<EventRouter>();
-        services.AddSingleton<ICommittedEventListener>(provider => provider.GetRequiredService<EventRouter>());
+        services.AddSingleton<PushSignal>();
+        services.AddSingleton<ICommittedEventListener>(provider => new CommittedEventListeners(
+            provider.GetRequiredService<EventRouter>(), provider.GetRequiredService<PushSignal>()));
         services.AddSingleton<IConnectionCloser>(provider => provider.GetRequiredService<EventRouter>());
         services.AddRoostStore(options.Storage, exclusiveNode: sharedBus is null && !overRabbitMq);
         services.AddSingleton<IPasswordHasher>(new Pbkdf2PasswordHasher(options.Accounts.PasswordHashIterations));
@@ -125,6 +129,7 @@ public sealed class RoostHost : IAsyncDisposable
         services.AddSingleton<OnlineRows>();
         services.AddSingleton<NodeRegistry>();
         services.AddHostedService<NodeHeartbeatService>();
+        services.AddRoostPush(options);
         services.AddSingleton<GatewayServices>();
         services.AddSingleton<EventCompactionService>();
         services.AddHostedService(provider => provider.GetRequiredService<EventCompactionService>());
@@ -186,6 +191,7 @@ public sealed class RoostHost : IAsyncDisposable
         v1.MapPresenceEndpoints();
         v1.MapIdentityEndpoints();
         v1.MapReportEndpoints();
+        v1.MapPushEndpoints();
         v1.MapAdminEndpoints(options);
         v1.MapGateway();
         return new RoostHost(app, options);

@@ -2,6 +2,7 @@ using Roost.Core.Conversations;
 using Roost.Core.Delivery;
 using Roost.Core.Errors;
 using Roost.Core.Messaging;
+using Roost.Core.Push;
 using Roost.Protocol.Events;
 
 namespace Roost.Storage.Postgres;
@@ -67,9 +68,13 @@ internal sealed class PostgresMessageStore(PostgresStore store) : IMessageStore
             // Second, in one round trip: the next seq (gap-free: the last one plus one), the message, and its event.
             var seq = current.LastSeq + 1;
             var created = new Message(message.ConversationId, seq, message.SenderId, message.ClientId, message.Body, message.ReplyTo, message.Now, null, null, []);
-            await context.EmitAsync(
+            var recipients = EventAudience.CurrentMembers(members);
+            await context.EmitMessageAsync(
                 new MessageCreatedEvent(created.ToResponse(), current.Kind),
-                EventAudience.CurrentMembers(members),
+                recipients,
+                PushAudience.For(recipients, message.SenderId),
+                message.ConversationId,
+                seq,
                 message.Now,
                 ("UPDATE conversations SET last_seq = $1 WHERE id = $2", [seq, message.ConversationId]),
                 ("""

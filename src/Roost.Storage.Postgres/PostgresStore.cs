@@ -54,6 +54,7 @@ public sealed partial class PostgresStore : IRoostStore
         Reports = new PostgresReportStore(this);
         Counters = new PostgresAttemptCounterStore(this);
         Nodes = new PostgresNodeStore(this);
+        Push = new PostgresPushStore(this);
     }
 
     /// <summary>The engine's name in /readyz.</summary>
@@ -80,6 +81,9 @@ public sealed partial class PostgresStore : IRoostStore
     public IAttemptCounterStore Counters { get; }
 
     public Core.Cluster.INodeStore Nodes { get; }
+
+
+    public Core.Push.IPushStore Push { get; }
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {

@@ -16,7 +16,21 @@ internal sealed class PostgresWriteContext(NpgsqlConnection connection, NpgsqlTr
     /// serialized once. The id is taken from the sequence while this transaction holds the append lock, so ids become
     /// visible in increasing order.
     /// </summary>
-    public async Task<long> EmitAsync(RoostEvent @event, IReadOnlyCollection<long> recipients, DateTimeOffset now, params (string Sql, object?[] Parameters)[] before)
+    public Task<long> EmitAsync(RoostEvent @event, IReadOnlyCollection<long> recipients, DateTimeOffset now, params (string Sql, object?[] Parameters)[] before) =>
+        EmitAsync(@event, recipients, now, before, pushAccounts: null, conversationId: 0, seq: 0);
+
+    /// <summary>
+    /// <see cref="EmitAsync(RoostEvent, IReadOnlyCollection{long}, DateTimeOffset, ValueTuple{string, object[]}[])"/> for a
+    /// new message, queuing in the same round trip a push for every device of <paramref name="pushAccounts"/> that has
+    /// a target: one job per device and conversation, so a later message raises the pending job's seq and cursor
+    /// instead of adding one (and revives a dead letter). The event is marked when a push was queued.
+    /// </summary>
+    public Task<long> EmitMessageAsync(
+        RoostEvent @event, IReadOnlyCollection<long> recipients, long[] pushAccounts, long conversationId, long seq, DateTimeOffset now, params (string Sql, object?[] Parameters)[] before) =>
+        EmitAsync(@event, recipients, now, before, pushAccounts, conversationId, seq);
+
+    private async Task<long> EmitAsync(
+        RoostEvent @event, IReadOnlyCollection<long> recipients, DateTimeOffset now, (string Sql, object?[] Parameters)[] before, long[]? pushAccounts, long conversationId, long seq)
     {
         var payload = EventFrames.SerializePayload(@event);
         // The audience rules return a fresh array; nothing changes it afterwards, so it is shared rather than copied.
@@ -26,11 +40,24 @@ internal sealed class PostgresWriteContext(NpgsqlConnection connection, NpgsqlTr
                  r AS (INSERT INTO event_recipients (account_id, event_id) SELECT a, e.id FROM e, unnest($3::bigint[]) AS a)
             SELECT id FROM e
             """, [payload, now, accounts]);
-        await using var batch = Batch([.. before, append]);
+        var queuesPushes = pushAccounts is { Length: > 0 };
+
+        // currval: the event id this session just drew, so the push rows need no second round trip.
+        (string, object?[]) queue = ("""
+            INSERT INTO push_jobs (device_id, account_id, conversation_id, seq, cursor, messages, state, due_at, updated_at)
+            SELECT device_id, account_id, $2, $3, currval('event_ids'), 1, 0, $4, $4 FROM push_targets WHERE account_id = ANY($1)
+            ON CONFLICT (device_id, conversation_id) DO UPDATE SET seq = excluded.seq, cursor = excluded.cursor,
+                messages = CASE push_jobs.state WHEN 2 THEN 1 ELSE push_jobs.messages + 1 END,
+                attempts = CASE push_jobs.state WHEN 2 THEN 0 ELSE push_jobs.attempts END,
+                due_at = CASE push_jobs.state WHEN 2 THEN excluded.due_at ELSE push_jobs.due_at END,
+                state = CASE push_jobs.state WHEN 2 THEN 0 ELSE push_jobs.state END,
+                updated_at = excluded.updated_at
+            """, [pushAccounts, conversationId, seq, now]);
+        await using var batch = Batch(queuesPushes ? [.. before, append, queue] : [.. before, append]);
         long? cursor = null;
         await using (var reader = await batch.ExecuteReaderAsync())
         {
-            // The statements before it return no rows; the event's id is the one row of the last.
+            // The statements before it return no rows (nor does the push insert); the event's id is the append's one row.
             do
             {
                 if (await reader.ReadAsync())
@@ -42,7 +69,7 @@ internal sealed class PostgresWriteContext(NpgsqlConnection connection, NpgsqlTr
         }
 
         var id = cursor ?? throw new InvalidOperationException("The event insert returned no id.");
-        Emitted.Add(new CommittedEvent(id, accounts, EventFrames.Frame(id, payload)));
+        Emitted.Add(new CommittedEvent(id, accounts, EventFrames.Frame(id, payload)) { QueuedPushes = queuesPushes && batch.BatchCommands[^1].RecordsAffected > 0 });
         return id;
     }
 

@@ -2,6 +2,7 @@ using Roost.Core.Conversations;
 using Roost.Core.Delivery;
 using Roost.Core.Errors;
 using Roost.Core.Messaging;
+using Roost.Core.Push;
 using Roost.Protocol.Events;
 
 namespace Roost.Storage.Sqlite;
@@ -77,7 +78,9 @@ internal sealed class SqliteMessageStore(SqliteStore store) : IMessageStore
             insert.ExecuteNonQuery();
 
             var created = new Message(message.ConversationId, seq, message.SenderId, message.ClientId, message.Body, message.ReplyTo, message.Now, null, null, []);
-            context.Emit(new MessageCreatedEvent(created.ToResponse(), kind), EventAudience.CurrentMembers(members), message.Now);
+            var recipients = EventAudience.CurrentMembers(members);
+            var cursor = context.Emit(new MessageCreatedEvent(created.ToResponse(), kind), recipients, message.Now);
+            context.QueuePushes(PushAudience.For(recipients, message.SenderId), message.ConversationId, seq, cursor, message.Now);
             return new SendResult(message.ConversationId, seq, message.ClientId, message.Now, Duplicate: false);
         }, cancellationToken);
 

@@ -70,6 +70,7 @@ public sealed partial class SqliteStore : IRoostStore
         Reports = new SqliteReportStore(this);
         Counters = new SqliteAttemptCounterStore(this);
         Nodes = new SqliteNodeStore(this);
+        Push = new SqlitePushStore(this);
     }
 
     /// <summary>The engine's name in /readyz.</summary>
@@ -96,6 +97,9 @@ public sealed partial class SqliteStore : IRoostStore
     public IAttemptCounterStore Counters { get; }
 
     public Core.Cluster.INodeStore Nodes { get; }
+
+
+    public Core.Push.IPushStore Push { get; }
 
     public Task InitializeAsync(CancellationToken cancellationToken)
     {

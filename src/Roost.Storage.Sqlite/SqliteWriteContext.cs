@@ -49,5 +49,45 @@ internal sealed class SqliteWriteContext(SqliteConnection connection) : ISqliteS
         return cursor;
     }
 
+    /// <summary>
+    /// Queues, in this transaction, a push for every device of <paramref name="accounts"/> that has a target: one job
+    /// per device and conversation, so a later message raises the pending job's seq and cursor instead of adding one
+    /// (and revives a dead letter). Marks the last emitted event, so the dispatcher is woken after the commit.
+    /// </summary>
+    public void QueuePushes(long[] accounts, long conversationId, long seq, long cursor, DateTimeOffset now)
+    {
+        if (accounts.Length == 0)
+        {
+            return;
+        }
+
+        var queue = Command("""
+            INSERT INTO push_jobs (device_id, account_id, conversation_id, seq, cursor, messages, state, due_at, updated_at)
+            SELECT device_id, account_id, $conversation, $seq, $cursor, 1, 0, $now, $now FROM push_targets WHERE account_id = $account
+            ON CONFLICT (device_id, conversation_id) DO UPDATE SET seq = excluded.seq, cursor = excluded.cursor,
+                messages = CASE push_jobs.state WHEN 2 THEN 1 ELSE push_jobs.messages + 1 END,
+                attempts = CASE push_jobs.state WHEN 2 THEN 0 ELSE push_jobs.attempts END,
+                due_at = CASE push_jobs.state WHEN 2 THEN excluded.due_at ELSE push_jobs.due_at END,
+                state = CASE push_jobs.state WHEN 2 THEN 0 ELSE push_jobs.state END,
+                updated_at = excluded.updated_at
+            """);
+        var account = queue.Parameters.Add("$account", SqliteType.Integer);
+        queue.Parameters.AddWithValue("$conversation", conversationId);
+        queue.Parameters.AddWithValue("$seq", seq);
+        queue.Parameters.AddWithValue("$cursor", cursor);
+        queue.Parameters.AddWithValue("$now", SqliteTime.ToColumn(now));
+        var queued = 0;
+        foreach (var accountId in accounts)
+        {
+            account.Value = accountId;
+            queued += queue.ExecuteNonQuery();
+        }
+
+        if (queued > 0 && _emitted.Count > 0)
+        {
+            _emitted[^1] = _emitted[^1] with { QueuedPushes = true };
+        }
+    }
+
     public void Dispose() => _commands.Dispose();
 }

@@ -13,6 +13,9 @@ public sealed record CommittedEvent(long Cursor, long[] Recipients, ReadOnlyMemo
     /// </summary>
     public long[]? PreviousCursors { get; init; }
 
+    /// <summary>Whether the same transaction queued pushes for it (the push dispatcher is woken only then).</summary>
+    public bool QueuedPushes { get; init; }
+
     /// <summary>The previous cursor of the recipient at <paramref name="index"/>, or <see cref="OutboundFrame.Unchained"/>.</summary>
     public long PreviousCursorOf(int index) => PreviousCursors is { } previous ? previous[index] : OutboundFrame.Unchained;
 }

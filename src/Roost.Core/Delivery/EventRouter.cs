@@ -52,6 +52,9 @@ public sealed class EventRouter : ICommittedEventListener, IBusReceiver, IConnec
     /// <summary>Whether the account has a live connection on this node.</summary>
     public bool IsConnectedHere(long accountId) => _local.IsConnected(accountId);
 
+    /// <summary>Whether this device has a live connection on this node.</summary>
+    public bool IsDeviceConnectedHere(long accountId, long deviceId) => _local.IsConnected(accountId, deviceId);
+
     public void Subscribe(ISubscriber subscriber)
     {
         ArgumentNullException.ThrowIfNull(subscriber);

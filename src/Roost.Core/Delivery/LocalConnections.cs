@@ -33,6 +33,10 @@ public sealed class LocalConnections
 
     public bool IsConnected(long accountId) => _byAccount.ContainsKey(accountId);
 
+    /// <summary>Whether this device of the account has a live connection here.</summary>
+    public bool IsConnected(long accountId, long deviceId) =>
+        _byAccount.TryGetValue(accountId, out var subscribers) && Array.Exists(subscribers, s => s.DeviceId == deviceId);
+
     /// <summary>The accounts with a connection here (a snapshot).</summary>
     public IReadOnlyList<long> Accounts() => [.. _byAccount.Keys];
 

@@ -7,6 +7,7 @@ using Roost.Core.Identity;
 using Roost.Core.Messaging;
 using Roost.Core.Moderation;
 using Roost.Core.Presence;
+using Roost.Core.Push;
 using Roost.Core.RateLimiting;
 using Roost.Core.Sessions;
 
@@ -39,6 +40,8 @@ public interface IRoostStore : IAsyncDisposable
     IAttemptCounterStore Counters { get; }
 
     INodeStore Nodes { get; }
+
+    IPushStore Push { get; }
 
     /// <summary>Opens the store and applies pending migrations. Throws <see cref="StoreSchemaException"/> for a database this build cannot use.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);

@@ -7,6 +7,7 @@ using Roost.Core.Admin;
 using Roost.Core.Cluster;
 using Roost.Core.Delivery;
 using Roost.Core.Errors;
+using Roost.Core.Push;
 using Roost.Core.Storage;
 using Roost.Protocol.Rest;
 using Roost.Server.Http;
@@ -31,6 +32,7 @@ internal static class AdminEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
         admin.MapGet("/stats", StatsAsync).WithName("AdminStats").WithSummary("Connections, stored counts, store size and process memory.");
         admin.MapGet("/nodes", ListNodesAsync).WithName("AdminListNodes").WithSummary("The nodes of the cluster: heartbeat, connections, and whether each runs, is late, stopped or dead.");
+        admin.MapGet("/push", PushAsync).WithName("AdminPush").WithSummary("The push queue (pending, in flight, dead letters), this node's senders, and every partition's breaker.");
         admin.MapGet("/users", ListUsersAsync).WithName("AdminListUsers").WithSummary("Accounts by id; page with 'after'.");
         admin.MapGet("/users/{username}", ShowUserAsync).WithName("AdminShowUser");
         admin.MapPost("/users/{username}/disable", DisableAsync).WithName("AdminDisableUser").WithSummary("Disable an account: no log-in, every session revoked.");
@@ -63,6 +65,25 @@ internal static class AdminEndpoints
             (DateTime.Now - process.StartTime).TotalSeconds,
             clusterConnections,
             Math.Max(1, running.Count)));
+    }
+
+    private static async Task<Ok<AdminPushResponse>> PushAsync(IRoostStore store, PushDispatcher dispatcher, CancellationToken cancellationToken)
+    {
+        var queue = await store.Push.GetStatsAsync(recentDead: 20, cancellationToken);
+        var node = dispatcher.Stats();
+        return TypedResults.Ok(new AdminPushResponse(
+            queue.Pending,
+            queue.InFlight,
+            queue.Dead,
+            queue.Targets,
+            node.Accepted,
+            node.Retried,
+            node.TargetsRemoved,
+            node.DeadLetters,
+            node.SkippedOnline,
+            [.. node.Providers.Select(p => new AdminPushProviderResponse(PushPlatforms.Name(p.Platform), p.InFlight, p.PeakInFlight, p.MaxConcurrency))],
+            [.. node.Breakers.Select(b => new AdminPushBreakerResponse(b.Partition.ToString(), b.State.ToString().ToLowerInvariant(), b.ConsecutiveFailures, b.OpenUntil, b.LastError))],
+            [.. queue.RecentDead.Select(d => new AdminPushDeadLetterResponse(d.DeviceId, d.ConversationId, d.Seq, PushPlatforms.Name(d.Platform), d.App, d.Attempts, d.Error, d.At))]));
     }
 
     private static async Task<Ok<AdminNodeListResponse>> ListNodesAsync(IRoostStore store, NodeContext node, TimeProvider time, CancellationToken cancellationToken)

@@ -36,6 +36,11 @@ internal sealed partial class GatewayConnection
                         // Off whichever thread queued the item: a sync reads the store synchronously.
                         await Task.Yield();
                         lastSent = await SyncAsync(item.SyncCursor, item.SyncReference);
+                        if (!synced)
+                        {
+                            CancelQueuedPushes();
+                        }
+
                         synced = true;
                         continue;
                     }

@@ -1,6 +1,7 @@
 using Roost.Core.Delivery;
 using Roost.Core.Messaging;
 using Roost.Core.Presence;
+using Roost.Core.Push;
 using Roost.Core.Storage;
 using Roost.Server.Options;
 
@@ -11,6 +12,7 @@ internal sealed class GatewayServices(
     IRoostStore store,
     MessagingService messaging,
     PresenceService presence,
+    PushService push,
     EventRouter router,
     RoostOptions options,
     TimeProvider time,
@@ -21,6 +23,8 @@ internal sealed class GatewayServices(
     public MessagingService Messaging => messaging;
 
     public PresenceService Presence => presence;
+
+    public PushService Push => push;
 
     public EventRouter Router => router;
 

@@ -34,6 +34,8 @@ public sealed record RoostOptions
     public AdminOptions Admin { get; init; } = new();
 
     public ModerationOptions Moderation { get; init; } = new();
+
+    public PushOptions Push { get; init; } = new();
 }
 
 /// <summary>User reports of messages and accounts, and how much one account may report.</summary>

@@ -200,6 +200,7 @@ public static class RoostOptionsValidator
             Range(problems, "Roost:Sms:Twilio:BreakerBreakDuration", twilio.BreakerBreakDuration, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         }
 
+        ValidatePush(problems, options.Push, environmentName);
         return problems;
     }
 
@@ -230,6 +231,75 @@ public static class RoostOptionsValidator
         Range(problems, path + ":Period", limit.Period, TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1));
         Range(problems, path + ":Burst", limit.Burst, 1, 1e12);
     }
+
+    private static void ValidatePush(List<string> problems, PushOptions push, string environmentName)
+    {
+        Range(problems, "Roost:Push:CoalesceWindow", push.CoalesceWindow, TimeSpan.Zero, TimeSpan.FromDays(1));
+        Range(problems, "Roost:Push:TimeToLive", push.TimeToLive, TimeSpan.Zero, TimeSpan.FromDays(28));
+        Range(problems, "Roost:Push:MaxAttempts", push.MaxAttempts, 1, 100);
+        Range(problems, "Roost:Push:RetryBaseDelay", push.RetryBaseDelay, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1));
+        Range(problems, "Roost:Push:MaxRetryDelay", push.MaxRetryDelay, push.RetryBaseDelay, TimeSpan.FromDays(1));
+        Range(problems, "Roost:Push:Lease", push.Lease, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        Range(problems, "Roost:Push:ClaimBatch", push.ClaimBatch, 1, 10_000);
+        Range(problems, "Roost:Push:MaxConcurrencyPerProvider", push.MaxConcurrencyPerProvider, 1, 10_000);
+        Range(problems, "Roost:Push:RatePerPartition", push.RatePerPartition, 0, 1_000_000);
+        Range(problems, "Roost:Push:BurstPerPartition", push.BurstPerPartition, 1, 1_000_000);
+        Range(problems, "Roost:Push:BreakerFailures", push.BreakerFailures, 1, 1_000);
+        Range(problems, "Roost:Push:BreakerOpenFor", push.BreakerOpenFor, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
+
+        var web = push.WebPush;
+        if (web.Subject.Length > 0 && !web.Subject.StartsWith("mailto:", StringComparison.Ordinal) && !web.Subject.StartsWith("https://", StringComparison.Ordinal))
+        {
+            problems.Add("Roost:Push:WebPush:Subject is a contact for push services: mailto:someone@example.com or an https:// URL.");
+        }
+
+        if (web.Enabled && web.Subject.Length == 0 && IsProduction(environmentName))
+        {
+            problems.Add("Roost:Push:WebPush:Subject must be set in Production (some push services, Apple's among them, refuse VAPID tokens without a contact), or set Roost:Push:WebPush:Enabled to false.");
+        }
+
+        if (web.AllowPrivateEndpoints && IsProduction(environmentName))
+        {
+            problems.Add("Roost:Push:WebPush:AllowPrivateEndpoints must be false in Production: it would let any user make this server send requests into its own network.");
+        }
+
+        if (web.VapidPrivateKey.Length > 0 && !IsBase64UrlOfLength(web.VapidPrivateKey, 32))
+        {
+            problems.Add("Roost:Push:WebPush:VapidPrivateKey is base64url of the 32-byte P-256 private key (or empty to derive it from the identity key).");
+        }
+
+        var apns = push.Apns;
+        if (apns.TopicList().Count > 0)
+        {
+            if (apns.KeyId.Length != 10 || apns.TeamId.Length != 10)
+            {
+                problems.Add("Roost:Push:Apns:KeyId and Roost:Push:Apns:TeamId are Apple's 10-character ids of the key and the team.");
+            }
+
+            if (apns.PrivateKeyFile.Length == 0 || !File.Exists(apns.PrivateKeyFile))
+            {
+                problems.Add("Roost:Push:Apns:PrivateKeyFile must name the .p8 key file (PKCS#8 PEM) Apple gave for the key.");
+            }
+        }
+
+        Range(problems, "Roost:Push:Apns:Connections", apns.Connections, 1, 32);
+        foreach (var (path, file) in new[]
+        {
+            ("Roost:Push:WebPush:RootCertificate", web.RootCertificate),
+            ("Roost:Push:Apns:RootCertificate", apns.RootCertificate),
+            ("Roost:Push:Fcm:RootCertificate", push.Fcm.RootCertificate),
+            ("Roost:Push:Fcm:ServiceAccountFile", push.Fcm.ServiceAccountFile),
+        })
+        {
+            if (file.Length > 0 && !File.Exists(file))
+            {
+                problems.Add($"{path} names {file}, which does not exist.");
+            }
+        }
+    }
+
+    private static bool IsBase64UrlOfLength(string text, int bytes) =>
+        System.Buffers.Text.Base64Url.IsValid(text, out var length) && length == bytes;
 
     private static void Range<T>(List<string> problems, string path, T value, T min, T max)
         where T : IComparable<T>

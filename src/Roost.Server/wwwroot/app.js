@@ -133,6 +133,7 @@ async function startSession(token) {
     onSignedOut: () => signOut('Your session ended. Please log in again.'),
   });
   state.live.start(cursor);
+  openLinkedConversation();
 }
 
 // The connection stops before the session ends, so the server's 4003 close never reaches it and the login page is
@@ -202,6 +203,7 @@ function renderShell() {
           h('button', { onclick: newDirect, 'aria-label': 'Start a direct chat' }, 'New chat'),
           h('button', { onclick: newGroup, 'aria-label': 'Create a group' }, 'New group'),
           h('button', { onclick: showDevices }, 'Devices'),
+          h('button', { id: 'notifications', onclick: enableNotifications }, 'Enable notifications'),
           h('button', { onclick: logOut }, 'Log out')),
         h('ul', { id: 'conversations', class: 'conversations' })),
       h('section', { id: 'main', class: 'chat', 'aria-label': 'Chat' }, h('p', { class: 'empty' }, 'Pick a conversation, or start one.'))));
@@ -577,6 +579,57 @@ function handleEphemeral(frame) {
     state.typingTimers.set(frame.conversationId, setTimeout(() => { if (typing.isConnected) typing.textContent = ''; }, frame.expiresInMs));
   }
 }
+
+// ---- notifications ----------------------------------------------------------------------------------------
+
+// Registers the service worker and a Web Push subscription with the server's VAPID key, and hands it to the server
+// as this session's push target. The push service sees only ids and counts (and a preview if the account opted in),
+// encrypted to this browser.
+async function enableNotifications() {
+  const button = document.getElementById('notifications');
+  try {
+    if (!('serviceWorker' in navigator) || !('PushManager' in window)) throw new Error('This browser cannot receive push notifications.');
+    if (await Notification.requestPermission() !== 'granted') throw new Error('Notifications are blocked for this site.');
+    const { publicKey } = await request('GET', '/v1/push/vapid-key');
+    const registration = await navigator.serviceWorker.register('/sw.js');
+    await navigator.serviceWorker.ready;
+    const applicationServerKey = fromBase64Url(publicKey);
+    let subscription = await registration.pushManager.getSubscription();
+    if (subscription && !sameBytes(subscription.options?.applicationServerKey, applicationServerKey)) {
+      await subscription.unsubscribe(); // made for another server key: it would be refused
+      subscription = null;
+    }
+    subscription ??= await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey });
+    await api('PUT', '/v1/push/target', { platform: 'webpush', ...subscription.toJSON() });
+    if (button) { button.textContent = 'Notifications on'; button.disabled = true; }
+  } catch (failure) {
+    alert(describe(failure));
+  }
+}
+
+function fromBase64Url(text) {
+  const base64 = text.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(text.length / 4) * 4, '=');
+  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+}
+
+function sameBytes(buffer, bytes) {
+  if (!buffer) return false;
+  const other = new Uint8Array(buffer);
+  return other.length === bytes.length && other.every((b, i) => b === bytes[i]);
+}
+
+// A notification clicked while the app was closed opens it at #conversation=ID; with a tab open, the worker asks it.
+function openLinkedConversation() {
+  const match = /^#conversation=(\d+)$/.exec(location.hash);
+  if (match) {
+    history.replaceState(null, '', '/');
+    openConversation(Number(match[1])).catch(() => {});
+  }
+}
+
+navigator.serviceWorker?.addEventListener('message', (event) => {
+  if (event.data?.type === 'open-conversation' && event.data.conversationId && state.me) openConversation(event.data.conversationId).catch(() => {});
+});
 
 // ---- devices ------------------------------------------------------------------------------------------------
 

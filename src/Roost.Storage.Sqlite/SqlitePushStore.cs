@@ -1,0 +1,263 @@
+using Microsoft.Data.Sqlite;
+using Roost.Core.Push;
+
+namespace Roost.Storage.Sqlite;
+
+/// <summary>Push targets and the push queue on the single writer; reads of the queue are writes too (claims lease rows).</summary>
+internal sealed class SqlitePushStore(SqliteStore store) : IPushStore
+{
+    private const int Pending = 0;
+    private const int Leased = 1;
+    private const int DeadLetter = 2;
+
+    public Task<bool> RegisterAsync(PushTarget target, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return store.WriteAsync(context =>
+        {
+            var taken = context.Command("DELETE FROM push_targets WHERE platform = $platform AND token = $token AND device_id <> $device");
+            taken.Parameters.AddWithValue("$platform", (int)target.Platform);
+            taken.Parameters.AddWithValue("$token", target.Token);
+            taken.Parameters.AddWithValue("$device", target.DeviceId);
+            taken.ExecuteNonQuery();
+
+            var upsert = context.Command("""
+                INSERT INTO push_targets (device_id, account_id, platform, token, app, sandbox, voip, p256dh, auth, registered_at)
+                SELECT id, account_id, $platform, $token, $app, $sandbox, $voip, $p256dh, $auth, $at FROM devices WHERE id = $device AND account_id = $account
+                ON CONFLICT (device_id) DO UPDATE SET platform = excluded.platform, token = excluded.token, app = excluded.app,
+                    sandbox = excluded.sandbox, voip = excluded.voip, p256dh = excluded.p256dh, auth = excluded.auth,
+                    registered_at = excluded.registered_at
+                """);
+            upsert.Parameters.AddWithValue("$device", target.DeviceId);
+            upsert.Parameters.AddWithValue("$account", target.AccountId);
+            upsert.Parameters.AddWithValue("$platform", (int)target.Platform);
+            upsert.Parameters.AddWithValue("$token", target.Token);
+            upsert.Parameters.AddWithValue("$app", target.App);
+            upsert.Parameters.AddWithValue("$sandbox", target.Sandbox);
+            upsert.Parameters.AddWithValue("$voip", target.Voip);
+            upsert.Parameters.AddWithValue("$p256dh", (object?)target.P256dh ?? DBNull.Value);
+            upsert.Parameters.AddWithValue("$auth", (object?)target.Auth ?? DBNull.Value);
+            upsert.Parameters.AddWithValue("$at", SqliteTime.ToColumn(target.RegisteredAt));
+            return upsert.ExecuteNonQuery() == 1;
+        }, cancellationToken);
+    }
+
+    public Task<PushTarget?> GetAsync(long deviceId, CancellationToken cancellationToken) =>
+        store.ReadSnapshotAsync(session =>
+        {
+            var read = session.Command($"SELECT {TargetColumns} FROM push_targets t WHERE t.device_id = $device");
+            read.Parameters.AddWithValue("$device", deviceId);
+            return read.ReadAll(reader => ReadTarget(reader, 0)).FirstOrDefault();
+        }, cancellationToken);
+
+    public Task<bool> UnregisterAsync(long deviceId, CancellationToken cancellationToken) =>
+        store.WriteAsync(context =>
+        {
+            var delete = context.Command("DELETE FROM push_targets WHERE device_id = $device");
+            delete.Parameters.AddWithValue("$device", deviceId);
+            return delete.ExecuteNonQuery() == 1;
+        }, cancellationToken);
+
+    public Task SetPreviewsAsync(long accountId, bool previews, CancellationToken cancellationToken) =>
+        store.WriteAsync(context =>
+        {
+            var update = context.Command("UPDATE accounts SET push_previews = $previews WHERE id = $account");
+            update.Parameters.AddWithValue("$account", accountId);
+            update.Parameters.AddWithValue("$previews", previews);
+            return update.ExecuteNonQuery();
+        }, cancellationToken);
+
+    public Task<bool> GetPreviewsAsync(long accountId, CancellationToken cancellationToken) =>
+        store.ReadSnapshotAsync(session =>
+        {
+            var read = session.Command("SELECT push_previews FROM accounts WHERE id = $account");
+            read.Parameters.AddWithValue("$account", accountId);
+            return read.ExecuteScalar() is long value && value != 0;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<PushJob>> ClaimAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken) =>
+        store.WriteAsync<IReadOnlyList<PushJob>>(context =>
+        {
+            // One job per device (SQLite's bare column beside MIN() is the row with the earliest due time), none for a
+            // device whose earlier push is still leased; a lease that ran out (its node died) is due again.
+            var candidates = context.Command("""
+                SELECT id, MIN(due) FROM (
+                    SELECT j.id, j.device_id, CASE j.state WHEN 0 THEN j.due_at ELSE j.lease_until END AS due
+                    FROM push_jobs j
+                    WHERE ((j.state = 0 AND j.due_at <= $now) OR (j.state = 1 AND j.lease_until <= $now))
+                      AND NOT EXISTS (SELECT 1 FROM push_jobs b WHERE b.device_id = j.device_id AND b.state = 1 AND b.lease_until > $now))
+                GROUP BY device_id ORDER BY MIN(due) LIMIT $limit
+                """);
+            candidates.Parameters.AddWithValue("$now", SqliteTime.ToColumn(now));
+            candidates.Parameters.AddWithValue("$limit", limit);
+            var ids = candidates.ReadAll(reader => reader.GetInt64(0));
+            if (ids.Count == 0)
+            {
+                return [];
+            }
+
+            var lease = context.Command("UPDATE push_jobs SET state = 1, lease_until = $until, updated_at = $now WHERE id = $id");
+            var id = lease.Parameters.Add("$id", SqliteType.Integer);
+            lease.Parameters.AddWithValue("$until", SqliteTime.ToColumn(leaseUntil));
+            lease.Parameters.AddWithValue("$now", SqliteTime.ToColumn(now));
+            var load = context.Command($"""
+                SELECT j.id, j.conversation_id, j.seq, j.cursor, j.messages, j.attempts,
+                       COALESCE(c.last_seq - MAX(m.read_seq, m.joined_seq), 0),
+                       s.username, msg.body, {TargetColumns}
+                FROM push_jobs j
+                JOIN push_targets t ON t.device_id = j.device_id
+                JOIN accounts a ON a.id = j.account_id
+                LEFT JOIN conversations c ON c.id = j.conversation_id
+                LEFT JOIN conversation_members m ON m.conversation_id = j.conversation_id AND m.account_id = j.account_id
+                LEFT JOIN messages msg ON a.push_previews = 1 AND msg.conversation_id = j.conversation_id AND msg.seq = j.seq
+                LEFT JOIN accounts s ON s.id = msg.sender_id
+                WHERE j.id = $id
+                """);
+            var loadId = load.Parameters.Add("$id", SqliteType.Integer);
+            var jobs = new List<PushJob>(ids.Count);
+            foreach (var jobId in ids)
+            {
+                id.Value = jobId;
+                lease.ExecuteNonQuery();
+                loadId.Value = jobId;
+                jobs.AddRange(load.ReadAll(reader => new PushJob(
+                    reader.GetInt64(0),
+                    ReadTarget(reader, 9),
+                    reader.GetInt64(1),
+                    reader.GetInt64(2),
+                    reader.GetInt64(3),
+                    reader.GetInt32(4),
+                    reader.GetInt32(5),
+                    Math.Max(0, reader.GetInt64(6)),
+                    reader.IsDBNull(7) ? null : new PushPreview(reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8)))));
+            }
+
+            return jobs;
+        }, cancellationToken);
+
+    public Task CompleteAsync(PushJob job, PushCompletion completion, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(completion);
+        return store.WriteAsync(context =>
+        {
+            switch (completion.Kind)
+            {
+                case PushCompletionKind.Sent or PushCompletionKind.Skipped:
+                    // Done, unless more messages were coalesced into the job meanwhile: they wait for the window.
+                    var done = Command(context, "DELETE FROM push_jobs WHERE id = $id AND state = 1 AND cursor = $cursor", job);
+                    done.Parameters.AddWithValue("$cursor", job.Cursor);
+                    if (done.ExecuteNonQuery() == 0)
+                    {
+                        var more = Command(context, """
+                            UPDATE push_jobs SET state = 0, lease_until = NULL, attempts = 0, last_error = NULL,
+                                messages = MAX(1, messages - $sent), due_at = $due, updated_at = $now
+                            WHERE id = $id AND state = 1
+                            """, job);
+                        more.Parameters.AddWithValue("$sent", job.Messages);
+                        more.Parameters.AddWithValue("$due", SqliteTime.ToColumn(completion.Kind == PushCompletionKind.Sent ? completion.DueAt : now));
+                        more.Parameters.AddWithValue("$now", SqliteTime.ToColumn(now));
+                        more.ExecuteNonQuery();
+                    }
+
+                    break;
+                case PushCompletionKind.Retry:
+                    var retry = Command(context, """
+                        UPDATE push_jobs SET state = 0, lease_until = NULL, due_at = $due, attempts = attempts + $counts,
+                            last_error = $error, updated_at = $now
+                        WHERE id = $id AND state = 1
+                        """, job);
+                    retry.Parameters.AddWithValue("$due", SqliteTime.ToColumn(completion.DueAt));
+                    retry.Parameters.AddWithValue("$counts", completion.CountsAsAttempt ? 1 : 0);
+                    retry.Parameters.AddWithValue("$error", (object?)completion.Error ?? DBNull.Value);
+                    retry.Parameters.AddWithValue("$now", SqliteTime.ToColumn(now));
+                    retry.ExecuteNonQuery();
+                    break;
+                case PushCompletionKind.Dead:
+                    var dead = Command(context, """
+                        UPDATE push_jobs SET state = 2, lease_until = NULL, attempts = attempts + 1, last_error = $error, updated_at = $now
+                        WHERE id = $id AND state = 1
+                        """, job);
+                    dead.Parameters.AddWithValue("$error", (object?)completion.Error ?? DBNull.Value);
+                    dead.Parameters.AddWithValue("$now", SqliteTime.ToColumn(now));
+                    dead.ExecuteNonQuery();
+                    break;
+                case PushCompletionKind.TargetGone:
+                    // The token that failed, unless the device registered (again) after the provider knew it invalid.
+                    var gone = context.Command("""
+                        DELETE FROM push_targets WHERE device_id = $device AND platform = $platform AND token = $token
+                            AND ($invalidated IS NULL OR registered_at <= $invalidated)
+                        """);
+                    gone.Parameters.AddWithValue("$device", job.Target.DeviceId);
+                    gone.Parameters.AddWithValue("$platform", (int)job.Target.Platform);
+                    gone.Parameters.AddWithValue("$token", job.Target.Token);
+                    gone.Parameters.AddWithValue("$invalidated", completion.InvalidatedAt is { } at ? SqliteTime.ToColumn(at) : DBNull.Value);
+                    if (gone.ExecuteNonQuery() == 0)
+                    {
+                        var again = Command(context, "UPDATE push_jobs SET state = 0, lease_until = NULL, due_at = $now, updated_at = $now WHERE id = $id AND state = 1", job);
+                        again.Parameters.AddWithValue("$now", SqliteTime.ToColumn(now));
+                        again.ExecuteNonQuery();
+                    }
+
+                    break;
+            }
+
+            return 0;
+        }, cancellationToken);
+    }
+
+    public Task CancelForDeviceAsync(long deviceId, CancellationToken cancellationToken) =>
+        store.WriteAsync(context =>
+        {
+            var cancel = context.Command("DELETE FROM push_jobs WHERE device_id = $device");
+            cancel.Parameters.AddWithValue("$device", deviceId);
+            return cancel.ExecuteNonQuery();
+        }, cancellationToken);
+
+    public Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken) =>
+        store.ReadSnapshotAsync(session =>
+        {
+            var read = session.Command("SELECT MIN(CASE state WHEN 0 THEN due_at ELSE lease_until END) FROM push_jobs WHERE state IN (0, 1)");
+            return read.ExecuteScalar() is long ms ? SqliteTime.FromColumn(ms) : (DateTimeOffset?)null;
+        }, cancellationToken);
+
+    public Task<PushQueueStats> GetStatsAsync(int recentDead, CancellationToken cancellationToken) =>
+        store.ReadSnapshotAsync(session =>
+        {
+            var counts = session.Command("""
+                SELECT (SELECT COUNT(*) FROM push_jobs WHERE state = 0), (SELECT COUNT(*) FROM push_jobs WHERE state = 1),
+                       (SELECT COUNT(*) FROM push_jobs WHERE state = 2), (SELECT COUNT(*) FROM push_targets)
+                """);
+            var (pending, inFlight, dead, targets) = counts.ReadAll(r => (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)))[0];
+            var letters = session.Command("""
+                SELECT j.device_id, j.conversation_id, j.seq, t.platform, t.app, j.attempts, COALESCE(j.last_error, ''), j.updated_at
+                FROM push_jobs j JOIN push_targets t ON t.device_id = j.device_id
+                WHERE j.state = 2 ORDER BY j.updated_at DESC LIMIT $limit
+                """);
+            letters.Parameters.AddWithValue("$limit", recentDead);
+            var recent = letters.ReadAll(r => new PushDeadLetter(
+                r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), (PushPlatform)r.GetInt32(3), r.GetString(4), r.GetInt32(5), r.GetString(6), SqliteTime.FromColumn(r.GetInt64(7))));
+            return new PushQueueStats(pending, inFlight, dead, targets, recent);
+        }, cancellationToken);
+
+    private const string TargetColumns = "t.device_id, t.account_id, t.platform, t.token, t.app, t.sandbox, t.voip, t.p256dh, t.auth, t.registered_at";
+
+    private static PushTarget ReadTarget(SqliteDataReader reader, int first) => new(
+        reader.GetInt64(first),
+        reader.GetInt64(first + 1),
+        (PushPlatform)reader.GetInt32(first + 2),
+        reader.GetString(first + 3),
+        reader.GetString(first + 4),
+        reader.GetInt64(first + 5) != 0,
+        reader.GetInt64(first + 6) != 0,
+        reader.IsDBNull(first + 7) ? null : (byte[])reader[first + 7],
+        reader.IsDBNull(first + 8) ? null : (byte[])reader[first + 8],
+        SqliteTime.FromColumn(reader.GetInt64(first + 9)));
+
+    private static SqliteCommand Command(SqliteWriteContext context, string sql, PushJob job)
+    {
+        var command = context.Command(sql);
+        command.Parameters.AddWithValue("$id", job.Id);
+        return command;
+    }
+}
