@@ -1,0 +1,70 @@
+using System.Net;
+using Roost.Push.WebPush;
+
+namespace Roost.Push.Tests;
+
+public sealed class WebPushAddressTests
+{
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("127.255.0.9")]
+    [InlineData("::1")]
+    [InlineData("0.0.0.0")]
+    [InlineData("::")]
+    [InlineData("0.1.2.3")]
+    [InlineData("10.0.0.1")]
+    [InlineData("10.255.255.255")]
+    [InlineData("172.16.0.1")]
+    [InlineData("172.31.255.254")]
+    [InlineData("192.168.1.1")]
+    [InlineData("169.254.169.254")]
+    [InlineData("100.64.0.1")]
+    [InlineData("100.127.255.255")]
+    [InlineData("192.0.0.8")]
+    [InlineData("192.0.2.1")]
+    [InlineData("198.18.0.1")]
+    [InlineData("198.51.100.7")]
+    [InlineData("203.0.113.9")]
+    [InlineData("224.0.0.1")]
+    [InlineData("239.255.255.250")]
+    [InlineData("240.0.0.1")]
+    [InlineData("255.255.255.255")]
+    [InlineData("::ffff:10.0.0.1")]
+    [InlineData("::ffff:127.0.0.1")]
+    [InlineData("::ffff:169.254.169.254")]
+    [InlineData("::10.0.0.1")]
+    [InlineData("64:ff9b::10.0.0.1")]
+    [InlineData("2002:0a00:0001::1")]
+    [InlineData("2002:7f00:0001::1")]
+    [InlineData("2001:0:4136:e378:8000:63bf:3fff:fdd2")]
+    [InlineData("2001:db8::1")]
+    [InlineData("3fff::1")]
+    [InlineData("fc00::1")]
+    [InlineData("fd12:3456:789a::1")]
+    [InlineData("fe80::1")]
+    [InlineData("febf::1")]
+    [InlineData("fec0::1")]
+    [InlineData("ff02::1")]
+    [InlineData("100::1")]
+    public void Private_and_special_addresses_are_refused(string address) =>
+        Assert.False(PublicAddressFilter.IsPublic(IPAddress.Parse(address)));
+
+    [Theory]
+    [InlineData("8.8.8.8")]
+    [InlineData("1.1.1.1")]
+    [InlineData("142.250.74.106")]
+    [InlineData("172.15.255.255")]
+    [InlineData("172.32.0.1")]
+    [InlineData("100.63.255.255")]
+    [InlineData("100.128.0.1")]
+    [InlineData("192.169.0.1")]
+    [InlineData("223.255.255.255")]
+    [InlineData("2001:4860:4860::8888")]
+    [InlineData("2606:4700:4700::1111")]
+    [InlineData("2a00:1450:4001:82a::200a")]
+    [InlineData("::ffff:8.8.8.8")]
+    [InlineData("64:ff9b::8.8.8.8")]
+    [InlineData("2002:0808:0808::1")]
+    public void Public_addresses_are_allowed(string address) =>
+        Assert.True(PublicAddressFilter.IsPublic(IPAddress.Parse(address)));
+}
