@@ -45,6 +45,9 @@ public sealed partial class FcmSender : IPushSender, IDisposable
 
     public PushPlatform Platform => PushPlatform.Fcm;
 
+    /// <summary>The Firebase project this sender sends for (the configured one, or the service account's).</summary>
+    public string ProjectId => _projectId;
+
     public bool Serves(string app) => app == _projectId;
 
     public async Task<PushOutcome> SendAsync(PushDelivery delivery, CancellationToken cancellationToken)

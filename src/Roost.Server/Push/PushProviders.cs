@@ -67,25 +67,22 @@ internal sealed class PushProviders : IAsyncDisposable
         var fcmProjects = new List<string>();
         if (options.Fcm.ServiceAccountFile.Length > 0)
         {
-            var json = ReadSecret(options.Fcm.ServiceAccountFile);
-            if (!FcmServiceAccount.TryParse(json, out var account, out var problem))
+            var fcm = new FcmOptions
             {
-                throw new RoostConfigurationException([$"Roost:Push:Fcm:ServiceAccountFile: {problem}"]);
+                ServiceAccountJson = ReadSecret(options.Fcm.ServiceAccountFile),
+                ProjectId = options.Fcm.ProjectId.Length > 0 ? options.Fcm.ProjectId : null,
+                SendUrl = options.Fcm.SendUrl,
+                RootCertificatePem = ReadOptional(options.Fcm.RootCertificate),
+                RequestTimeout = options.Fcm.RequestTimeout,
+            };
+            if (fcm.Validate("Roost:Push:Fcm") is { Count: > 0 } problems)
+            {
+                throw new RoostConfigurationException(problems);
             }
 
-            var project = options.Fcm.ProjectId.Length > 0 ? options.Fcm.ProjectId : account.ProjectId;
-            fcmProjects.Add(project);
-            _senders.Add(new FcmSender(
-                new FcmOptions
-                {
-                    ServiceAccountJson = json,
-                    ProjectId = project,
-                    SendUrl = options.Fcm.SendUrl,
-                    RootCertificatePem = ReadOptional(options.Fcm.RootCertificate),
-                    RequestTimeout = options.Fcm.RequestTimeout,
-                },
-                time,
-                loggers.CreateLogger<FcmSender>()));
+            var sender = new FcmSender(fcm, time, loggers.CreateLogger<FcmSender>());
+            fcmProjects.Add(sender.ProjectId);
+            _senders.Add(sender);
         }
 
         Capabilities = new PushCapabilities(apnsTopics, fcmProjects, web.Enabled, web.AllowPrivateEndpoints);
