@@ -65,7 +65,8 @@ internal sealed class PostgresPushStore(PostgresStore store) : IPushStore
 
     public Task<IReadOnlyList<PushJob>> ClaimAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken) =>
         store.WriteAsync<IReadOnlyList<PushJob>>(async context => await context.Command($"""
-                WITH due AS (
+                WITH expired AS (DELETE FROM push_jobs WHERE state = 3 AND due_at <= @now),
+                due AS (
                     SELECT DISTINCT ON (j.device_id) j.id, CASE j.state WHEN 0 THEN j.due_at ELSE j.lease_until END AS due
                     FROM push_jobs j
                     WHERE ((j.state = 0 AND j.due_at <= @now) OR (j.state = 1 AND j.lease_until <= @now))
@@ -108,22 +109,30 @@ internal sealed class PostgresPushStore(PostgresStore store) : IPushStore
         {
             switch (completion.Kind)
             {
-                case PushCompletionKind.Sent or PushCompletionKind.Skipped:
-                    // Done, unless more messages were coalesced into the job meanwhile: they wait for the window.
-                    var done = await context.Command("DELETE FROM push_jobs WHERE id = @id AND state = 1 AND cursor = @cursor")
+                case PushCompletionKind.Sent:
+                    // Quiet until the window ends: a later message waits for it. Messages that came meanwhile wait too.
+                    await context.Command("""
+                            UPDATE push_jobs SET state = CASE WHEN cursor = @cursor THEN 3 ELSE 0 END,
+                                messages = CASE WHEN cursor = @cursor THEN 0 ELSE GREATEST(1, messages - @sent) END,
+                                due_at = @due, lease_until = NULL, attempts = 0, last_error = NULL, updated_at = @now
+                            WHERE id = @id AND state = 1
+                            """)
                         .With("id", job.Id)
                         .With("cursor", job.Cursor)
+                        .With("sent", job.Messages)
+                        .With("due", completion.DueAt)
+                        .With("now", now)
                         .RunAsync();
-                    if (done == 0)
+                    break;
+                case PushCompletionKind.Skipped:
+                    // The device is connected: done, unless a message came meanwhile (it is checked again).
+                    if (await context.Command("DELETE FROM push_jobs WHERE id = @id AND state = 1 AND cursor = @cursor")
+                        .With("id", job.Id)
+                        .With("cursor", job.Cursor)
+                        .RunAsync() == 0)
                     {
-                        await context.Command("""
-                                UPDATE push_jobs SET state = 0, lease_until = NULL, attempts = 0, last_error = NULL,
-                                    messages = GREATEST(1, messages - @sent), due_at = @due, updated_at = @now
-                                WHERE id = @id AND state = 1
-                                """)
+                        await context.Command("UPDATE push_jobs SET state = 0, lease_until = NULL, due_at = @now, updated_at = @now WHERE id = @id AND state = 1")
                             .With("id", job.Id)
-                            .With("sent", job.Messages)
-                            .With("due", completion.Kind == PushCompletionKind.Sent ? completion.DueAt : now)
                             .With("now", now)
                             .RunAsync();
                     }

@@ -23,7 +23,7 @@ internal sealed class PostgresWriteContext(NpgsqlConnection connection, NpgsqlTr
     /// <see cref="EmitAsync(RoostEvent, IReadOnlyCollection{long}, DateTimeOffset, ValueTuple{string, object[]}[])"/> for a
     /// new message, queuing in the same round trip a push for every device of <paramref name="pushAccounts"/> that has
     /// a target: one job per device and conversation, so a later message raises the pending job's seq and cursor
-    /// instead of adding one (and revives a dead letter). The event is marked when a push was queued.
+    /// instead of adding one, waits for the end of the coalescing window after a push (a quiet job), and revives a dead letter. The event is marked when a push was queued.
     /// </summary>
     public Task<long> EmitMessageAsync(
         RoostEvent @event, IReadOnlyCollection<long> recipients, long[] pushAccounts, long conversationId, long seq, DateTimeOffset now, params (string Sql, object?[] Parameters)[] before) =>
@@ -47,10 +47,10 @@ internal sealed class PostgresWriteContext(NpgsqlConnection connection, NpgsqlTr
             INSERT INTO push_jobs (device_id, account_id, conversation_id, seq, cursor, messages, state, due_at, updated_at)
             SELECT device_id, account_id, $2, $3, currval('event_ids'), 1, 0, $4, $4 FROM push_targets WHERE account_id = ANY($1)
             ON CONFLICT (device_id, conversation_id) DO UPDATE SET seq = excluded.seq, cursor = excluded.cursor,
-                messages = CASE push_jobs.state WHEN 2 THEN 1 ELSE push_jobs.messages + 1 END,
-                attempts = CASE push_jobs.state WHEN 2 THEN 0 ELSE push_jobs.attempts END,
-                due_at = CASE push_jobs.state WHEN 2 THEN excluded.due_at ELSE push_jobs.due_at END,
-                state = CASE push_jobs.state WHEN 2 THEN 0 ELSE push_jobs.state END,
+                messages = CASE WHEN push_jobs.state >= 2 THEN 1 ELSE push_jobs.messages + 1 END,
+                attempts = CASE WHEN push_jobs.state >= 2 THEN 0 ELSE push_jobs.attempts END,
+                due_at = CASE push_jobs.state WHEN 2 THEN excluded.due_at WHEN 3 THEN GREATEST(push_jobs.due_at, excluded.due_at) ELSE push_jobs.due_at END,
+                state = CASE WHEN push_jobs.state >= 2 THEN 0 ELSE push_jobs.state END,
                 updated_at = excluded.updated_at
             """, [pushAccounts, conversationId, seq, now]);
         await using var batch = Batch(queuesPushes ? [.. before, append, queue] : [.. before, append]);

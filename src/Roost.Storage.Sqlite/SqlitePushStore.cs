@@ -6,10 +6,6 @@ namespace Roost.Storage.Sqlite;
 /// <summary>Push targets and the push queue on the single writer; reads of the queue are writes too (claims lease rows).</summary>
 internal sealed class SqlitePushStore(SqliteStore store) : IPushStore
 {
-    private const int Pending = 0;
-    private const int Leased = 1;
-    private const int DeadLetter = 2;
-
     public Task<bool> RegisterAsync(PushTarget target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
@@ -78,6 +74,11 @@ internal sealed class SqlitePushStore(SqliteStore store) : IPushStore
     public Task<IReadOnlyList<PushJob>> ClaimAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken) =>
         store.WriteAsync<IReadOnlyList<PushJob>>(context =>
         {
+            // Quiet jobs whose window is over hold nothing any more.
+            var expired = context.Command("DELETE FROM push_jobs WHERE state = 3 AND due_at <= $now");
+            expired.Parameters.AddWithValue("$now", SqliteTime.ToColumn(now));
+            expired.ExecuteNonQuery();
+
             // One job per device (SQLite's bare column beside MIN() is the row with the earliest due time), none for a
             // device whose earlier push is still leased; a lease that ran out (its node died) is due again.
             var candidates = context.Command("""
@@ -143,21 +144,29 @@ internal sealed class SqlitePushStore(SqliteStore store) : IPushStore
         {
             switch (completion.Kind)
             {
-                case PushCompletionKind.Sent or PushCompletionKind.Skipped:
-                    // Done, unless more messages were coalesced into the job meanwhile: they wait for the window.
-                    var done = Command(context, "DELETE FROM push_jobs WHERE id = $id AND state = 1 AND cursor = $cursor", job);
-                    done.Parameters.AddWithValue("$cursor", job.Cursor);
-                    if (done.ExecuteNonQuery() == 0)
+                case PushCompletionKind.Sent:
+                    // Quiet until the window ends: a later message waits for it. Messages that came meanwhile wait too.
+                    var sent = Command(context, """
+                        UPDATE push_jobs SET state = CASE WHEN cursor = $cursor THEN 3 ELSE 0 END,
+                            messages = CASE WHEN cursor = $cursor THEN 0 ELSE MAX(1, messages - $sent) END,
+                            due_at = $due, lease_until = NULL, attempts = 0, last_error = NULL, updated_at = $now
+                        WHERE id = $id AND state = 1
+                        """, job);
+                    sent.Parameters.AddWithValue("$cursor", job.Cursor);
+                    sent.Parameters.AddWithValue("$sent", job.Messages);
+                    sent.Parameters.AddWithValue("$due", SqliteTime.ToColumn(completion.DueAt));
+                    sent.Parameters.AddWithValue("$now", SqliteTime.ToColumn(now));
+                    sent.ExecuteNonQuery();
+                    break;
+                case PushCompletionKind.Skipped:
+                    // The device is connected: done, unless a message came meanwhile (it is checked again).
+                    var skipped = Command(context, "DELETE FROM push_jobs WHERE id = $id AND state = 1 AND cursor = $cursor", job);
+                    skipped.Parameters.AddWithValue("$cursor", job.Cursor);
+                    if (skipped.ExecuteNonQuery() == 0)
                     {
-                        var more = Command(context, """
-                            UPDATE push_jobs SET state = 0, lease_until = NULL, attempts = 0, last_error = NULL,
-                                messages = MAX(1, messages - $sent), due_at = $due, updated_at = $now
-                            WHERE id = $id AND state = 1
-                            """, job);
-                        more.Parameters.AddWithValue("$sent", job.Messages);
-                        more.Parameters.AddWithValue("$due", SqliteTime.ToColumn(completion.Kind == PushCompletionKind.Sent ? completion.DueAt : now));
-                        more.Parameters.AddWithValue("$now", SqliteTime.ToColumn(now));
-                        more.ExecuteNonQuery();
+                        var again = Command(context, "UPDATE push_jobs SET state = 0, lease_until = NULL, due_at = $now, updated_at = $now WHERE id = $id AND state = 1", job);
+                        again.Parameters.AddWithValue("$now", SqliteTime.ToColumn(now));
+                        again.ExecuteNonQuery();
                     }
 
                     break;
@@ -194,9 +203,9 @@ internal sealed class SqlitePushStore(SqliteStore store) : IPushStore
                     gone.Parameters.AddWithValue("$invalidated", completion.InvalidatedAt is { } at ? SqliteTime.ToColumn(at) : DBNull.Value);
                     if (gone.ExecuteNonQuery() == 0)
                     {
-                        var again = Command(context, "UPDATE push_jobs SET state = 0, lease_until = NULL, due_at = $now, updated_at = $now WHERE id = $id AND state = 1", job);
-                        again.Parameters.AddWithValue("$now", SqliteTime.ToColumn(now));
-                        again.ExecuteNonQuery();
+                        var kept = Command(context, "UPDATE push_jobs SET state = 0, lease_until = NULL, due_at = $now, updated_at = $now WHERE id = $id AND state = 1", job);
+                        kept.Parameters.AddWithValue("$now", SqliteTime.ToColumn(now));
+                        kept.ExecuteNonQuery();
                     }
 
                     break;

@@ -51,8 +51,8 @@ internal sealed class SqliteWriteContext(SqliteConnection connection) : ISqliteS
 
     /// <summary>
     /// Queues, in this transaction, a push for every device of <paramref name="accounts"/> that has a target: one job
-    /// per device and conversation, so a later message raises the pending job's seq and cursor instead of adding one
-    /// (and revives a dead letter). Marks the last emitted event, so the dispatcher is woken after the commit.
+    /// per device and conversation, so a later message raises the pending job's seq and cursor instead of adding one,
+    /// waits for the end of the coalescing window after a push (a quiet job), and revives a dead letter. Marks the last emitted event, so the dispatcher is woken after the commit.
     /// </summary>
     public void QueuePushes(long[] accounts, long conversationId, long seq, long cursor, DateTimeOffset now)
     {
@@ -65,10 +65,10 @@ internal sealed class SqliteWriteContext(SqliteConnection connection) : ISqliteS
             INSERT INTO push_jobs (device_id, account_id, conversation_id, seq, cursor, messages, state, due_at, updated_at)
             SELECT device_id, account_id, $conversation, $seq, $cursor, 1, 0, $now, $now FROM push_targets WHERE account_id = $account
             ON CONFLICT (device_id, conversation_id) DO UPDATE SET seq = excluded.seq, cursor = excluded.cursor,
-                messages = CASE push_jobs.state WHEN 2 THEN 1 ELSE push_jobs.messages + 1 END,
-                attempts = CASE push_jobs.state WHEN 2 THEN 0 ELSE push_jobs.attempts END,
-                due_at = CASE push_jobs.state WHEN 2 THEN excluded.due_at ELSE push_jobs.due_at END,
-                state = CASE push_jobs.state WHEN 2 THEN 0 ELSE push_jobs.state END,
+                messages = CASE WHEN push_jobs.state >= 2 THEN 1 ELSE push_jobs.messages + 1 END,
+                attempts = CASE WHEN push_jobs.state >= 2 THEN 0 ELSE push_jobs.attempts END,
+                due_at = CASE push_jobs.state WHEN 2 THEN excluded.due_at WHEN 3 THEN MAX(push_jobs.due_at, excluded.due_at) ELSE push_jobs.due_at END,
+                state = CASE WHEN push_jobs.state >= 2 THEN 0 ELSE push_jobs.state END,
                 updated_at = excluded.updated_at
             """);
         var account = queue.Parameters.Add("$account", SqliteType.Integer);

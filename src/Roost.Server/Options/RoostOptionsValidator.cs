@@ -253,11 +253,6 @@ public static class RoostOptionsValidator
             problems.Add("Roost:Push:WebPush:Subject is a contact for push services: mailto:someone@example.com or an https:// URL.");
         }
 
-        if (web.Enabled && web.Subject.Length == 0 && IsProduction(environmentName))
-        {
-            problems.Add("Roost:Push:WebPush:Subject must be set in Production (some push services, Apple's among them, refuse VAPID tokens without a contact), or set Roost:Push:WebPush:Enabled to false.");
-        }
-
         if (web.AllowPrivateEndpoints && IsProduction(environmentName))
         {
             problems.Add("Roost:Push:WebPush:AllowPrivateEndpoints must be false in Production: it would let any user make this server send requests into its own network.");

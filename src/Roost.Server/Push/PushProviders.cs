@@ -11,21 +11,29 @@ namespace Roost.Server.Push;
 /// The push senders <c>Roost:Push</c> configures, what they let devices register for, and the VAPID public key.
 /// Key files are read once at start (their permissions checked like the identity key's); nothing secret is logged.
 /// </summary>
-internal sealed class PushProviders : IAsyncDisposable
+internal sealed partial class PushProviders : IAsyncDisposable
 {
-    /// <summary>The VAPID contact when none is set (development only; Production requires Roost:Push:WebPush:Subject).</summary>
+    /// <summary>The VAPID contact when none is set, outside Production (in Production Web Push stays off without one).</summary>
     public const string DevelopmentSubject = "mailto:postmaster@localhost";
 
     private readonly List<IPushSender> _senders = [];
     private readonly VapidKeys? _vapid;
 
-    public PushProviders(PushOptions options, SecretProtector protector, TimeProvider time, ILoggerFactory loggers)
+    public PushProviders(PushOptions options, bool production, SecretProtector protector, TimeProvider time, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(protector);
         ArgumentNullException.ThrowIfNull(loggers);
         var web = options.WebPush;
-        if (web.Enabled)
+
+        // Push services may refuse VAPID tokens without a contact (Apple's do), so Production needs a real one.
+        var webPush = web.Enabled && (web.Subject.Length > 0 || !production);
+        if (web.Enabled && !webPush)
+        {
+            Log.WebPushNeedsSubject(loggers.CreateLogger<PushProviders>());
+        }
+
+        if (webPush)
         {
             _vapid = web.VapidPrivateKey.Length > 0
                 ? VapidKeys.FromPrivateKey(System.Buffers.Text.Base64Url.DecodeFromChars(web.VapidPrivateKey))
@@ -85,7 +93,7 @@ internal sealed class PushProviders : IAsyncDisposable
             _senders.Add(sender);
         }
 
-        Capabilities = new PushCapabilities(apnsTopics, fcmProjects, web.Enabled, web.AllowPrivateEndpoints);
+        Capabilities = new PushCapabilities(apnsTopics, fcmProjects, webPush, web.AllowPrivateEndpoints);
     }
 
     public IReadOnlyList<IPushSender> Senders => _senders;
@@ -114,4 +122,10 @@ internal sealed class PushProviders : IAsyncDisposable
     }
 
     private static string? ReadOptional(string path) => path.Length > 0 ? File.ReadAllText(path) : null;
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 7100, Level = LogLevel.Warning, Message = "Web Push is off: set Roost:Push:WebPush:Subject (mailto: or https: contact) to turn it on in Production")]
+        public static partial void WebPushNeedsSubject(ILogger logger);
+    }
 }

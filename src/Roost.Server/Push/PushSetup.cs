@@ -12,6 +12,7 @@ internal static class PushSetup
     {
         services.AddSingleton(provider => new PushProviders(
             options.Push,
+            provider.GetRequiredService<IHostEnvironment>().IsProduction(),
             provider.GetRequiredService<Core.Identity.SecretProtector>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILoggerFactory>()));

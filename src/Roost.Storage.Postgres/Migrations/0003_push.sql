@@ -15,7 +15,8 @@ CREATE INDEX push_targets_by_account ON push_targets (account_id);
 -- A token belongs to one device: registering it on another takes it from the first.
 CREATE UNIQUE INDEX push_targets_by_token ON push_targets (platform, token);
 
--- The durable push queue: at most one job per device and conversation (later messages raise seq and cursor).
+-- The durable push queue: at most one job per device and conversation (later messages raise seq and cursor; after
+-- a push the row stays quiet until the coalescing window ends, so the next message waits for it).
 CREATE TABLE push_jobs (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     device_id       bigint      NOT NULL REFERENCES push_targets (device_id) ON DELETE CASCADE,
@@ -24,7 +25,7 @@ CREATE TABLE push_jobs (
     seq             bigint      NOT NULL,     -- the newest message coalesced into the job
     cursor          bigint      NOT NULL,     -- its event cursor
     messages        integer     NOT NULL,     -- messages since the last push
-    state           smallint    NOT NULL,     -- 0 pending, 1 leased (being sent), 2 dead letter
+    state           smallint    NOT NULL,     -- 0 pending, 1 leased (being sent), 2 dead letter, 3 quiet (pushed; due_at ends the coalescing window)
     due_at          timestamptz NOT NULL,
     lease_until     timestamptz,
     attempts        integer     NOT NULL DEFAULT 0,

@@ -102,6 +102,15 @@ public abstract class PushStoreContract<TEngine> : StoreContract<TEngine>
 
         await Store.Push.CompleteAsync(later, new PushCompletion(PushCompletionKind.Sent, window.AddSeconds(30)), window, None).DefaultTimeout();
         Assert.Null(await Store.Push.NextDueAsync(None).DefaultTimeout());
+
+        // A message after a push waits for the end of that push's window too; after the window one goes at once.
+        await Store.SendAsync(conversation, alice, window.AddSeconds(1), "three");
+        Assert.Empty(await ClaimAsync(window.AddSeconds(1)));
+        var third = Assert.Single(await ClaimAsync(window.AddSeconds(30)));
+        await Store.Push.CompleteAsync(third, new PushCompletion(PushCompletionKind.Sent, window.AddSeconds(60)), window.AddSeconds(30), None).DefaultTimeout();
+        Assert.Empty(await ClaimAsync(window.AddSeconds(60)));
+        await Store.SendAsync(conversation, alice, window.AddSeconds(61), "four");
+        Assert.Single(await ClaimAsync(window.AddSeconds(61)));
     }
 
     [Fact]
