@@ -18,7 +18,7 @@ internal static class AdminCommand
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("ROOST_ADMIN_TOKEN") ?? "",
         };
         var username = new Argument<string>("username");
-        var admin = new Command("admin", "Operate a server: users, sessions, stats, nodes, reports.");
+        var admin = new Command("admin", "Operate a server: users, sessions, stats, nodes, push, reports.");
         admin.Options.Add(url);
         admin.Options.Add(token);
         url.Recursive = true;
@@ -88,6 +88,7 @@ internal static class AdminCommand
 
         admin.Subcommands.Add(stats);
         admin.Subcommands.Add(nodes);
+        admin.Subcommands.Add(AdminPushCommand.Create(console, url, token));
         admin.Subcommands.Add(list);
         admin.Subcommands.Add(UserCommand(console, "show", "Show one account.", url, token, username, (client, name, ct) => client.ShowUserAsync(name, ct)));
         admin.Subcommands.Add(UserCommand(console, "disable", "Disable an account: it cannot log in and every session is revoked.", url, token, username, (client, name, ct) => client.DisableUserAsync(name, ct)));
