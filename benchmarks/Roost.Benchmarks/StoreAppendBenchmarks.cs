@@ -17,8 +17,22 @@ public class StoreAppendBenchmarks
     [Params(1, 64)]
     public int Concurrency { get; set; }
 
+    /// <summary>The recipient is offline with a push target: every append also queues (or raises) its push job.</summary>
+    [Params(false, true)]
+    public bool RecipientHasPushTarget { get; set; }
+
     [GlobalSetup]
-    public async Task SetupAsync() => _bench = await BenchStore.OpenAsync();
+    public async Task SetupAsync()
+    {
+        _bench = await BenchStore.OpenAsync();
+        if (RecipientHasPushTarget)
+        {
+            var device = await _bench.Store.Devices.CreateAsync(
+                new Core.Sessions.NewDevice(_bench.BobId, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), "phone", "ios", "password", DateTimeOffset.UtcNow, null), CancellationToken.None);
+            await _bench.Store.Push.RegisterAsync(
+                new Core.Push.PushTarget(device!.Id, _bench.BobId, Core.Push.PushPlatform.Apns, "a1b2c3", "com.example.roost", false, false, null, null, DateTimeOffset.UtcNow), CancellationToken.None);
+        }
+    }
 
     [GlobalCleanup]
     public async Task CleanupAsync() => await _bench.DisposeAsync();
