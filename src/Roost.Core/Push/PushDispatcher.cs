@@ -118,7 +118,18 @@ public sealed partial class PushDispatcher : IAsyncDisposable
                     var jobs = await _store.Push.ClaimAsync(now, now + _policy.Lease, room, stopping).ConfigureAwait(false);
                     foreach (var job in jobs)
                     {
-                        _inFlight[job.Id] = ProcessAsync(job, stopping);
+                        // Tracked before its removal can run: the removal is a continuation of the tracked task itself.
+                        var processing = ProcessAsync(job, stopping);
+                        _inFlight[job.Id] = processing;
+                        _ = processing.ContinueWith(
+                            done =>
+                            {
+                                _inFlight.TryRemove(KeyValuePair.Create(job.Id, done));
+                                Wake();
+                            },
+                            CancellationToken.None,
+                            TaskContinuationOptions.ExecuteSynchronously,
+                            TaskScheduler.Default);
                     }
 
                     if (jobs.Count == room)
@@ -170,7 +181,9 @@ public sealed partial class PushDispatcher : IAsyncDisposable
         try
         {
             var completion = await DecideAsync(job, stopping).ConfigureAwait(false);
-            await _store.Push.CompleteAsync(job, completion, _time.GetUtcNow(), stopping).ConfigureAwait(false);
+
+            // Not cancelled by stopping: an answered push is recorded, or its lease would send it a second time.
+            await _store.Push.CompleteAsync(job, completion, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -182,11 +195,6 @@ public sealed partial class PushDispatcher : IAsyncDisposable
             {
                 Log.JobFailed(_logger, exception, job.Id);
             }
-        }
-        finally
-        {
-            _inFlight.TryRemove(job.Id, out _);
-            Wake();
         }
     }
 
