@@ -56,7 +56,7 @@ internal static class WebSteps
             .Not.ToHaveAttributeAsync("data-status", "pending", new() { Timeout = Timeout });
     }
 
-    /// <summary>Runs the steps; on failure saves a screenshot of every page beside the test output, then rethrows.</summary>
+    /// <summary>Runs the steps; on failure saves a screenshot of every page still open beside the test output, then rethrows.</summary>
     public static async Task RunAsync(BrowserUser[] users, Func<Task> steps)
     {
         try
@@ -67,7 +67,7 @@ internal static class WebSteps
         {
             var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
             Directory.CreateDirectory(folder);
-            foreach (var user in users)
+            foreach (var user in users.Where(u => !u.Page.IsClosed))
             {
                 var path = Path.Combine(folder, $"{TestContext.Current.Test?.TestDisplayName.Split('.').Last()}-{user.Name}.png");
                 await user.Page.ScreenshotAsync(new() { Path = path, FullPage = true });
