@@ -63,13 +63,14 @@ internal sealed class PostgresPushStore(PostgresStore store) : IPushStore
             .With("account", accountId)
             .ScalarAsync() is true, cancellationToken);
 
-    public Task<IReadOnlyList<PushJob>> ClaimAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<PushJob>> ClaimAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, IReadOnlyCollection<PushPlatform> platforms, CancellationToken cancellationToken) =>
         store.WriteAsync<IReadOnlyList<PushJob>>(async context => await context.Command($"""
                 WITH expired AS (DELETE FROM push_jobs WHERE state = 3 AND due_at <= @now),
                 due AS (
                     SELECT DISTINCT ON (j.device_id) j.id, CASE j.state WHEN 0 THEN j.due_at ELSE j.lease_until END AS due
-                    FROM push_jobs j
+                    FROM push_jobs j JOIN push_targets t ON t.device_id = j.device_id
                     WHERE ((j.state = 0 AND j.due_at <= @now) OR (j.state = 1 AND j.lease_until <= @now))
+                      AND t.platform = ANY(@platforms)
                       AND NOT EXISTS (SELECT 1 FROM push_jobs b WHERE b.device_id = j.device_id AND b.state = 1 AND b.lease_until > @now)
                     ORDER BY j.device_id, due),
                 chosen AS (SELECT id FROM due ORDER BY due LIMIT @limit),
@@ -78,7 +79,7 @@ internal sealed class PostgresPushStore(PostgresStore store) : IPushStore
                     RETURNING j.*)
                 SELECT j.id, j.conversation_id, j.seq, j.cursor, j.messages, j.attempts,
                        COALESCE(c.last_seq - GREATEST(m.read_seq, m.joined_seq), 0),
-                       s.username, msg.body, {TargetColumns}
+                       s.username, msg.body, {TargetColumns}, j.lease_until
                 FROM leased j
                 JOIN push_targets t ON t.device_id = j.device_id
                 JOIN accounts a ON a.id = j.account_id
@@ -90,6 +91,7 @@ internal sealed class PostgresPushStore(PostgresStore store) : IPushStore
             .With("now", now)
             .With("until", leaseUntil)
             .With("limit", limit)
+            .With("platforms", platforms.Select(p => (short)p).ToArray())
             .ReadAllAsync(row => new PushJob(
                 row.GetInt64(0),
                 ReadTarget(row, 9),
@@ -99,7 +101,8 @@ internal sealed class PostgresPushStore(PostgresStore store) : IPushStore
                 row.GetInt32(4),
                 row.GetInt32(5),
                 Math.Max(0, row.GetInt64(6)),
-                row.IsDBNull(7) ? null : new PushPreview(row.GetString(7), row.GetStringOrNull(8)))), cancellationToken);
+                row.IsDBNull(7) ? null : new PushPreview(row.GetString(7), row.GetStringOrNull(8)),
+                row.GetTime(19))), cancellationToken);
 
     public Task CompleteAsync(PushJob job, PushCompletion completion, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -115,9 +118,10 @@ internal sealed class PostgresPushStore(PostgresStore store) : IPushStore
                             UPDATE push_jobs SET state = CASE WHEN cursor = @cursor THEN 3 ELSE 0 END,
                                 messages = CASE WHEN cursor = @cursor THEN 0 ELSE GREATEST(1, messages - @sent) END,
                                 due_at = @due, lease_until = NULL, attempts = 0, last_error = NULL, updated_at = @now
-                            WHERE id = @id AND state = 1
+                            WHERE id = @id AND state = 1 AND lease_until = @lease
                             """)
                         .With("id", job.Id)
+                        .With("lease", job.LeaseUntil)
                         .With("cursor", job.Cursor)
                         .With("sent", job.Messages)
                         .With("due", completion.DueAt)
@@ -126,13 +130,15 @@ internal sealed class PostgresPushStore(PostgresStore store) : IPushStore
                     break;
                 case PushCompletionKind.Skipped:
                     // The device is connected: done, unless a message came meanwhile (it is checked again).
-                    if (await context.Command("DELETE FROM push_jobs WHERE id = @id AND state = 1 AND cursor = @cursor")
+                    if (await context.Command("DELETE FROM push_jobs WHERE id = @id AND state = 1 AND lease_until = @lease AND cursor = @cursor")
                         .With("id", job.Id)
+                        .With("lease", job.LeaseUntil)
                         .With("cursor", job.Cursor)
                         .RunAsync() == 0)
                     {
-                        await context.Command("UPDATE push_jobs SET state = 0, lease_until = NULL, due_at = @now, updated_at = @now WHERE id = @id AND state = 1")
+                        await context.Command("UPDATE push_jobs SET state = 0, lease_until = NULL, due_at = @now, updated_at = @now WHERE id = @id AND state = 1 AND lease_until = @lease")
                             .With("id", job.Id)
+                        .With("lease", job.LeaseUntil)
                             .With("now", now)
                             .RunAsync();
                     }
@@ -142,9 +148,10 @@ internal sealed class PostgresPushStore(PostgresStore store) : IPushStore
                     await context.Command("""
                             UPDATE push_jobs SET state = 0, lease_until = NULL, due_at = @due, attempts = attempts + @counts,
                                 last_error = @error, updated_at = @now
-                            WHERE id = @id AND state = 1
+                            WHERE id = @id AND state = 1 AND lease_until = @lease
                             """)
                         .With("id", job.Id)
+                        .With("lease", job.LeaseUntil)
                         .With("due", completion.DueAt)
                         .With("counts", completion.CountsAsAttempt ? 1 : 0)
                         .With("error", completion.Error)
@@ -152,11 +159,17 @@ internal sealed class PostgresPushStore(PostgresStore store) : IPushStore
                         .RunAsync();
                     break;
                 case PushCompletionKind.Dead:
+                    // Given up, unless newer messages were coalesced into it meanwhile: they get their own attempts.
                     await context.Command("""
-                            UPDATE push_jobs SET state = 2, lease_until = NULL, attempts = attempts + 1, last_error = @error, updated_at = @now
-                            WHERE id = @id AND state = 1
+                            UPDATE push_jobs SET state = CASE WHEN cursor = @cursor THEN 2 ELSE 0 END,
+                                attempts = CASE WHEN cursor = @cursor THEN attempts + 1 ELSE 0 END,
+                                due_at = CASE WHEN cursor = @cursor THEN due_at ELSE @now END,
+                                lease_until = NULL, last_error = @error, updated_at = @now
+                            WHERE id = @id AND state = 1 AND lease_until = @lease
                             """)
                         .With("id", job.Id)
+                        .With("lease", job.LeaseUntil)
+                        .With("cursor", job.Cursor)
                         .With("error", completion.Error)
                         .With("now", now)
                         .RunAsync();
@@ -174,8 +187,18 @@ internal sealed class PostgresPushStore(PostgresStore store) : IPushStore
                         .RunAsync();
                     if (gone == 0)
                     {
-                        await context.Command("UPDATE push_jobs SET state = 0, lease_until = NULL, due_at = @now, updated_at = @now WHERE id = @id AND state = 1")
+                        // The device registered again after the provider knew it invalid: tried again after a backoff,
+                        // an attempt spent, so a token the provider keeps refusing ends as a dead letter.
+                        await context.Command("""
+                                UPDATE push_jobs SET state = @state, lease_until = NULL, due_at = @due, attempts = attempts + 1,
+                                    last_error = @error, updated_at = @now
+                                WHERE id = @id AND state = 1 AND lease_until = @lease
+                                """)
                             .With("id", job.Id)
+                            .With("lease", job.LeaseUntil)
+                            .With("state", (short)(completion.GiveUpIfKept ? 2 : 0))
+                            .With("due", completion.DueAt)
+                            .With("error", completion.Error)
                             .With("now", now)
                             .RunAsync();
                     }
@@ -187,9 +210,10 @@ internal sealed class PostgresPushStore(PostgresStore store) : IPushStore
         }, cancellationToken);
     }
 
-    public Task CancelForDeviceAsync(long deviceId, CancellationToken cancellationToken) =>
-        store.WriteAsync(context => context.Command("DELETE FROM push_jobs WHERE device_id = @device")
+    public Task CancelForDeviceAsync(long deviceId, long syncedCursor, CancellationToken cancellationToken) =>
+        store.WriteAsync(context => context.Command("DELETE FROM push_jobs WHERE device_id = @device AND state <> 2 AND cursor <= @cursor")
             .With("device", deviceId)
+            .With("cursor", syncedCursor)
             .RunAsync(), cancellationToken);
 
     public Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken) =>

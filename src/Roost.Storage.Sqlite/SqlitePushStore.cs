@@ -71,7 +71,7 @@ internal sealed class SqlitePushStore(SqliteStore store) : IPushStore
             return read.ExecuteScalar() is long value && value != 0;
         }, cancellationToken);
 
-    public Task<IReadOnlyList<PushJob>> ClaimAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<PushJob>> ClaimAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, IReadOnlyCollection<PushPlatform> platforms, CancellationToken cancellationToken) =>
         store.WriteAsync<IReadOnlyList<PushJob>>(context =>
         {
             // Quiet jobs whose window is over hold nothing any more.
@@ -84,13 +84,15 @@ internal sealed class SqlitePushStore(SqliteStore store) : IPushStore
             var candidates = context.Command("""
                 SELECT id, MIN(due) FROM (
                     SELECT j.id, j.device_id, CASE j.state WHEN 0 THEN j.due_at ELSE j.lease_until END AS due
-                    FROM push_jobs j
+                    FROM push_jobs j JOIN push_targets t ON t.device_id = j.device_id
                     WHERE ((j.state = 0 AND j.due_at <= $now) OR (j.state = 1 AND j.lease_until <= $now))
+                      AND t.platform IN (SELECT value FROM json_each($platforms))
                       AND NOT EXISTS (SELECT 1 FROM push_jobs b WHERE b.device_id = j.device_id AND b.state = 1 AND b.lease_until > $now))
                 GROUP BY device_id ORDER BY MIN(due) LIMIT $limit
                 """);
             candidates.Parameters.AddWithValue("$now", SqliteTime.ToColumn(now));
             candidates.Parameters.AddWithValue("$limit", limit);
+            candidates.Parameters.AddWithValue("$platforms", "[" + string.Join(",", platforms.Select(p => (int)p)) + "]");
             var ids = candidates.ReadAll(reader => reader.GetInt64(0));
             if (ids.Count == 0)
             {
@@ -130,7 +132,8 @@ internal sealed class SqlitePushStore(SqliteStore store) : IPushStore
                     reader.GetInt32(4),
                     reader.GetInt32(5),
                     Math.Max(0, reader.GetInt64(6)),
-                    reader.IsDBNull(7) ? null : new PushPreview(reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8)))));
+                    reader.IsDBNull(7) ? null : new PushPreview(reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8)),
+                    SqliteTime.FromColumn(SqliteTime.ToColumn(leaseUntil)))));
             }
 
             return jobs;
@@ -150,7 +153,7 @@ internal sealed class SqlitePushStore(SqliteStore store) : IPushStore
                         UPDATE push_jobs SET state = CASE WHEN cursor = $cursor THEN 3 ELSE 0 END,
                             messages = CASE WHEN cursor = $cursor THEN 0 ELSE MAX(1, messages - $sent) END,
                             due_at = $due, lease_until = NULL, attempts = 0, last_error = NULL, updated_at = $now
-                        WHERE id = $id AND state = 1
+                        WHERE id = $id AND state = 1 AND lease_until = $lease
                         """, job);
                     sent.Parameters.AddWithValue("$cursor", job.Cursor);
                     sent.Parameters.AddWithValue("$sent", job.Messages);
@@ -160,11 +163,11 @@ internal sealed class SqlitePushStore(SqliteStore store) : IPushStore
                     break;
                 case PushCompletionKind.Skipped:
                     // The device is connected: done, unless a message came meanwhile (it is checked again).
-                    var skipped = Command(context, "DELETE FROM push_jobs WHERE id = $id AND state = 1 AND cursor = $cursor", job);
+                    var skipped = Command(context, "DELETE FROM push_jobs WHERE id = $id AND state = 1 AND lease_until = $lease AND cursor = $cursor", job);
                     skipped.Parameters.AddWithValue("$cursor", job.Cursor);
                     if (skipped.ExecuteNonQuery() == 0)
                     {
-                        var again = Command(context, "UPDATE push_jobs SET state = 0, lease_until = NULL, due_at = $now, updated_at = $now WHERE id = $id AND state = 1", job);
+                        var again = Command(context, "UPDATE push_jobs SET state = 0, lease_until = NULL, due_at = $now, updated_at = $now WHERE id = $id AND state = 1 AND lease_until = $lease", job);
                         again.Parameters.AddWithValue("$now", SqliteTime.ToColumn(now));
                         again.ExecuteNonQuery();
                     }
@@ -174,7 +177,7 @@ internal sealed class SqlitePushStore(SqliteStore store) : IPushStore
                     var retry = Command(context, """
                         UPDATE push_jobs SET state = 0, lease_until = NULL, due_at = $due, attempts = attempts + $counts,
                             last_error = $error, updated_at = $now
-                        WHERE id = $id AND state = 1
+                        WHERE id = $id AND state = 1 AND lease_until = $lease
                         """, job);
                     retry.Parameters.AddWithValue("$due", SqliteTime.ToColumn(completion.DueAt));
                     retry.Parameters.AddWithValue("$counts", completion.CountsAsAttempt ? 1 : 0);
@@ -183,10 +186,15 @@ internal sealed class SqlitePushStore(SqliteStore store) : IPushStore
                     retry.ExecuteNonQuery();
                     break;
                 case PushCompletionKind.Dead:
+                    // Given up, unless newer messages were coalesced into it meanwhile: they get their own attempts.
                     var dead = Command(context, """
-                        UPDATE push_jobs SET state = 2, lease_until = NULL, attempts = attempts + 1, last_error = $error, updated_at = $now
-                        WHERE id = $id AND state = 1
+                        UPDATE push_jobs SET state = CASE WHEN cursor = $cursor THEN 2 ELSE 0 END,
+                            attempts = CASE WHEN cursor = $cursor THEN attempts + 1 ELSE 0 END,
+                            due_at = CASE WHEN cursor = $cursor THEN due_at ELSE $now END,
+                            lease_until = NULL, last_error = $error, updated_at = $now
+                        WHERE id = $id AND state = 1 AND lease_until = $lease
                         """, job);
+                    dead.Parameters.AddWithValue("$cursor", job.Cursor);
                     dead.Parameters.AddWithValue("$error", (object?)completion.Error ?? DBNull.Value);
                     dead.Parameters.AddWithValue("$now", SqliteTime.ToColumn(now));
                     dead.ExecuteNonQuery();
@@ -203,7 +211,16 @@ internal sealed class SqlitePushStore(SqliteStore store) : IPushStore
                     gone.Parameters.AddWithValue("$invalidated", completion.InvalidatedAt is { } at ? SqliteTime.ToColumn(at) : DBNull.Value);
                     if (gone.ExecuteNonQuery() == 0)
                     {
-                        var kept = Command(context, "UPDATE push_jobs SET state = 0, lease_until = NULL, due_at = $now, updated_at = $now WHERE id = $id AND state = 1", job);
+                        // The device registered again after the provider knew it invalid: tried again after a backoff,
+                        // an attempt spent, so a token the provider keeps refusing ends as a dead letter.
+                        var kept = Command(context, """
+                            UPDATE push_jobs SET state = $state, lease_until = NULL, due_at = $due, attempts = attempts + 1,
+                                last_error = $error, updated_at = $now
+                            WHERE id = $id AND state = 1 AND lease_until = $lease
+                            """, job);
+                        kept.Parameters.AddWithValue("$state", completion.GiveUpIfKept ? 2 : 0);
+                        kept.Parameters.AddWithValue("$due", SqliteTime.ToColumn(completion.DueAt));
+                        kept.Parameters.AddWithValue("$error", (object?)completion.Error ?? DBNull.Value);
                         kept.Parameters.AddWithValue("$now", SqliteTime.ToColumn(now));
                         kept.ExecuteNonQuery();
                     }
@@ -215,11 +232,12 @@ internal sealed class SqlitePushStore(SqliteStore store) : IPushStore
         }, cancellationToken);
     }
 
-    public Task CancelForDeviceAsync(long deviceId, CancellationToken cancellationToken) =>
+    public Task CancelForDeviceAsync(long deviceId, long syncedCursor, CancellationToken cancellationToken) =>
         store.WriteAsync(context =>
         {
-            var cancel = context.Command("DELETE FROM push_jobs WHERE device_id = $device");
+            var cancel = context.Command("DELETE FROM push_jobs WHERE device_id = $device AND state <> 2 AND cursor <= $cursor");
             cancel.Parameters.AddWithValue("$device", deviceId);
+            cancel.Parameters.AddWithValue("$cursor", syncedCursor);
             return cancel.ExecuteNonQuery();
         }, cancellationToken);
 
@@ -263,10 +281,12 @@ internal sealed class SqlitePushStore(SqliteStore store) : IPushStore
         reader.IsDBNull(first + 8) ? null : (byte[])reader[first + 8],
         SqliteTime.FromColumn(reader.GetInt64(first + 9)));
 
+    /// <summary>A statement on the job's row while it is still held under this claim's lease.</summary>
     private static SqliteCommand Command(SqliteWriteContext context, string sql, PushJob job)
     {
         var command = context.Command(sql);
         command.Parameters.AddWithValue("$id", job.Id);
+        command.Parameters.AddWithValue("$lease", SqliteTime.ToColumn(job.LeaseUntil));
         return command;
     }
 }

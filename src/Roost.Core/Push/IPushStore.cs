@@ -25,17 +25,24 @@ public interface IPushStore
     Task<bool> GetPreviewsAsync(long accountId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Leases up to <paramref name="limit"/> due jobs until <paramref name="leaseUntil"/>: at most one per device, and
-    /// none for a device whose earlier push is still unanswered (leased). Several nodes may claim at once; each job
-    /// goes to one of them.
+    /// Leases up to <paramref name="limit"/> due jobs for targets on <paramref name="platforms"/> until
+    /// <paramref name="leaseUntil"/>: at most one per device, and none for a device whose earlier push is still
+    /// unanswered (leased). Several nodes may claim at once; each job goes to one of them.
     /// </summary>
-    Task<IReadOnlyList<PushJob>> ClaimAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken);
+    Task<IReadOnlyList<PushJob>> ClaimAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, IReadOnlyCollection<PushPlatform> platforms, CancellationToken cancellationToken);
 
-    /// <summary>Applies the dispatcher's decision to a claimed job.</summary>
+    /// <summary>
+    /// Applies the dispatcher's decision to a claimed job, if it is still held under the job's lease (a lease that
+    /// ran out and was claimed again belongs to the new claim). A job given up or skipped while newer messages were
+    /// coalesced into it stays pending for them.
+    /// </summary>
     Task CompleteAsync(PushJob job, PushCompletion completion, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>A device connected and syncs: its queued pushes are no longer needed.</summary>
-    Task CancelForDeviceAsync(long deviceId, CancellationToken cancellationToken);
+    /// <summary>
+    /// A device connected and synced up to <paramref name="syncedCursor"/>: its queued pushes for what it has now
+    /// are no longer needed (dead letters stay for operators; newer messages still push if it goes away).
+    /// </summary>
+    Task CancelForDeviceAsync(long deviceId, long syncedCursor, CancellationToken cancellationToken);
 
     /// <summary>The earliest due time of a pending job, or null when the queue is empty (the dispatcher sleeps until then).</summary>
     Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken);

@@ -23,10 +23,16 @@ public sealed class PartitionBreakers(PushPolicy policy, TimeProvider time)
     /// <summary>Partitions remembered; the least recently failing closed ones go first when full.</summary>
     public const int MaxPartitions = 10_000;
 
+    private static readonly TimeSpan MaxOpen = TimeSpan.FromHours(1);
+
     private readonly Dictionary<PushPartition, Breaker> _breakers = [];
     private readonly Lock _gate = new();
 
-    /// <summary>Whether a push to the partition may go now; false means hold it until <paramref name="retryAt"/>.</summary>
+    /// <summary>
+    /// Whether a push to the partition may go now; false means hold it until <paramref name="retryAt"/>. Once the open
+    /// time is over, one caller gets true (the probe) and the rest wait for its <see cref="Record"/>; a probe that
+    /// never reports back is replaced after another open time.
+    /// </summary>
     public bool TryPass(PushPartition partition, out DateTimeOffset retryAt)
     {
         var now = time.GetUtcNow();
@@ -38,14 +44,31 @@ public sealed class PartitionBreakers(PushPolicy policy, TimeProvider time)
                 return true;
             }
 
-            if (breaker.State == BreakerState.Open && now >= breaker.OpenUntil)
+            if (now >= breaker.OpenUntil)
             {
                 breaker.State = BreakerState.HalfOpen;
+                breaker.OpenUntil = now + policy.BreakerOpenFor;
                 return true;
             }
 
-            // Open, or half-open with its probe still out.
-            retryAt = breaker.State == BreakerState.Open ? breaker.OpenUntil : now + policy.BreakerOpenFor;
+            retryAt = breaker.OpenUntil;
+            return false;
+        }
+    }
+
+    /// <summary>Whether the partition's pushes are held now (open, or a probe is out), without taking the probe.</summary>
+    public bool IsHeld(PushPartition partition, out DateTimeOffset retryAt)
+    {
+        var now = time.GetUtcNow();
+        retryAt = now;
+        lock (_gate)
+        {
+            if (_breakers.TryGetValue(partition, out var breaker) && breaker.State != BreakerState.Closed && now < breaker.OpenUntil)
+            {
+                retryAt = breaker.OpenUntil;
+                return true;
+            }
+
             return false;
         }
     }
@@ -82,7 +105,8 @@ public sealed class PartitionBreakers(PushPolicy policy, TimeProvider time)
             breaker.LastError = outcome.Reason;
             if (breaker.State == BreakerState.HalfOpen || breaker.Failures >= policy.BreakerFailures)
             {
-                var openFor = outcome.RetryAfter is { } after && after > policy.BreakerOpenFor ? after : policy.BreakerOpenFor;
+                // A provider's Retry-After may hold it longer, up to an hour (as for a job's own retry).
+                var openFor = outcome.RetryAfter is { } after && after > policy.BreakerOpenFor ? (after < MaxOpen ? after : MaxOpen) : policy.BreakerOpenFor;
                 var wasOpen = breaker.State != BreakerState.Closed;
                 breaker.State = BreakerState.Open;
                 breaker.OpenUntil = now + openFor;

@@ -31,7 +31,8 @@ public sealed partial class PushDispatcher : IAsyncDisposable
     private readonly PushSignal _signal;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<long, Task> _inFlight = new();
-    private readonly int _maxOutstanding;
+    private readonly int _maxOutstandingPerProvider;
+    private readonly int[] _outstanding = new int[Enum.GetValues<PushPlatform>().Max(p => (int)p) + 1];
     private Task? _loop;
     private long _accepted;
     private long _retried;
@@ -56,8 +57,8 @@ public sealed partial class PushDispatcher : IAsyncDisposable
             _gates[platform] = new UpstreamGate(policy.MaxConcurrencyPerProvider, policy.RatePerPartition, policy.BurstPerPartition, time);
         }
 
-        // Enough claimed work to keep every provider's slots busy, and no more: the rest waits in the store.
-        _maxOutstanding = Math.Max(policy.ClaimBatch, policy.MaxConcurrencyPerProvider * Math.Max(1, _senders.Count) * 2);
+        // Enough claimed work per provider to keep its slots busy, and no more: the rest waits in the store.
+        _maxOutstandingPerProvider = policy.MaxConcurrencyPerProvider * 2;
         Breakers = new PartitionBreakers(policy, time);
         Breakers.Opened += (partition, reason) => Log.BreakerOpened(_logger, partition, reason);
         Breakers.Closed += partition => Log.BreakerClosed(_logger, partition);
@@ -111,20 +112,38 @@ public sealed partial class PushDispatcher : IAsyncDisposable
         {
             try
             {
-                var room = Math.Min(_policy.ClaimBatch, _maxOutstanding - _inFlight.Count);
+                // Each provider has its own budget of claimed work, so a slow one (a tarpit of an endpoint, say)
+                // fills only its own and the others keep being claimed. Platforms without a sender are always
+                // claimed: their jobs become dead letters at once.
+                var platforms = new List<PushPlatform>(3);
+                var room = 0;
+                foreach (var platform in Enum.GetValues<PushPlatform>())
+                {
+                    var free = _senders.ContainsKey(platform) ? _maxOutstandingPerProvider - Volatile.Read(ref _outstanding[(int)platform]) : _policy.ClaimBatch;
+                    if (free > 0)
+                    {
+                        platforms.Add(platform);
+                        room = Math.Max(room, free);
+                    }
+                }
+
+                room = Math.Min(_policy.ClaimBatch, room);
                 if (room > 0)
                 {
                     var now = _time.GetUtcNow();
-                    var jobs = await _store.Push.ClaimAsync(now, now + _policy.Lease, room, stopping).ConfigureAwait(false);
+                    var jobs = await _store.Push.ClaimAsync(now, now + _policy.Lease, room, platforms, stopping).ConfigureAwait(false);
                     foreach (var job in jobs)
                     {
                         // Tracked before its removal can run: the removal is a continuation of the tracked task itself.
+                        var platform = (int)job.Target.Platform;
+                        Interlocked.Increment(ref _outstanding[platform]);
                         var processing = ProcessAsync(job, stopping);
                         _inFlight[job.Id] = processing;
                         _ = processing.ContinueWith(
                             done =>
                             {
                                 _inFlight.TryRemove(KeyValuePair.Create(job.Id, done));
+                                Interlocked.Decrement(ref _outstanding[platform]);
                                 Wake();
                             },
                             CancellationToken.None,
@@ -215,15 +234,30 @@ public sealed partial class PushDispatcher : IAsyncDisposable
         }
 
         var partition = target.Partition;
-        if (!Breakers.TryPass(partition, out var retryAt))
+        if (Breakers.IsHeld(partition, out var heldUntil))
         {
-            return new PushCompletion(PushCompletionKind.Retry, retryAt, "breaker open", CountsAsAttempt: false);
+            return new PushCompletion(PushCompletionKind.Retry, heldUntil, "breaker open", CountsAsAttempt: false);
         }
 
         var delivery = new PushDelivery(target, PushPayloads.Build(job), PushPayloads.CollapseKey(job.ConversationId), _policy.TimeToLive, PushUrgency.High, Guid.NewGuid());
         PushOutcome outcome;
         using (await _gates[target.Platform].EnterAsync(partition.ToString(), stopping).ConfigureAwait(false))
         {
+            // The wait for a slot may have been long: a breaker that opened meanwhile holds this push too, and a
+            // lease too short to cover the request lets the job go (another claim sends it) rather than risk a second
+            // node sending it at the same time.
+            var now = _time.GetUtcNow();
+            if (now + (_policy.Lease / 2) > job.LeaseUntil)
+            {
+                return new PushCompletion(PushCompletionKind.Retry, now, "waited too long for a slot", CountsAsAttempt: false);
+            }
+
+            // From here the push goes and its outcome is recorded: a half-open breaker's probe always reports back.
+            if (!Breakers.TryPass(partition, out var retryAt))
+            {
+                return new PushCompletion(PushCompletionKind.Retry, retryAt, "breaker open", CountsAsAttempt: false);
+            }
+
             try
             {
                 outcome = await sender.SendAsync(delivery, stopping).ConfigureAwait(false);

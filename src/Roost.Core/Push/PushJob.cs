@@ -8,6 +8,7 @@ namespace Roost.Core.Push;
 /// <param name="Messages">How many messages this job stands for since the last push.</param>
 /// <param name="Unread">The recipient's unread messages in the conversation when claimed.</param>
 /// <param name="Preview">The newest message's sender and text, only when the account opted in to previews.</param>
+/// <param name="LeaseUntil">This claim's lease: a completion applies only while the job is still held under it.</param>
 public sealed record PushJob(
     long Id,
     PushTarget Target,
@@ -17,7 +18,8 @@ public sealed record PushJob(
     int Messages,
     int Attempts,
     long Unread,
-    PushPreview? Preview);
+    PushPreview? Preview,
+    DateTimeOffset LeaseUntil);
 
 /// <summary>A message preview (opt-in per account).</summary>
 public sealed record PushPreview(string SenderUsername, string? Body);
@@ -37,7 +39,11 @@ public enum PushCompletionKind
     /// <summary>Given up: kept as a dead letter for operators.</summary>
     Dead,
 
-    /// <summary>The target is dead: it goes with its jobs, unless the device registered again after <see cref="PushCompletion.InvalidatedAt"/>.</summary>
+    /// <summary>
+    /// The target is dead: it goes with its jobs, unless the device registered again after
+    /// <see cref="PushCompletion.InvalidatedAt"/>; then the job is tried again at <see cref="PushCompletion.DueAt"/>
+    /// (an attempt spent; a dead letter when <see cref="PushCompletion.GiveUpIfKept"/>).
+    /// </summary>
     TargetGone,
 }
 
@@ -46,7 +52,8 @@ public sealed record PushCompletion(
     DateTimeOffset DueAt,
     string? Error = null,
     bool CountsAsAttempt = true,
-    DateTimeOffset? InvalidatedAt = null);
+    DateTimeOffset? InvalidatedAt = null,
+    bool GiveUpIfKept = false);
 
 /// <summary>Queue depth and dead letters, for operators.</summary>
 public sealed record PushQueueStats(long Pending, long InFlight, long Dead, long Targets, IReadOnlyList<PushDeadLetter> RecentDead);

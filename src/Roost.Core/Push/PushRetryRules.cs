@@ -26,7 +26,12 @@ public static class PushRetryRules
         return outcome.Kind switch
         {
             PushOutcomeKind.Accepted => new(PushCompletionKind.Sent, now + policy.CoalesceWindow),
-            PushOutcomeKind.TargetGone => new(PushCompletionKind.TargetGone, now, outcome.Reason, InvalidatedAt: outcome.InvalidatedAt),
+            PushOutcomeKind.TargetGone => new(
+                PushCompletionKind.TargetGone,
+                now + Backoff(attempt, policy, random, null),
+                outcome.Reason,
+                InvalidatedAt: outcome.InvalidatedAt,
+                GiveUpIfKept: attempt >= policy.MaxAttempts),
             PushOutcomeKind.Rejected => new(PushCompletionKind.Dead, now, outcome.Reason),
             _ when attempt >= policy.MaxAttempts => new(PushCompletionKind.Dead, now, $"{outcome.Reason} (gave up after {attempt} attempts)"),
             _ => new(PushCompletionKind.Retry, now + Backoff(attempt, policy, random, outcome.RetryAfter), outcome.Reason),

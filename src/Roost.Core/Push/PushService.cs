@@ -34,6 +34,7 @@ public sealed class PushService(IRoostStore store, PushCapabilities capabilities
 
     public Task<bool> GetPreviewsAsync(long accountId, CancellationToken cancellationToken) => store.Push.GetPreviewsAsync(accountId, cancellationToken);
 
-    /// <summary>A device connected and syncs: what was queued for it would only repeat what the socket brings.</summary>
-    public Task DeviceConnectedAsync(long deviceId, CancellationToken cancellationToken) => store.Push.CancelForDeviceAsync(deviceId, cancellationToken);
+    /// <summary>A device connected and synced: what was queued for it up to that cursor would only repeat what the socket brought.</summary>
+    public Task DeviceSyncedAsync(long deviceId, long syncedCursor, CancellationToken cancellationToken) =>
+        store.Push.CancelForDeviceAsync(deviceId, syncedCursor, cancellationToken);
 }

@@ -8,11 +8,11 @@ internal sealed partial class GatewayConnection
     /// The device synced: pushes still queued for it would only announce what the socket now brings. Not awaited by
     /// the send loop (its first live frames must not wait for a store write); a failure costs a needless push.
     /// </summary>
-    private void CancelQueuedPushes()
+    private void CancelQueuedPushes(long syncedCursor)
     {
         var deviceId = DeviceId;
         var logger = _logger;
-        _ = _services.Push.DeviceConnectedAsync(deviceId, CancellationToken.None).ContinueWith(
+        _ = _services.Push.DeviceSyncedAsync(deviceId, syncedCursor, CancellationToken.None).ContinueWith(
             task =>
             {
                 if (task.Exception?.GetBaseException() is { } failure and not (StoreUnavailableException or StorageFullException))

@@ -38,7 +38,7 @@ internal sealed partial class GatewayConnection
                         lastSent = await SyncAsync(item.SyncCursor, item.SyncReference);
                         if (!synced)
                         {
-                            CancelQueuedPushes();
+                            CancelQueuedPushes(lastSent);
                         }
 
                         synced = true;

@@ -258,7 +258,7 @@ public static class RoostOptionsValidator
             problems.Add("Roost:Push:WebPush:AllowPrivateEndpoints must be false in Production: it would let any user make this server send requests into its own network.");
         }
 
-        if (web.VapidPrivateKey.Length > 0 && !IsBase64UrlOfLength(web.VapidPrivateKey, 32))
+        if (web.VapidPrivateKey.Length > 0 && !IsP256PrivateKey(web.VapidPrivateKey))
         {
             problems.Add("Roost:Push:WebPush:VapidPrivateKey is base64url of the 32-byte P-256 private key (or empty to derive it from the identity key).");
         }
@@ -293,8 +293,24 @@ public static class RoostOptionsValidator
         }
     }
 
-    private static bool IsBase64UrlOfLength(string text, int bytes) =>
-        System.Buffers.Text.Base64Url.IsValid(text, out var length) && length == bytes;
+    /// <summary>Base64url of 32 bytes that are a P-256 private scalar (1 ≤ d &lt; n).</summary>
+    private static bool IsP256PrivateKey(string text)
+    {
+        if (!System.Buffers.Text.Base64Url.IsValid(text, out var length) || length != 32)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var keys = Roost.Push.WebPush.VapidKeys.FromPrivateKey(System.Buffers.Text.Base64Url.DecodeFromChars(text));
+            return true;
+        }
+        catch (Exception exception) when (exception is ArgumentException or System.Security.Cryptography.CryptographicException)
+        {
+            return false;
+        }
+    }
 
     private static void Range<T>(List<string> problems, string path, T value, T min, T max)
         where T : IComparable<T>

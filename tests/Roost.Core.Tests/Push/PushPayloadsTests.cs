@@ -64,5 +64,5 @@ public sealed class PushPayloadsTests
     }
 
     private static PushJob Job(PushPlatform platform, PushPreview? preview) =>
-        new(1, new PushTarget(9, 2, platform, "t", "app", false, false, null, null, DateTimeOffset.UnixEpoch), 42, 7, 1234, 2, 0, 3, preview);
+        new(1, new PushTarget(9, 2, platform, "t", "app", false, false, null, null, DateTimeOffset.UnixEpoch), 42, 7, 1234, 2, 0, 3, preview, DateTimeOffset.UnixEpoch);
 }

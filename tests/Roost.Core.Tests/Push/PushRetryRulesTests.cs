@@ -29,7 +29,7 @@ public sealed class PushRetryRulesTests
     [InlineData(PushOutcomeKind.Retry, 3, PushCompletionKind.Dead)]
     public void Each_outcome_decides_the_job(PushOutcomeKind outcome, int attemptsBefore, PushCompletionKind expected)
     {
-        var job = new PushJob(1, new PushTarget(1, 1, PushPlatform.Fcm, "t", "p", false, false, null, null, Now), 1, 1, 1, 1, attemptsBefore, 0, null);
+        var job = new PushJob(1, new PushTarget(1, 1, PushPlatform.Fcm, "t", "p", false, false, null, null, Now), 1, 1, 1, 1, attemptsBefore, 0, null, Now);
         var completion = PushRetryRules.Decide(job, new PushOutcome(outcome, "reason"), Policy, Now, 0.5);
         Assert.Equal(expected, completion.Kind);
         if (expected == PushCompletionKind.Sent)

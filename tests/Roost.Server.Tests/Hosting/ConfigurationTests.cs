@@ -44,6 +44,11 @@ public sealed class ConfigurationTests
     [InlineData("Roost:RateLimits:LoginAttemptsPerAccountAndNetwork:PermitLimit", "0", "Roost:RateLimits:LoginAttemptsPerAccountAndNetwork:PermitLimit must be between 1")]
     [InlineData("Roost:Moderation:MaxOpenReportsPerAccount", "0", "Roost:Moderation:MaxOpenReportsPerAccount must be between 1 and 10000; got 0")]
     [InlineData("Roost:Moderation:ReportsPerAccount:Window", "00:00:00", "Roost:Moderation:ReportsPerAccount:Window must be between")]
+    [InlineData("Roost:Push:WebPush:Subject", "ops@example.com", "Roost:Push:WebPush:Subject is a contact for push services")]
+    [InlineData("Roost:Push:WebPush:VapidPrivateKey", "__________________________________________8", "Roost:Push:WebPush:VapidPrivateKey is base64url of the 32-byte P-256 private key")]
+    [InlineData("Roost:Push:MaxConcurrencyPerProvider", "0", "Roost:Push:MaxConcurrencyPerProvider must be between 1 and 10000; got 0")]
+    [InlineData("Roost:Push:Apns:Topics", "com.example.chat", "Roost:Push:Apns:KeyId and Roost:Push:Apns:TeamId are Apple's 10-character ids")]
+    [InlineData("Roost:Push:Fcm:ServiceAccountFile", "/nonexistent/sa.json", "Roost:Push:Fcm:ServiceAccountFile names /nonexistent/sa.json, which does not exist")]
     public void A_bad_setting_is_refused_with_a_message_naming_it(string key, string value, string expected)
     {
         var failure = Assert.Throws<RoostConfigurationException>(() => Load(new() { [key] = value }));

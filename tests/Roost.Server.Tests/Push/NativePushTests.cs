@@ -63,8 +63,8 @@ public sealed class NativePushTests
         time.Advance(TimeSpan.FromMinutes(10));
         production.Unregister(DeviceToken, registered.RegisteredAt.AddSeconds(1));
         await chat.Alice.SendMessageAsync(chat.Conversation.Id, "still there?").DefaultTimeout();
-        var queue = await admin.WaitForQueueAsync(q => q.TargetsRemoved == 1);
-        Assert.Equal(0, queue.Targets);
+        var queue = await admin.WaitForQueueAsync(q => q.TargetsRemoved == 1 && q.Targets == 0);
+        Assert.Equal(0, queue.Pending);
         await chat.Bob.GetPushTargetAsync().ShouldFailAsync("not_found");
     }
 

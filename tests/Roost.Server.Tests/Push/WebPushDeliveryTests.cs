@@ -107,8 +107,8 @@ public sealed class WebPushDeliveryTests
 
         await chat.Alice.SendMessageAsync(chat.Conversation.Id, "anyone there?").DefaultTimeout();
 
-        var queue = await admin.WaitForQueueAsync(q => q.TargetsRemoved == 1);
-        Assert.Equal(0, queue.Targets);
+        var queue = await admin.WaitForQueueAsync(q => q.TargetsRemoved == 1 && q.Targets == 0);
+        Assert.Equal(0, queue.Pending);
         await chat.Bob.GetPushTargetAsync().ShouldFailAsync("not_found");
     }
 

@@ -165,13 +165,16 @@ public abstract class PushStoreContract<TEngine> : StoreContract<TEngine>
         await RegisterAsync(phone.Id, bob, "ba01", at: Now);
         await Store.SendAsync(conversation, alice, Now);
 
-        // Invalid since before the registration: the device registered this token again since; it stays.
+        // Invalid since before the registration: the device registered this token again since; it stays, and the
+        // job is tried again after its backoff with an attempt spent (a token refused for ever ends as a dead letter).
         var job = Assert.Single(await ClaimAsync());
-        await Store.Push.CompleteAsync(job, new PushCompletion(PushCompletionKind.TargetGone, Now, "Unregistered", InvalidatedAt: Now.AddMinutes(-5)), Now, None).DefaultTimeout();
+        await Store.Push.CompleteAsync(job, new PushCompletion(PushCompletionKind.TargetGone, Now.AddSeconds(10), "Unregistered", InvalidatedAt: Now.AddMinutes(-5)), Now, None).DefaultTimeout();
         Assert.NotNull(await Store.Push.GetAsync(phone.Id, None).DefaultTimeout());
-        job = Assert.Single(await ClaimAsync());
+        Assert.Empty(await ClaimAsync());
+        job = Assert.Single(await ClaimAsync(Now.AddSeconds(10)));
+        Assert.Equal(1, job.Attempts);
 
-        await Store.Push.CompleteAsync(job, new PushCompletion(PushCompletionKind.TargetGone, Now, "Unregistered", InvalidatedAt: Now.AddMinutes(5)), Now, None).DefaultTimeout();
+        await Store.Push.CompleteAsync(job, new PushCompletion(PushCompletionKind.TargetGone, Now, "Unregistered", InvalidatedAt: Now.AddMinutes(5)), Now.AddSeconds(10), None).DefaultTimeout();
         Assert.Null(await Store.Push.GetAsync(phone.Id, None).DefaultTimeout());
         Assert.Null(await Store.Push.NextDueAsync(None).DefaultTimeout());
     }
@@ -222,7 +225,8 @@ public abstract class PushStoreContract<TEngine> : StoreContract<TEngine>
         var phone = await Store.DeviceAsync(bob, Now);
         await RegisterAsync(phone.Id, bob, "da01");
         await Store.SendAsync(conversation, alice, Now, "secret plans");
-        await Store.Push.CancelForDeviceAsync(phone.Id, None).DefaultTimeout();
+        var synced = _listener.Events[^1].Cursor;
+        await Store.Push.CancelForDeviceAsync(phone.Id, synced, None).DefaultTimeout();
         Assert.Empty(await ClaimAsync());
 
         Assert.False(await Store.Push.GetPreviewsAsync(bob, None).DefaultTimeout());
@@ -231,6 +235,62 @@ public abstract class PushStoreContract<TEngine> : StoreContract<TEngine>
         await Store.SendAsync(conversation, alice, Now, "lunch?");
         var job = Assert.Single(await ClaimAsync());
         Assert.Equal(new PushPreview("alice", "lunch?"), job.Preview);
+    }
+
+    [Fact]
+    public async Task A_completion_under_a_lease_that_ran_out_and_was_claimed_again_changes_nothing()
+    {
+        var (alice, bob, conversation) = await DirectAsync();
+        var phone = await Store.DeviceAsync(bob, Now);
+        await RegisterAsync(phone.Id, bob, "ea01");
+        await Store.SendAsync(conversation, alice, Now);
+        var stale = Assert.Single(await ClaimAsync());
+        var current = Assert.Single(await ClaimAsync(Now + Lease));
+
+        await Store.Push.CompleteAsync(stale, new PushCompletion(PushCompletionKind.Retry, Now, "late answer"), Now + Lease, None).DefaultTimeout();
+        Assert.Empty(await ClaimAsync(Now + Lease));
+
+        await Store.Push.CompleteAsync(current, new PushCompletion(PushCompletionKind.Sent, Now + Lease + TimeSpan.FromSeconds(30)), Now + Lease, None).DefaultTimeout();
+        var stats = await Store.Push.GetStatsAsync(10, None).DefaultTimeout();
+        Assert.Equal((0, 0), (stats.Pending, stats.InFlight));
+    }
+
+    [Fact]
+    public async Task A_job_given_up_while_newer_messages_came_stays_pending_for_them()
+    {
+        var (alice, bob, conversation) = await DirectAsync();
+        var phone = await Store.DeviceAsync(bob, Now);
+        await RegisterAsync(phone.Id, bob, "eb01");
+        await Store.SendAsync(conversation, alice, Now, "one");
+        var job = Assert.Single(await ClaimAsync());
+        await Store.SendAsync(conversation, alice, Now, "two");
+
+        await Store.Push.CompleteAsync(job, new PushCompletion(PushCompletionKind.Dead, Now, "gave up"), Now, None).DefaultTimeout();
+
+        var again = Assert.Single(await ClaimAsync());
+        Assert.Equal((0, job.Seq + 1), (again.Attempts, again.Seq));
+    }
+
+    [Fact]
+    public async Task A_sync_cancels_only_what_it_brought_and_keeps_dead_letters_and_claims_take_only_the_platforms_asked()
+    {
+        var (alice, bob, conversation) = await DirectAsync();
+        var carol = (await Store.AccountIdsAsync(Now, "carol"))[0];
+        var group = await Store.GroupAsync(alice, [bob, carol], Now);
+        var phone = await Store.DeviceAsync(bob, Now);
+        await RegisterAsync(phone.Id, bob, "ec01");
+        await Store.SendAsync(conversation, alice, Now, "old");
+        var synced = _listener.Events[^1].Cursor;
+        await Store.SendAsync(group, alice, Now, "after the sync");
+
+        await Store.Push.CancelForDeviceAsync(phone.Id, synced, None).DefaultTimeout();
+
+        Assert.Empty(await ClaimAsync(Now, PushPlatform.WebPush, PushPlatform.Fcm));
+        var left = Assert.Single(await ClaimAsync(Now, PushPlatform.Apns));
+        Assert.Equal(group, left.ConversationId);
+        await Store.Push.CompleteAsync(left, new PushCompletion(PushCompletionKind.Dead, Now, "gave up"), Now, None).DefaultTimeout();
+        await Store.Push.CancelForDeviceAsync(phone.Id, long.MaxValue, None).DefaultTimeout();
+        Assert.Equal(1, (await Store.Push.GetStatsAsync(10, None).DefaultTimeout()).Dead);
     }
 
     private async Task<(long Alice, long Bob, long Conversation)> DirectAsync()
@@ -245,6 +305,6 @@ public abstract class PushStoreContract<TEngine> : StoreContract<TEngine>
     private static PushTarget Target(long deviceId, long accountId, string token, bool sandbox = false, DateTimeOffset? at = null) =>
         new(deviceId, accountId, PushPlatform.Apns, token, "com.example.chat", sandbox, false, null, null, at ?? Now);
 
-    private async Task<IReadOnlyList<PushJob>> ClaimAsync(DateTimeOffset? at = null) =>
-        await Store.Push.ClaimAsync(at ?? Now, (at ?? Now) + Lease, 100, None).DefaultTimeout();
+    private async Task<IReadOnlyList<PushJob>> ClaimAsync(DateTimeOffset? at = null, params PushPlatform[] platforms) =>
+        await Store.Push.ClaimAsync(at ?? Now, (at ?? Now) + Lease, 100, platforms.Length > 0 ? platforms : Enum.GetValues<PushPlatform>(), None).DefaultTimeout();
 }
