@@ -46,7 +46,13 @@ internal sealed class PostgresNodeStore(PostgresStore store) : INodeStore
             .With("accounts", accounts)
             .RunAsync() == 1, cancellationToken);
 
-    public Task SetOnlineAsync(string nodeId, IReadOnlyList<long> online, IReadOnlyList<long> offline, DateTimeOffset lastSeenAt, CancellationToken cancellationToken)
+    public Task SetOnlineAsync(
+        string nodeId,
+        IReadOnlyList<long> online,
+        IReadOnlyList<long> offline,
+        DateTimeOffset lastSeenAt,
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<long, long[]>? devices = null)
     {
         ArgumentNullException.ThrowIfNull(online);
         ArgumentNullException.ThrowIfNull(offline);
@@ -54,13 +60,17 @@ internal sealed class PostgresNodeStore(PostgresStore store) : INodeStore
         {
             if (online.Count > 0)
             {
+                // Each account's devices as one comma list (a jagged array does not bind): split back per row.
                 await context.Command("""
-                        INSERT INTO online_accounts (account_id, node_id)
-                        SELECT a.id, n.node_id FROM accounts a, nodes n
-                        WHERE a.id = ANY(@accounts) AND n.node_id = @node AND n.ended IS NULL
-                        ON CONFLICT DO NOTHING
+                        INSERT INTO online_accounts (account_id, node_id, devices)
+                        SELECT a.id, n.node_id, COALESCE(string_to_array(NULLIF(d.list, ''), ',')::bigint[], '{}')
+                        FROM unnest(@accounts, @devices) AS d(account, list)
+                        JOIN accounts a ON a.id = d.account
+                        JOIN nodes n ON n.node_id = @node AND n.ended IS NULL
+                        ON CONFLICT (account_id, node_id) DO UPDATE SET devices = excluded.devices
                         """)
                     .With("accounts", online.ToArray())
+                    .With("devices", online.Select(id => string.Join(",", devices?.GetValueOrDefault(id) ?? [])).ToArray())
                     .With("node", nodeId)
                     .RunAsync();
             }
@@ -80,6 +90,14 @@ internal sealed class PostgresNodeStore(PostgresStore store) : INodeStore
             return 0;
         }, cancellationToken);
     }
+
+    public Task<bool> IsDeviceOnlineElsewhereAsync(long accountId, long deviceId, string exceptNodeId, CancellationToken cancellationToken) =>
+        store.ReadSnapshotAsync(async session => await session.Command(
+                "SELECT 1 FROM online_accounts WHERE account_id = @account AND node_id <> @node AND @device = ANY(devices)")
+            .With("account", accountId)
+            .With("node", exceptNodeId)
+            .With("device", deviceId)
+            .ScalarAsync() is not null, cancellationToken);
 
     public Task<IReadOnlyList<long>> OnlineOnAsync(string nodeId, CancellationToken cancellationToken) =>
         store.ReadSnapshotAsync<IReadOnlyList<long>>(async session => await session.Command("SELECT account_id FROM online_accounts WHERE node_id = @node")

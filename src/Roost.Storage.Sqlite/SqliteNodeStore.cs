@@ -49,23 +49,31 @@ internal sealed class SqliteNodeStore(SqliteStore store) : INodeStore
             return beat.ExecuteNonQuery() == 1;
         }, cancellationToken);
 
-    public Task SetOnlineAsync(string nodeId, IReadOnlyList<long> online, IReadOnlyList<long> offline, DateTimeOffset lastSeenAt, CancellationToken cancellationToken)
+    public Task SetOnlineAsync(
+        string nodeId,
+        IReadOnlyList<long> online,
+        IReadOnlyList<long> offline,
+        DateTimeOffset lastSeenAt,
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<long, long[]>? devices = null)
     {
         ArgumentNullException.ThrowIfNull(online);
         ArgumentNullException.ThrowIfNull(offline);
         return store.WriteAsync(context =>
         {
             var insert = context.Command("""
-                INSERT INTO online_accounts (account_id, node_id)
-                SELECT $account, node_id FROM nodes
+                INSERT INTO online_accounts (account_id, node_id, devices)
+                SELECT $account, node_id, $devices FROM nodes
                 WHERE node_id = $node AND ended IS NULL AND EXISTS (SELECT 1 FROM accounts WHERE id = $account)
-                ON CONFLICT DO NOTHING
+                ON CONFLICT (account_id, node_id) DO UPDATE SET devices = excluded.devices
                 """);
             insert.Parameters.AddWithValue("$node", nodeId);
             var inserted = insert.Parameters.Add("$account", SqliteType.Integer);
+            var insertedDevices = insert.Parameters.Add("$devices", SqliteType.Text);
             foreach (var accountId in online)
             {
                 inserted.Value = accountId;
+                insertedDevices.Value = devices?.GetValueOrDefault(accountId) is { Length: > 0 } ids ? "," + string.Join(",", ids) + "," : "";
                 insert.ExecuteNonQuery();
             }
 
@@ -86,6 +94,18 @@ internal sealed class SqliteNodeStore(SqliteStore store) : INodeStore
             return 0;
         }, cancellationToken);
     }
+
+    public Task<bool> IsDeviceOnlineElsewhereAsync(long accountId, long deviceId, string exceptNodeId, CancellationToken cancellationToken) =>
+        store.ReadSnapshotAsync(session =>
+        {
+            var command = session.Command("""
+                SELECT 1 FROM online_accounts WHERE account_id = $account AND node_id <> $node AND instr(devices, $device) > 0
+                """);
+            command.Parameters.AddWithValue("$account", accountId);
+            command.Parameters.AddWithValue("$node", exceptNodeId);
+            command.Parameters.AddWithValue("$device", "," + deviceId.ToString(System.Globalization.CultureInfo.InvariantCulture) + ",");
+            return command.ExecuteScalar() is not null;
+        }, cancellationToken);
 
     public Task<IReadOnlyList<long>> OnlineOnAsync(string nodeId, CancellationToken cancellationToken) =>
         store.ReadSnapshotAsync<IReadOnlyList<long>>(session =>

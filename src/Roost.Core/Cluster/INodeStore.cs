@@ -13,10 +13,20 @@ public interface INodeStore
     Task<bool> BeatAsync(string nodeId, DateTimeOffset at, int connections, int accounts, CancellationToken cancellationToken);
 
     /// <summary>
-    /// In one write: marks <paramref name="online"/> online on the node and lets <paramref name="offline"/> go from it,
-    /// setting their last seen to <paramref name="lastSeenAt"/> (unless a later one is stored).
+    /// In one write: marks <paramref name="online"/> online on the node (with, from <paramref name="devices"/>, which of
+    /// their devices are connected there) and lets <paramref name="offline"/> go from it, setting their last seen to
+    /// <paramref name="lastSeenAt"/> (unless a later one is stored).
     /// </summary>
-    Task SetOnlineAsync(string nodeId, IReadOnlyList<long> online, IReadOnlyList<long> offline, DateTimeOffset lastSeenAt, CancellationToken cancellationToken);
+    Task SetOnlineAsync(
+        string nodeId,
+        IReadOnlyList<long> online,
+        IReadOnlyList<long> offline,
+        DateTimeOffset lastSeenAt,
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<long, long[]>? devices = null);
+
+    /// <summary>Whether the device has a live connection on some node other than <paramref name="exceptNodeId"/>, as the rows say.</summary>
+    Task<bool> IsDeviceOnlineElsewhereAsync(long accountId, long deviceId, string exceptNodeId, CancellationToken cancellationToken);
 
     /// <summary>The accounts the registry holds online on the node.</summary>
     Task<IReadOnlyList<long>> OnlineOnAsync(string nodeId, CancellationToken cancellationToken);

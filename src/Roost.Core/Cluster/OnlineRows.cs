@@ -33,6 +33,8 @@ public sealed partial class OnlineRows : MarkedAccountsLoop
         _logger = logger;
         if (node.Clustered)
         {
+            // A second device of an account already online here changes no presence, but the device rows (push).
+            router.DevicesChanged += Mark;
             Start();
         }
     }
@@ -68,9 +70,10 @@ public sealed partial class OnlineRows : MarkedAccountsLoop
         // The state now, not the one when marked: a later change marks the account again and is written after this.
         var online = batch.Where(_router.IsConnectedHere).ToList();
         var offline = batch.Where(id => !_router.IsConnectedHere(id)).ToList();
+        var devices = online.ToDictionary(id => id, _router.DevicesConnectedHere);
         try
         {
-            await _store.Nodes.SetOnlineAsync(_node.NodeId, online, offline, _time.GetUtcNow(), cancellationToken);
+            await _store.Nodes.SetOnlineAsync(_node.NodeId, online, offline, _time.GetUtcNow(), cancellationToken, devices);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -38,6 +38,9 @@ public sealed class EventRouter : ICommittedEventListener, IBusReceiver, IConnec
     /// <summary>Raised when an account gets its first live connection on this node (true) or loses its last one here (false).</summary>
     public event Action<long, bool>? OnlineChanged;
 
+    /// <summary>Raised after every connection that arrives or leaves here (a device may be the account's second): the account's devices here changed.</summary>
+    public event Action<long>? DevicesChanged;
+
     /// <summary>Raised for a presence change published by any node (this one too), and for every watched account when the bus may have missed some (null).</summary>
     public event Action<long?>? PresenceHinted;
 
@@ -55,6 +58,9 @@ public sealed class EventRouter : ICommittedEventListener, IBusReceiver, IConnec
     /// <summary>Whether this device has a live connection on this node.</summary>
     public bool IsDeviceConnectedHere(long accountId, long deviceId) => _local.IsConnected(accountId, deviceId);
 
+    /// <summary>The account's devices with a live connection on this node.</summary>
+    public long[] DevicesConnectedHere(long accountId) => _local.DevicesOf(accountId);
+
     public void Subscribe(ISubscriber subscriber)
     {
         ArgumentNullException.ThrowIfNull(subscriber);
@@ -62,6 +68,8 @@ public sealed class EventRouter : ICommittedEventListener, IBusReceiver, IConnec
         {
             OnlineChanged?.Invoke(subscriber.AccountId, true);
         }
+
+        DevicesChanged?.Invoke(subscriber.AccountId);
     }
 
     public void Unsubscribe(ISubscriber subscriber)
@@ -71,6 +79,8 @@ public sealed class EventRouter : ICommittedEventListener, IBusReceiver, IConnec
         {
             OnlineChanged?.Invoke(subscriber.AccountId, false);
         }
+
+        DevicesChanged?.Invoke(subscriber.AccountId);
     }
 
     public void OnCommitted(IReadOnlyList<CommittedEvent> events)

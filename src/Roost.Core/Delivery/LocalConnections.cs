@@ -37,6 +37,10 @@ public sealed class LocalConnections
     public bool IsConnected(long accountId, long deviceId) =>
         _byAccount.TryGetValue(accountId, out var subscribers) && Array.Exists(subscribers, s => s.DeviceId == deviceId);
 
+    /// <summary>The devices of the account with a connection here (a snapshot; empty when none).</summary>
+    public long[] DevicesOf(long accountId) =>
+        _byAccount.TryGetValue(accountId, out var subscribers) ? [.. subscribers.Select(s => s.DeviceId).Distinct()] : [];
+
     /// <summary>The accounts with a connection here (a snapshot).</summary>
     public IReadOnlyList<long> Accounts() => [.. _byAccount.Keys];
 

@@ -1,4 +1,6 @@
+using Roost.Core.Cluster;
 using Roost.Core.Delivery;
+using Roost.Core.Storage;
 
 namespace Roost.Core.Push;
 
@@ -9,9 +11,25 @@ public interface IDeviceLiveness
 }
 
 /// <summary>
-/// A device connected to this node. In a cluster a device connected to another node is not seen here: its push goes
-/// out anyway (the app, in the foreground, drops it), which costs a push, never a message; docs/push.md says so.
+/// Connected to this node (from memory), or, in a cluster, to another node as the online rows say (one indexed read;
+/// the rows follow connections within the online-rows loop's write, so a device that connected elsewhere a moment
+/// ago may still get one push).
 /// </summary>
+public sealed class DeviceLiveness(EventRouter router, IRoostStore store, NodeContext node) : IDeviceLiveness
+{
+    public async ValueTask<bool> IsConnectedAsync(long accountId, long deviceId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        if (router.IsDeviceConnectedHere(accountId, deviceId))
+        {
+            return true;
+        }
+
+        return node.Clustered && await store.Nodes.IsDeviceOnlineElsewhereAsync(accountId, deviceId, node.NodeId, cancellationToken).ConfigureAwait(false);
+    }
+}
+
+/// <summary>A device connected to this node; for one node alone (benchmarks, tests of the dispatcher).</summary>
 public sealed class LocalDeviceLiveness(EventRouter router) : IDeviceLiveness
 {
     public ValueTask<bool> IsConnectedAsync(long accountId, long deviceId, CancellationToken cancellationToken) =>

@@ -17,7 +17,8 @@ internal static class PushSetup
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(options.Push.ToPolicy());
-        services.AddSingleton<IDeviceLiveness>(provider => new LocalDeviceLiveness(provider.GetRequiredService<EventRouter>()));
+        services.AddSingleton<IDeviceLiveness>(provider => new DeviceLiveness(
+            provider.GetRequiredService<EventRouter>(), provider.GetRequiredService<IRoostStore>(), provider.GetRequiredService<Core.Cluster.NodeContext>()));
         services.AddSingleton(provider => new PushDispatcher(
             provider.GetRequiredService<IRoostStore>(),
             provider.GetRequiredService<PushSignal>(),

@@ -37,3 +37,6 @@ CREATE INDEX push_jobs_due ON push_jobs (state, due_at);
 
 -- The opt-in to message previews in pushes (ids and counts only without it).
 ALTER TABLE accounts ADD COLUMN push_previews boolean NOT NULL DEFAULT false;
+
+-- Which devices of an online account are connected to the node, so a push skips a device connected anywhere.
+ALTER TABLE online_accounts ADD COLUMN devices bigint[] NOT NULL DEFAULT '{}';

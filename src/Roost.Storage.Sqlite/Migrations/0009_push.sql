@@ -37,3 +37,7 @@ CREATE INDEX push_jobs_due ON push_jobs (state, due_at);
 
 -- The opt-in to message previews in pushes (ids and counts only without it).
 ALTER TABLE accounts ADD COLUMN push_previews INTEGER NOT NULL DEFAULT 0;
+
+-- Which devices of an online account are connected to the node (',12,34,'), so a push skips a device connected
+-- anywhere in a cluster.
+ALTER TABLE online_accounts ADD COLUMN devices TEXT NOT NULL DEFAULT '';

@@ -55,6 +55,27 @@ public abstract class NodeStoreContract<TEngine> : StoreContract<TEngine>
     }
 
     [Fact]
+    public async Task The_rows_say_which_devices_are_connected_to_which_node()
+    {
+        var ids = await Store.AccountIdsAsync(Now, "alice", "bob");
+        await Store.Nodes.RegisterAsync(Node("n1", Now), None).DefaultTimeout();
+        await Store.Nodes.RegisterAsync(Node("n2", Now), None).DefaultTimeout();
+        await Store.Nodes.SetOnlineAsync("n1", [ids[0], ids[1]], [], Now, None, new Dictionary<long, long[]> { [ids[0]] = [11, 12], [ids[1]] = [] }).DefaultTimeout();
+
+        Assert.True(await Store.Nodes.IsDeviceOnlineElsewhereAsync(ids[0], 12, "n2", None).DefaultTimeout());
+        Assert.False(await Store.Nodes.IsDeviceOnlineElsewhereAsync(ids[0], 12, "n1", None).DefaultTimeout());
+        Assert.False(await Store.Nodes.IsDeviceOnlineElsewhereAsync(ids[0], 1, "n2", None).DefaultTimeout());
+        Assert.False(await Store.Nodes.IsDeviceOnlineElsewhereAsync(ids[1], 11, "n2", None).DefaultTimeout());
+
+        // A device leaving while another stays, then the account going offline.
+        await Store.Nodes.SetOnlineAsync("n1", [ids[0]], [], Now, None, new Dictionary<long, long[]> { [ids[0]] = [11] }).DefaultTimeout();
+        Assert.False(await Store.Nodes.IsDeviceOnlineElsewhereAsync(ids[0], 12, "n2", None).DefaultTimeout());
+        Assert.True(await Store.Nodes.IsDeviceOnlineElsewhereAsync(ids[0], 11, "n2", None).DefaultTimeout());
+        await Store.Nodes.SetOnlineAsync("n1", [], [ids[0]], Now, None).DefaultTimeout();
+        Assert.False(await Store.Nodes.IsDeviceOnlineElsewhereAsync(ids[0], 11, "n2", None).DefaultTimeout());
+    }
+
+    [Fact]
     public async Task A_node_whose_heartbeat_stopped_is_declared_dead_once_and_its_accounts_go_offline_last_seen_at_its_heartbeat()
     {
         var ids = await Store.AccountIdsAsync(Now, "alice", "bob", "carol");
