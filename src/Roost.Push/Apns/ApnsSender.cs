@@ -81,7 +81,7 @@ public sealed partial class ApnsSender : IPushSender, IDisposable
         }
 
         var outcome = answer.ToOutcome();
-        var level = LevelOf(outcome.Kind);
+        var level = ProviderAnswers.LogLevelOf(outcome.Kind);
         if (_logger.IsEnabled(level))
         {
             var masked = ProviderAnswers.Mask(target.Token);
@@ -185,13 +185,6 @@ public sealed partial class ApnsSender : IPushSender, IDisposable
         token.Length is > 0 and <= 512 && token.Length % 2 == 0 && !token.AsSpan().ContainsAnyExcept(HexDigits);
 
     private static Uri BaseUri(string url) => new(url.EndsWith('/') ? url : url + "/");
-
-    private static LogLevel LevelOf(PushOutcomeKind kind) => kind switch
-    {
-        PushOutcomeKind.Accepted => LogLevel.None,
-        PushOutcomeKind.Retry or PushOutcomeKind.TargetGone => LogLevel.Information,
-        _ => LogLevel.Warning,
-    };
 
     private static partial class Log
     {

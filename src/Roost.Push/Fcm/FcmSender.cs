@@ -73,7 +73,7 @@ public sealed partial class FcmSender : IPushSender, IDisposable
         }
 
         var outcome = answer.ToOutcome();
-        var level = LevelOf(outcome.Kind);
+        var level = ProviderAnswers.LogLevelOf(outcome.Kind);
         if (_logger.IsEnabled(level))
         {
             var masked = ProviderAnswers.Mask(target.Token);
@@ -153,13 +153,6 @@ public sealed partial class FcmSender : IPushSender, IDisposable
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
         };
     }
-
-    private static LogLevel LevelOf(PushOutcomeKind kind) => kind switch
-    {
-        PushOutcomeKind.Accepted => LogLevel.None,
-        PushOutcomeKind.Retry or PushOutcomeKind.TargetGone => LogLevel.Information,
-        _ => LogLevel.Warning,
-    };
 
     private static partial class Log
     {

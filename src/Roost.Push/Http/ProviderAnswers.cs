@@ -1,3 +1,5 @@
+using Roost.Core.Push;
+using Microsoft.Extensions.Logging;
 using System.Net.Http.Headers;
 
 namespace Roost.Push.Http;
@@ -23,4 +25,12 @@ internal static class ProviderAnswers
 
     /// <summary>The start of a device token for the logs: enough to match a report, not enough to push to it.</summary>
     public static string Mask(string token) => token.Length <= 6 ? "…" : string.Concat(token.AsSpan(0, 6), "…");
+
+    /// <summary>How loudly an answer is logged: nothing for an accepted push, information for what the queue handles, a warning for the rest.</summary>
+    public static LogLevel LogLevelOf(PushOutcomeKind kind) => kind switch
+    {
+        PushOutcomeKind.Accepted => LogLevel.None,
+        PushOutcomeKind.Retry or PushOutcomeKind.TargetGone => LogLevel.Information,
+        _ => LogLevel.Warning,
+    };
 }
