@@ -128,6 +128,12 @@ public static class PushTargetRules
             return "The endpoint must be an https URL.";
         }
 
+        // Push services listen on 443; any other port would let a client aim the server at other services.
+        if (!endpoint.IsDefaultPort)
+        {
+            return "The endpoint must use the https port (443).";
+        }
+
         var host = endpoint.IdnHost;
         if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
             || !host.Contains('.', StringComparison.Ordinal))

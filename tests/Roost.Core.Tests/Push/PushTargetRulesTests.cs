@@ -48,7 +48,8 @@ public sealed class PushTargetRulesTests
         Assert.Equal("https://fcm.googleapis.com", target.App);
         Assert.Equal(65, target.P256dh!.Length);
         Assert.Equal(16, target.Auth!.Length);
-        Assert.Equal("https://push.example.net:8443", Validate(WebPush("https://push.example.net:8443/x")).Value.App);
+        var allowed = PushTargetRules.Validate(WebPush("https://push.example.net:8443/x"), Everything with { AllowPrivateEndpoints = true }, 1, 2, Now);
+        Assert.Equal("https://push.example.net:8443", allowed.Value.App);
     }
 
     [Theory]
@@ -60,6 +61,7 @@ public sealed class PushTargetRulesTests
     [InlineData("https://169.254.169.254/latest/meta-data")]
     [InlineData("https://intranet/x")]
     [InlineData("https://db.localhost/x")]
+    [InlineData("https://push.example.net:22/x")]
     public void Web_push_endpoints_that_could_probe_the_operators_network_are_refused(string endpoint) =>
         Assert.Equal(PushErrorCodes.EndpointNotAllowed, Validate(WebPush(endpoint)).Error?.Code);
 
