@@ -69,10 +69,12 @@ internal sealed class PostgresMessageStore(PostgresStore store) : IMessageStore
             var seq = current.LastSeq + 1;
             var created = new Message(message.ConversationId, seq, message.SenderId, message.ClientId, message.Body, message.ReplyTo, message.Now, null, null, []);
             var recipients = EventAudience.CurrentMembers(members);
+            var pushed = PushAudience.For(recipients, message.SenderId);
             await context.EmitMessageAsync(
                 new MessageCreatedEvent(created.ToResponse(), current.Kind),
                 recipients,
-                PushAudience.For(recipients, message.SenderId),
+                pushed,
+                store.ConnectedDevices is { } connected ? [.. pushed.SelectMany(connected.DevicesConnectedHere)] : [],
                 message.ConversationId,
                 seq,
                 message.Now,

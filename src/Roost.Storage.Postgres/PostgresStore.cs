@@ -34,13 +34,14 @@ public sealed partial class PostgresStore : IRoostStore
     /// <summary>The session advisory lock key of "a node serves this database" ('roost' 'node').</summary>
     private const long NodeLockKey = 0x726f6f7374_6e6f64;
 
-    public PostgresStore(PostgresStoreOptions options, TimeProvider time, ILogger<PostgresStore> logger, ICommittedEventListener? listener = null)
+    public PostgresStore(PostgresStoreOptions options, TimeProvider time, ILogger<PostgresStore> logger, ICommittedEventListener? listener = null, Core.Push.IConnectedDevices? connectedDevices = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _time = time;
         _logger = logger;
         _listener = listener;
+        ConnectedDevices = connectedDevices;
         _dataSource = PostgresConnections.CreateDataSource(options);
         _description = PostgresConnections.Describe(options);
         Accounts = new PostgresAccountStore(this);
@@ -250,6 +251,9 @@ public sealed partial class PostgresStore : IRoostStore
             Log.Closed(_logger, _description);
         }
     }
+
+    /// <summary>This node's connected devices (no push is queued for them), or none known.</summary>
+    internal Core.Push.IConnectedDevices? ConnectedDevices { get; }
 
     internal Task<T> WriteAsync<T>(Func<PostgresWriteContext, Task<T>> work, CancellationToken cancellationToken)
     {

@@ -17,20 +17,34 @@ internal sealed class PostgresWriteContext(NpgsqlConnection connection, NpgsqlTr
     /// visible in increasing order.
     /// </summary>
     public Task<long> EmitAsync(RoostEvent @event, IReadOnlyCollection<long> recipients, DateTimeOffset now, params (string Sql, object?[] Parameters)[] before) =>
-        EmitAsync(@event, recipients, now, before, pushAccounts: null, conversationId: 0, seq: 0);
+        EmitAsync(@event, recipients, now, before, pushAccounts: null, connectedDevices: [], conversationId: 0, seq: 0);
 
     /// <summary>
     /// <see cref="EmitAsync(RoostEvent, IReadOnlyCollection{long}, DateTimeOffset, ValueTuple{string, object[]}[])"/> for a
     /// new message, queuing in the same round trip a push for every device of <paramref name="pushAccounts"/> that has
-    /// a target: one job per device and conversation, so a later message raises the pending job's seq and cursor
+    /// a target and is not among <paramref name="connectedDevices"/> (connected here: the socket brings it): one job per device and conversation, so a later message raises the pending job's seq and cursor
     /// instead of adding one, waits for the end of the coalescing window after a push (a quiet job), and revives a dead letter. The event is marked when a push was queued.
     /// </summary>
     public Task<long> EmitMessageAsync(
-        RoostEvent @event, IReadOnlyCollection<long> recipients, long[] pushAccounts, long conversationId, long seq, DateTimeOffset now, params (string Sql, object?[] Parameters)[] before) =>
-        EmitAsync(@event, recipients, now, before, pushAccounts, conversationId, seq);
+        RoostEvent @event,
+        IReadOnlyCollection<long> recipients,
+        long[] pushAccounts,
+        long[] connectedDevices,
+        long conversationId,
+        long seq,
+        DateTimeOffset now,
+        params (string Sql, object?[] Parameters)[] before) =>
+        EmitAsync(@event, recipients, now, before, pushAccounts, connectedDevices, conversationId, seq);
 
     private async Task<long> EmitAsync(
-        RoostEvent @event, IReadOnlyCollection<long> recipients, DateTimeOffset now, (string Sql, object?[] Parameters)[] before, long[]? pushAccounts, long conversationId, long seq)
+        RoostEvent @event,
+        IReadOnlyCollection<long> recipients,
+        DateTimeOffset now,
+        (string Sql, object?[] Parameters)[] before,
+        long[]? pushAccounts,
+        long[] connectedDevices,
+        long conversationId,
+        long seq)
     {
         var payload = EventFrames.SerializePayload(@event);
         // The audience rules return a fresh array; nothing changes it afterwards, so it is shared rather than copied.
@@ -45,14 +59,15 @@ internal sealed class PostgresWriteContext(NpgsqlConnection connection, NpgsqlTr
         // currval: the event id this session just drew, so the push rows need no second round trip.
         (string, object?[]) queue = ("""
             INSERT INTO push_jobs (device_id, account_id, conversation_id, seq, cursor, messages, state, due_at, updated_at)
-            SELECT device_id, account_id, $2, $3, currval('event_ids'), 1, 0, $4, $4 FROM push_targets WHERE account_id = ANY($1)
+            SELECT device_id, account_id, $2, $3, currval('event_ids'), 1, 0, $4, $4 FROM push_targets
+            WHERE account_id = ANY($1) AND NOT (device_id = ANY($5))
             ON CONFLICT (device_id, conversation_id) DO UPDATE SET seq = excluded.seq, cursor = excluded.cursor,
                 messages = CASE WHEN push_jobs.state >= 2 THEN 1 ELSE push_jobs.messages + 1 END,
                 attempts = CASE WHEN push_jobs.state >= 2 THEN 0 ELSE push_jobs.attempts END,
                 due_at = CASE push_jobs.state WHEN 2 THEN excluded.due_at WHEN 3 THEN GREATEST(push_jobs.due_at, excluded.due_at) ELSE push_jobs.due_at END,
                 state = CASE WHEN push_jobs.state >= 2 THEN 0 ELSE push_jobs.state END,
                 updated_at = excluded.updated_at
-            """, [pushAccounts, conversationId, seq, now]);
+            """, [pushAccounts, conversationId, seq, now, connectedDevices]);
         await using var batch = Batch(queuesPushes ? [.. before, append, queue] : [.. before, append]);
         long? cursor = null;
         await using (var reader = await batch.ExecuteReaderAsync())

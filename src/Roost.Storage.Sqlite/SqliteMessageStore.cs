@@ -80,7 +80,7 @@ internal sealed class SqliteMessageStore(SqliteStore store) : IMessageStore
             var created = new Message(message.ConversationId, seq, message.SenderId, message.ClientId, message.Body, message.ReplyTo, message.Now, null, null, []);
             var recipients = EventAudience.CurrentMembers(members);
             var cursor = context.Emit(new MessageCreatedEvent(created.ToResponse(), kind), recipients, message.Now);
-            context.QueuePushes(PushAudience.For(recipients, message.SenderId), message.ConversationId, seq, cursor, message.Now);
+            context.QueuePushes(PushAudience.For(recipients, message.SenderId), message.ConversationId, seq, cursor, message.Now, store.ConnectedDevices);
             return new SendResult(message.ConversationId, seq, message.ClientId, message.Now, Duplicate: false);
         }, cancellationToken);
 

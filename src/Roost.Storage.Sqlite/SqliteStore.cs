@@ -36,10 +36,11 @@ public sealed partial class SqliteStore : IRoostStore
     private const long MinFreeBytesToRecover = 1024 * 1024;
     private long _lastSpaceProbeTicks;
 
-    public SqliteStore(SqliteStoreOptions options, TimeProvider time, ILogger<SqliteStore> logger, ICommittedEventListener? listener = null)
+    public SqliteStore(SqliteStoreOptions options, TimeProvider time, ILogger<SqliteStore> logger, ICommittedEventListener? listener = null, Core.Push.IConnectedDevices? connectedDevices = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _listener = listener;
+        ConnectedDevices = connectedDevices;
         _options = options;
         _time = time;
         _logger = logger;
@@ -289,6 +290,9 @@ public sealed partial class SqliteStore : IRoostStore
 
     /// <summary>The background checkpointer, once initialized (tests drive it directly).</summary>
     internal SqliteCheckpointer? Checkpointer => _checkpointer;
+
+    /// <summary>This node's connected devices (no push is queued for them), or none known.</summary>
+    internal Core.Push.IConnectedDevices? ConnectedDevices { get; }
 
     internal Task<T> WriteAsync<T>(Func<SqliteWriteContext, T> work, CancellationToken cancellationToken)
     {

@@ -50,11 +50,12 @@ internal sealed class SqliteWriteContext(SqliteConnection connection) : ISqliteS
     }
 
     /// <summary>
-    /// Queues, in this transaction, a push for every device of <paramref name="accounts"/> that has a target: one job
+    /// Queues, in this transaction, a push for every device of <paramref name="accounts"/> that has a target and is not
+    /// connected to this node (<paramref name="connected"/>: its socket brings the message): one job
     /// per device and conversation, so a later message raises the pending job's seq and cursor instead of adding one,
     /// waits for the end of the coalescing window after a push (a quiet job), and revives a dead letter. Marks the last emitted event, so the dispatcher is woken after the commit.
     /// </summary>
-    public void QueuePushes(long[] accounts, long conversationId, long seq, long cursor, DateTimeOffset now)
+    public void QueuePushes(long[] accounts, long conversationId, long seq, long cursor, DateTimeOffset now, Roost.Core.Push.IConnectedDevices? connected)
     {
         if (accounts.Length == 0)
         {
@@ -63,7 +64,8 @@ internal sealed class SqliteWriteContext(SqliteConnection connection) : ISqliteS
 
         var queue = Command("""
             INSERT INTO push_jobs (device_id, account_id, conversation_id, seq, cursor, messages, state, due_at, updated_at)
-            SELECT device_id, account_id, $conversation, $seq, $cursor, 1, 0, $now, $now FROM push_targets WHERE account_id = $account
+            SELECT device_id, account_id, $conversation, $seq, $cursor, 1, 0, $now, $now FROM push_targets
+            WHERE account_id = $account AND instr($connected, ',' || device_id || ',') = 0
             ON CONFLICT (device_id, conversation_id) DO UPDATE SET seq = excluded.seq, cursor = excluded.cursor,
                 messages = CASE WHEN push_jobs.state >= 2 THEN 1 ELSE push_jobs.messages + 1 END,
                 attempts = CASE WHEN push_jobs.state >= 2 THEN 0 ELSE push_jobs.attempts END,
@@ -72,6 +74,7 @@ internal sealed class SqliteWriteContext(SqliteConnection connection) : ISqliteS
                 updated_at = excluded.updated_at
             """);
         var account = queue.Parameters.Add("$account", SqliteType.Integer);
+        var connectedHere = queue.Parameters.Add("$connected", SqliteType.Text);
         queue.Parameters.AddWithValue("$conversation", conversationId);
         queue.Parameters.AddWithValue("$seq", seq);
         queue.Parameters.AddWithValue("$cursor", cursor);
@@ -80,6 +83,7 @@ internal sealed class SqliteWriteContext(SqliteConnection connection) : ISqliteS
         foreach (var accountId in accounts)
         {
             account.Value = accountId;
+            connectedHere.Value = connected?.DevicesConnectedHere(accountId) is { Length: > 0 } devices ? "," + string.Join(",", devices) + "," : "";
             queued += queue.ExecuteNonQuery();
         }
 

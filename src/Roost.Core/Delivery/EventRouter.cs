@@ -5,7 +5,7 @@ namespace Roost.Core.Delivery;
 /// their accounts and, through the bus, to the nodes holding the others. The bus carries an account's messages to a
 /// node only while the account has a connection there (<see cref="BusTopic.ConnectionsOf"/>). Never waits.
 /// </summary>
-public sealed class EventRouter : ICommittedEventListener, IBusReceiver, IConnectionCloser
+public sealed class EventRouter : ICommittedEventListener, IBusReceiver, IConnectionCloser, Push.IConnectedDevices
 {
     private readonly LocalConnections _local;
     private readonly IEventBus _bus;

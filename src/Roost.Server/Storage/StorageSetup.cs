@@ -11,6 +11,8 @@ internal static class StorageSetup
     /// <param name="exclusiveNode">Whether this node must be the only one on a PostgreSQL database (no bus joins it to others).</param>
     public static IServiceCollection AddRoostStore(this IServiceCollection services, StorageOptions storage, bool exclusiveNode)
     {
+        // The message append queues no push for a device connected here.
+        services.AddSingleton<Core.Push.IConnectedDevices>(provider => provider.GetRequiredService<Core.Delivery.EventRouter>());
         if (storage.Engine == StorageEngine.Postgres)
         {
             services.AddSingleton(storage.ToPostgres() with { ExclusiveNode = exclusiveNode });
