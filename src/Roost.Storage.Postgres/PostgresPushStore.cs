@@ -66,13 +66,17 @@ internal sealed class PostgresPushStore(PostgresStore store) : IPushStore
     public Task<IReadOnlyList<PushJob>> ClaimAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, IReadOnlyCollection<PushPlatform> platforms, CancellationToken cancellationToken) =>
         store.WriteAsync<IReadOnlyList<PushJob>>(async context => await context.Command($"""
                 WITH expired AS (DELETE FROM push_jobs WHERE state = 3 AND due_at <= @now),
-                due AS (
-                    SELECT DISTINCT ON (j.device_id) j.id, CASE j.state WHEN 0 THEN j.due_at ELSE j.lease_until END AS due
-                    FROM push_jobs j JOIN push_targets t ON t.device_id = j.device_id
-                    WHERE ((j.state = 0 AND j.due_at <= @now) OR (j.state = 1 AND j.lease_until <= @now))
-                      AND t.platform = ANY(@platforms)
-                      AND NOT EXISTS (SELECT 1 FROM push_jobs b WHERE b.device_id = j.device_id AND b.state = 1 AND b.lease_until > @now)
-                    ORDER BY j.device_id, due),
+                candidates AS (
+                    (SELECT j.id, j.device_id, j.due_at AS due FROM push_jobs j JOIN push_targets t ON t.device_id = j.device_id
+                     WHERE j.state = 0 AND j.due_at <= @now AND t.platform = ANY(@platforms)
+                       AND NOT EXISTS (SELECT 1 FROM push_jobs b WHERE b.device_id = j.device_id AND b.state = 1 AND b.lease_until > @now)
+                     ORDER BY j.due_at LIMIT @scan)
+                    UNION ALL
+                    (SELECT j.id, j.device_id, j.lease_until AS due FROM push_jobs j JOIN push_targets t ON t.device_id = j.device_id
+                     WHERE j.state = 1 AND j.lease_until <= @now AND t.platform = ANY(@platforms)
+                       AND NOT EXISTS (SELECT 1 FROM push_jobs b WHERE b.device_id = j.device_id AND b.state = 1 AND b.lease_until > @now)
+                     ORDER BY j.lease_until LIMIT @scan)),
+                due AS (SELECT DISTINCT ON (device_id) id, due FROM candidates ORDER BY device_id, due),
                 chosen AS (SELECT id FROM due ORDER BY due LIMIT @limit),
                 leased AS (
                     UPDATE push_jobs j SET state = 1, lease_until = @until, updated_at = @now FROM chosen WHERE j.id = chosen.id
@@ -91,6 +95,7 @@ internal sealed class PostgresPushStore(PostgresStore store) : IPushStore
             .With("now", now)
             .With("until", leaseUntil)
             .With("limit", limit)
+            .With("scan", limit * 4)
             .With("platforms", platforms.Select(p => (short)p).ToArray())
             .ReadAllAsync(row => new PushJob(
                 row.GetInt64(0),

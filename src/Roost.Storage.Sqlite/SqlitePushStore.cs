@@ -80,16 +80,28 @@ internal sealed class SqlitePushStore(SqliteStore store) : IPushStore
             expired.ExecuteNonQuery();
 
             // One job per device (SQLite's bare column beside MIN() is the row with the earliest due time), none for a
-            // device whose earlier push is still leased; a lease that ran out (its node died) is due again.
+            // device whose earlier push is still leased; a lease that ran out (its node died) is due again. Each part
+            // walks the due index only as far as it needs ($scan rows that pass), so a claim costs the same with a
+            // hundred thousand jobs waiting as with ten: the writer it runs on also serves every send. CROSS JOIN keeps
+            // the jobs' due index as the outer loop (SQLite would otherwise start from the targets and sort them all).
             var candidates = context.Command("""
                 SELECT id, MIN(due) FROM (
-                    SELECT j.id, j.device_id, CASE j.state WHEN 0 THEN j.due_at ELSE j.lease_until END AS due
-                    FROM push_jobs j JOIN push_targets t ON t.device_id = j.device_id
-                    WHERE ((j.state = 0 AND j.due_at <= $now) OR (j.state = 1 AND j.lease_until <= $now))
-                      AND t.platform IN (SELECT value FROM json_each($platforms))
-                      AND NOT EXISTS (SELECT 1 FROM push_jobs b WHERE b.device_id = j.device_id AND b.state = 1 AND b.lease_until > $now))
+                    SELECT * FROM (
+                        SELECT j.id, j.device_id, j.due_at AS due FROM push_jobs j CROSS JOIN push_targets t ON t.device_id = j.device_id
+                        WHERE j.state = 0 AND j.due_at <= $now
+                          AND t.platform IN (SELECT value FROM json_each($platforms))
+                          AND NOT EXISTS (SELECT 1 FROM push_jobs b WHERE b.device_id = j.device_id AND b.state = 1 AND b.lease_until > $now)
+                        ORDER BY j.due_at LIMIT $scan)
+                    UNION ALL
+                    SELECT * FROM (
+                        SELECT j.id, j.device_id, j.lease_until AS due FROM push_jobs j CROSS JOIN push_targets t ON t.device_id = j.device_id
+                        WHERE j.state = 1 AND j.lease_until <= $now
+                          AND t.platform IN (SELECT value FROM json_each($platforms))
+                          AND NOT EXISTS (SELECT 1 FROM push_jobs b WHERE b.device_id = j.device_id AND b.state = 1 AND b.lease_until > $now)
+                        ORDER BY j.lease_until LIMIT $scan))
                 GROUP BY device_id ORDER BY MIN(due) LIMIT $limit
                 """);
+            candidates.Parameters.AddWithValue("$scan", limit * 4);
             candidates.Parameters.AddWithValue("$now", SqliteTime.ToColumn(now));
             candidates.Parameters.AddWithValue("$limit", limit);
             candidates.Parameters.AddWithValue("$platforms", "[" + string.Join(",", platforms.Select(p => (int)p)) + "]");
