@@ -111,14 +111,17 @@ internal sealed class SqlitePushStore(SqliteStore store) : IPushStore
                 return [];
             }
 
-            var lease = context.Command("UPDATE push_jobs SET state = 1, lease_until = $until, updated_at = $now WHERE id = $id");
-            var id = lease.Parameters.Add("$id", SqliteType.Integer);
+            // Leased and loaded in one statement each, not one per job: the writer this runs on also serves every send.
+            var chosen = "[" + string.Join(",", ids) + "]";
+            var lease = context.Command("UPDATE push_jobs SET state = 1, lease_until = $until, updated_at = $now WHERE id IN (SELECT value FROM json_each($ids))");
+            lease.Parameters.AddWithValue("$ids", chosen);
             lease.Parameters.AddWithValue("$until", SqliteTime.ToColumn(leaseUntil));
             lease.Parameters.AddWithValue("$now", SqliteTime.ToColumn(now));
+            lease.ExecuteNonQuery();
             var load = context.Command($"""
                 SELECT j.id, j.conversation_id, j.seq, j.cursor, j.messages, j.attempts,
                        COALESCE(c.last_seq - MAX(m.read_seq, m.joined_seq), 0),
-                       s.username, msg.body, {TargetColumns}
+                       s.username, msg.body, {TargetColumns}, j.lease_until
                 FROM push_jobs j
                 JOIN push_targets t ON t.device_id = j.device_id
                 JOIN accounts a ON a.id = j.account_id
@@ -126,27 +129,21 @@ internal sealed class SqlitePushStore(SqliteStore store) : IPushStore
                 LEFT JOIN conversation_members m ON m.conversation_id = j.conversation_id AND m.account_id = j.account_id
                 LEFT JOIN messages msg ON a.push_previews = 1 AND msg.conversation_id = j.conversation_id AND msg.seq = j.seq
                 LEFT JOIN accounts s ON s.id = msg.sender_id
-                WHERE j.id = $id
+                WHERE j.id IN (SELECT value FROM json_each($ids))
+                ORDER BY j.due_at
                 """);
-            var loadId = load.Parameters.Add("$id", SqliteType.Integer);
-            var jobs = new List<PushJob>(ids.Count);
-            foreach (var jobId in ids)
-            {
-                id.Value = jobId;
-                lease.ExecuteNonQuery();
-                loadId.Value = jobId;
-                jobs.AddRange(load.ReadAll(reader => new PushJob(
-                    reader.GetInt64(0),
-                    ReadTarget(reader, 9),
-                    reader.GetInt64(1),
-                    reader.GetInt64(2),
-                    reader.GetInt64(3),
-                    reader.GetInt32(4),
-                    reader.GetInt32(5),
-                    Math.Max(0, reader.GetInt64(6)),
-                    reader.IsDBNull(7) ? null : new PushPreview(reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8)),
-                    SqliteTime.FromColumn(SqliteTime.ToColumn(leaseUntil)))));
-            }
+            load.Parameters.AddWithValue("$ids", chosen);
+            var jobs = load.ReadAll(reader => new PushJob(
+                reader.GetInt64(0),
+                ReadTarget(reader, 9),
+                reader.GetInt64(1),
+                reader.GetInt64(2),
+                reader.GetInt64(3),
+                reader.GetInt32(4),
+                reader.GetInt32(5),
+                Math.Max(0, reader.GetInt64(6)),
+                reader.IsDBNull(7) ? null : new PushPreview(reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8)),
+                SqliteTime.FromColumn(reader.GetInt64(19))));
 
             return jobs;
         }, cancellationToken);

@@ -37,9 +37,24 @@ public sealed class LocalConnections
     public bool IsConnected(long accountId, long deviceId) =>
         _byAccount.TryGetValue(accountId, out var subscribers) && Array.Exists(subscribers, s => s.DeviceId == deviceId);
 
-    /// <summary>The devices of the account with a connection here (a snapshot; empty when none).</summary>
-    public long[] DevicesOf(long accountId) =>
-        _byAccount.TryGetValue(accountId, out var subscribers) ? [.. subscribers.Select(s => s.DeviceId).Distinct()] : [];
+    /// <summary>The devices of the account with a connection here (a snapshot; empty when none; one entry per connection).</summary>
+    public long[] DevicesOf(long accountId)
+    {
+        // On every send to a connected recipient: a plain copy (a device connected twice appears twice, which no
+        // caller minds).
+        if (!_byAccount.TryGetValue(accountId, out var subscribers))
+        {
+            return [];
+        }
+
+        var devices = new long[subscribers.Length];
+        for (var i = 0; i < subscribers.Length; i++)
+        {
+            devices[i] = subscribers[i].DeviceId;
+        }
+
+        return devices;
+    }
 
     /// <summary>The accounts with a connection here (a snapshot).</summary>
     public IReadOnlyList<long> Accounts() => [.. _byAccount.Keys];

@@ -6,13 +6,19 @@ public static class PushAudience
     public static long[] For(IReadOnlyList<long> recipients, long senderId)
     {
         ArgumentNullException.ThrowIfNull(recipients);
-        var chosen = new long[recipients.Count - (recipients.Contains(senderId) ? 1 : 0)];
-        var next = 0;
-        foreach (var recipient in recipients)
+        // Runs for every message sent: two plain passes, one array.
+        var others = 0;
+        for (var i = 0; i < recipients.Count; i++)
         {
-            if (recipient != senderId)
+            others += recipients[i] != senderId ? 1 : 0;
+        }
+
+        var chosen = new long[others];
+        for (int i = 0, next = 0; i < recipients.Count; i++)
+        {
+            if (recipients[i] != senderId)
             {
-                chosen[next++] = recipient;
+                chosen[next++] = recipients[i];
             }
         }
 

@@ -6,8 +6,6 @@ namespace Roost.Core.Push;
 /// <summary>The push use cases of a signed-in device: its target, the account's preview opt-in, and cancelling on connect.</summary>
 public sealed class PushService(IRoostStore store, PushCapabilities capabilities, TimeProvider time, PushDispatcher? dispatcher = null)
 {
-    public PushCapabilities Capabilities => capabilities;
-
     public async Task<Outcome<PushTarget>> RegisterAsync(long accountId, long deviceId, NewPushTarget request, CancellationToken cancellationToken)
     {
         var validated = PushTargetRules.Validate(request, capabilities, accountId, deviceId, time.GetUtcNow());

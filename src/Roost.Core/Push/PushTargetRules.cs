@@ -141,7 +141,7 @@ public static class PushTargetRules
             return "The endpoint names a local host.";
         }
 
-        if (IPAddress.TryParse(endpoint.HostNameType == UriHostNameType.IPv6 ? host.Trim('[', ']') : host, out var address))
+        if (IPAddress.TryParse(endpoint.HostNameType == UriHostNameType.IPv6 ? host.Trim('[', ']') : host, out _))
         {
             return "The endpoint must name a push service by host name, not an address.";
         }

@@ -35,28 +35,13 @@ internal sealed class ApnsConnectionPool : IDisposable
 
     private static HttpClient Create(ApnsOptions options, X509Certificate2? root)
     {
-        var handler = new SocketsHttpHandler
-        {
-            // Kept open for good; an idle one is closed after half an hour rather than kept alive by pings forever.
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(30),
-            EnableMultipleHttp2Connections = false,
+        var handler = ProviderHttp.Handler(options.RequestTimeout, root);
 
-            // Pings notice a connection a middlebox dropped before a push is lost on it.
-            KeepAlivePingDelay = TimeSpan.FromSeconds(60),
-            KeepAlivePingTimeout = TimeSpan.FromSeconds(20),
-            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
-            ConnectTimeout = options.RequestTimeout,
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            SslOptions = PushTls.ClientOptions(root),
-        };
-        return new HttpClient(handler, disposeHandler: true)
-        {
-            Timeout = options.RequestTimeout,
-            MaxResponseContentBufferSize = ProviderAnswers.MaxBodyBytes,
-            DefaultRequestVersion = HttpVersion.Version20,
-            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        };
+        // Kept open for good; an idle one is closed after half an hour rather than kept alive by pings forever.
+        handler.PooledConnectionLifetime = Timeout.InfiniteTimeSpan;
+        handler.PooledConnectionIdleTimeout = TimeSpan.FromMinutes(30);
+        handler.EnableMultipleHttp2Connections = false;
+        handler.KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always;
+        return ProviderHttp.Client(handler, options.RequestTimeout, HttpVersionPolicy.RequestVersionExact);
     }
 }

@@ -124,27 +124,18 @@ public sealed partial class ApnsSender : IPushSender, IDisposable
     private async Task<ApnsAnswer> PostAsync(PushDelivery delivery, string providerToken, CancellationToken cancellationToken)
     {
         using var request = CreateRequest(delivery, providerToken);
-        try
+        var exchange = await ProviderHttp.ExchangeAsync(_pool.Next(), request, _time, cancellationToken);
+        if (exchange.Failure is { } failure)
         {
-            using var response = await _pool.Next().SendAsync(request, cancellationToken);
-            if (response.StatusCode == HttpStatusCode.OK)
+            if (exchange.Unreachable is { } unreachable)
             {
-                return ApnsAnswer.Ok;
+                Log.Unreachable(_logger, unreachable.HttpRequestError, unreachable.Message);
             }
 
-            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-            return ApnsAnswer.Parse((int)response.StatusCode, body, ProviderAnswers.RetryAfter(response.Headers, _time));
+            return ApnsAnswer.NoAnswer(failure);
         }
-        catch (HttpRequestException exception)
-        {
-            Log.Unreachable(_logger, exception.HttpRequestError, exception.Message);
-            return ApnsAnswer.NoAnswer("unreachable");
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // HttpClient.Timeout, not the caller: APNs did not answer in time.
-            return ApnsAnswer.NoAnswer("timeout");
-        }
+
+        return exchange.Status == 200 ? ApnsAnswer.Ok : ApnsAnswer.Parse(exchange.Status, exchange.Body, exchange.RetryAfter);
     }
 
     private HttpRequestMessage CreateRequest(PushDelivery delivery, string providerToken)

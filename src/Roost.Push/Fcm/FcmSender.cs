@@ -107,51 +107,29 @@ public sealed partial class FcmSender : IPushSender, IDisposable
         using var request = new HttpRequestMessage(HttpMethod.Post, _sendUri) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        try
+        var exchange = await ProviderHttp.ExchangeAsync(_http, request, _time, cancellationToken);
+        if (exchange.Failure is { } failure)
         {
-            using var response = await _http.SendAsync(request, cancellationToken);
-            if (response.StatusCode == HttpStatusCode.OK)
+            if (exchange.Unreachable is { } unreachable)
             {
-                return FcmAnswer.Ok;
+                Log.Unreachable(_logger, unreachable.HttpRequestError, unreachable.Message);
             }
 
-            var answer = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-            return FcmAnswer.Parse((int)response.StatusCode, answer, ProviderAnswers.RetryAfter(response.Headers, _time));
+            return FcmAnswer.NoAnswer(failure);
         }
-        catch (HttpRequestException exception)
-        {
-            Log.Unreachable(_logger, exception.HttpRequestError, exception.Message);
-            return FcmAnswer.NoAnswer("unreachable");
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return FcmAnswer.NoAnswer("timeout");
-        }
+
+        return exchange.Status == 200 ? FcmAnswer.Ok : FcmAnswer.Parse(exchange.Status, exchange.Body, exchange.RetryAfter);
     }
 
     private static HttpClient CreateClient(FcmOptions options, X509Certificate2? root)
     {
         // FCM takes many streams per connection and more connections when they fill; a finite lifetime follows
         // Google's DNS as its front ends move.
-        var handler = new SocketsHttpHandler
-        {
-            PooledConnectionLifetime = TimeSpan.FromMinutes(15),
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-            EnableMultipleHttp2Connections = true,
-            KeepAlivePingDelay = TimeSpan.FromSeconds(60),
-            KeepAlivePingTimeout = TimeSpan.FromSeconds(20),
-            ConnectTimeout = options.RequestTimeout,
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            SslOptions = PushTls.ClientOptions(root),
-        };
-        return new HttpClient(handler, disposeHandler: true)
-        {
-            Timeout = options.RequestTimeout,
-            MaxResponseContentBufferSize = ProviderAnswers.MaxBodyBytes,
-            DefaultRequestVersion = HttpVersion.Version20,
-            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
-        };
+        var handler = ProviderHttp.Handler(options.RequestTimeout, root);
+        handler.PooledConnectionLifetime = TimeSpan.FromMinutes(15);
+        handler.PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5);
+        handler.EnableMultipleHttp2Connections = true;
+        return ProviderHttp.Client(handler, options.RequestTimeout, HttpVersionPolicy.RequestVersionOrLower);
     }
 
     private static partial class Log

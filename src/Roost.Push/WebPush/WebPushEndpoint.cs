@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Roost.Core.Push;
 
 namespace Roost.Push.WebPush;
 
@@ -6,7 +7,7 @@ namespace Roost.Push.WebPush;
 public static class WebPushEndpoint
 {
     /// <summary>Longer endpoints are refused: real push services use a few hundred characters.</summary>
-    public const int MaxLength = 2048;
+    public const int MaxLength = PushTargetRules.MaxEndpointLength;
 
     /// <summary>
     /// An absolute https URL (http only when <paramref name="allowHttp"/>, for tests) with a host and no user info: the
@@ -27,14 +28,6 @@ public static class WebPushEndpoint
         return true;
     }
 
-    /// <summary>
-    /// The origin (RFC 6454): scheme://host, plus :port when it is not the scheme's default. The port belongs to the
-    /// origin, so a push service on a non-default port checks an audience that names it.
-    /// </summary>
-    public static string Origin(Uri endpoint)
-    {
-        ArgumentNullException.ThrowIfNull(endpoint);
-        var origin = endpoint.Scheme + "://" + endpoint.Host;
-        return endpoint.IsDefaultPort ? origin : origin + ":" + endpoint.Port;
-    }
+    /// <summary>The origin (RFC 6454), as registration computed it for the target: the VAPID audience and the push partition.</summary>
+    public static string Origin(Uri endpoint) => PushTargetRules.Origin(endpoint);
 }
