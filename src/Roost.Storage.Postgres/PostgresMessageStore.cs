@@ -65,9 +65,21 @@ internal sealed class PostgresMessageStore(PostgresStore store) : IMessageStore
                 return badReply;
             }
 
+            IReadOnlyList<Core.Media.Attachment>? attachments = null;
+            if (message.MediaIds is { Count: > 0 } mediaIds)
+            {
+                var loaded = await PostgresMediaRefs.LoadAsync(context, mediaIds, message.SenderId);
+                if (!loaded.IsSuccess)
+                {
+                    return loaded.Error!;
+                }
+
+                attachments = loaded.Value;
+            }
+
             // Second, in one round trip: the next seq (gap-free: the last one plus one), the message, and its event.
             var seq = current.LastSeq + 1;
-            var created = new Message(message.ConversationId, seq, message.SenderId, message.ClientId, message.Body, message.ReplyTo, message.Now, null, null, []);
+            var created = new Message(message.ConversationId, seq, message.SenderId, message.ClientId, message.Body, message.ReplyTo, message.Now, null, null, [], attachments);
             var recipients = EventAudience.CurrentMembers(members);
             var pushed = PushAudience.For(recipients, message.SenderId);
             await context.EmitMessageAsync(
@@ -78,11 +90,14 @@ internal sealed class PostgresMessageStore(PostgresStore store) : IMessageStore
                 message.ConversationId,
                 seq,
                 message.Now,
-                ("UPDATE conversations SET last_seq = $1 WHERE id = $2", [seq, message.ConversationId]),
-                ("""
-                 INSERT INTO messages (conversation_id, seq, sender_id, client_id, body, reply_to, sent_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)
-                 """, [message.ConversationId, seq, message.SenderId, message.ClientId, message.Body, message.ReplyTo, message.Now]));
+                [
+                    ("UPDATE conversations SET last_seq = $1 WHERE id = $2", [seq, message.ConversationId]),
+                    ("""
+                     INSERT INTO messages (conversation_id, seq, sender_id, client_id, body, reply_to, sent_at, attachments)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                     """, [message.ConversationId, seq, message.SenderId, message.ClientId, message.Body, message.ReplyTo, message.Now, Core.Media.AttachmentJson.Write(attachments)]),
+                    .. PostgresMediaRefs.Attach(attachments, message.ConversationId, seq),
+                ]);
             return new SendResult(message.ConversationId, seq, message.ClientId, message.Now, Duplicate: false);
         }, cancellationToken);
 
@@ -114,7 +129,7 @@ internal sealed class PostgresMessageStore(PostgresStore store) : IMessageStore
                 return refused;
             }
 
-            await context.Command("UPDATE messages SET body = NULL, deleted_at = @at WHERE conversation_id = @conversation AND seq = @seq")
+            await context.Command("UPDATE messages SET body = NULL, attachments = NULL, deleted_at = @at WHERE conversation_id = @conversation AND seq = @seq")
                 .With("at", now)
                 .With("conversation", conversationId)
                 .With("seq", seq)
@@ -123,6 +138,7 @@ internal sealed class PostgresMessageStore(PostgresStore store) : IMessageStore
                 .With("conversation", conversationId)
                 .With("seq", seq)
                 .RunAsync();
+            await PostgresMediaRefs.ReleaseAsync(context, conversationId, seq);
             await EmitToViewersAsync(context, new MessageDeletedEvent(conversationId, seq, now), conversationId, seq, now);
             return Done.Value;
         }, cancellationToken);

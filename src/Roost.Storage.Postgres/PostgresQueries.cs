@@ -12,7 +12,7 @@ internal static class PostgresQueries
         m.conversation_id, m.account_id, a.username, a.display_name, m.role, m.joined_seq, m.left_seq, m.read_seq, m.delivered_seq, m.joined_at
         """;
 
-    private const string MessageColumns = "seq, sender_id, client_id, body, reply_to, sent_at, edited_at, deleted_at";
+    private const string MessageColumns = "seq, sender_id, client_id, body, reply_to, sent_at, edited_at, deleted_at, attachments";
 
     /// <param name="forUpdate">Inside a write: lock the row, so concurrent changes to one conversation (a send, a join) take turns.</param>
     public static Task<Conversation?> LoadConversationAsync(PostgresSession session, long conversationId, bool forUpdate = false) =>
@@ -105,7 +105,8 @@ internal static class PostgresQueries
                 reader.GetTime(5),
                 reader.GetTimeOrNull(6),
                 reader.GetTimeOrNull(7),
-                []));
+                [],
+                Core.Media.AttachmentJson.Read(reader.GetStringOrNull(8))));
         if (rows.Count == 0)
         {
             return rows;

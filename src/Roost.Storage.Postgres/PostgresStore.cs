@@ -56,6 +56,7 @@ public sealed partial class PostgresStore : IRoostStore
         Counters = new PostgresAttemptCounterStore(this);
         Nodes = new PostgresNodeStore(this);
         Push = new PostgresPushStore(this);
+        Media = new PostgresMediaStore(this);
     }
 
     /// <summary>The engine's name in /readyz.</summary>
@@ -85,6 +86,8 @@ public sealed partial class PostgresStore : IRoostStore
 
 
     public Core.Push.IPushStore Push { get; }
+
+    public Core.Media.IMediaStore Media { get; }
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {

@@ -53,6 +53,18 @@ internal sealed class SqliteMessageStore(SqliteStore store) : IMessageStore
                 return badReply;
             }
 
+            IReadOnlyList<Core.Media.Attachment>? attachments = null;
+            if (message.MediaIds is { Count: > 0 } mediaIds)
+            {
+                var loaded = SqliteMediaRefs.Load(context, mediaIds, message.SenderId);
+                if (!loaded.IsSuccess)
+                {
+                    return loaded.Error!;
+                }
+
+                attachments = loaded.Value;
+            }
+
             var next = context.Command("UPDATE conversations SET last_seq = last_seq + 1 WHERE id = $id RETURNING last_seq, kind");
             next.Parameters.AddWithValue("$id", message.ConversationId);
             long seq;
@@ -65,8 +77,8 @@ internal sealed class SqliteMessageStore(SqliteStore store) : IMessageStore
             }
 
             var insert = context.Command("""
-                INSERT INTO messages (conversation_id, seq, sender_id, client_id, body, reply_to, sent_at)
-                VALUES ($conversation, $seq, $sender, $clientId, $body, $replyTo, $sentAt)
+                INSERT INTO messages (conversation_id, seq, sender_id, client_id, body, reply_to, sent_at, attachments)
+                VALUES ($conversation, $seq, $sender, $clientId, $body, $replyTo, $sentAt, $attachments)
                 """);
             insert.Parameters.AddWithValue("$conversation", message.ConversationId);
             insert.Parameters.AddWithValue("$seq", seq);
@@ -75,9 +87,14 @@ internal sealed class SqliteMessageStore(SqliteStore store) : IMessageStore
             insert.Parameters.AddWithValue("$body", message.Body);
             insert.Parameters.AddWithValue("$replyTo", (object?)message.ReplyTo ?? DBNull.Value);
             insert.Parameters.AddWithValue("$sentAt", SqliteTime.ToColumn(message.Now));
+            insert.Parameters.AddWithValue("$attachments", (object?)Core.Media.AttachmentJson.Write(attachments) ?? DBNull.Value);
             insert.ExecuteNonQuery();
+            if (attachments is not null)
+            {
+                SqliteMediaRefs.Attach(context, attachments, message.ConversationId, seq);
+            }
 
-            var created = new Message(message.ConversationId, seq, message.SenderId, message.ClientId, message.Body, message.ReplyTo, message.Now, null, null, []);
+            var created = new Message(message.ConversationId, seq, message.SenderId, message.ClientId, message.Body, message.ReplyTo, message.Now, null, null, [], attachments);
             var recipients = EventAudience.CurrentMembers(members);
             var cursor = context.Emit(new MessageCreatedEvent(created.ToResponse(), kind), recipients, message.Now);
             context.QueuePushes(PushAudience.For(recipients, message.SenderId), message.ConversationId, seq, cursor, message.Now, store.ConnectedDevices);
@@ -112,7 +129,7 @@ internal sealed class SqliteMessageStore(SqliteStore store) : IMessageStore
                 return refused;
             }
 
-            var tombstone = context.Command("UPDATE messages SET body = NULL, deleted_at = $at WHERE conversation_id = $conversation AND seq = $seq");
+            var tombstone = context.Command("UPDATE messages SET body = NULL, attachments = NULL, deleted_at = $at WHERE conversation_id = $conversation AND seq = $seq");
             tombstone.Parameters.AddWithValue("$at", SqliteTime.ToColumn(now));
             tombstone.Parameters.AddWithValue("$conversation", conversationId);
             tombstone.Parameters.AddWithValue("$seq", seq);
@@ -121,6 +138,7 @@ internal sealed class SqliteMessageStore(SqliteStore store) : IMessageStore
             reactions.Parameters.AddWithValue("$conversation", conversationId);
             reactions.Parameters.AddWithValue("$seq", seq);
             reactions.ExecuteNonQuery();
+            SqliteMediaRefs.Release(context, conversationId, seq);
             context.Emit(new MessageDeletedEvent(conversationId, seq, now), EventAudience.WhoCanSee(SqliteQueries.LoadCurrentWindows(context, conversationId), seq), now);
             return Done.Value;
         }, cancellationToken);

@@ -12,7 +12,7 @@ internal static class SqliteQueries
         m.conversation_id, m.account_id, a.username, a.display_name, m.role, m.joined_seq, m.left_seq, m.read_seq, m.delivered_seq, m.joined_at
         """;
 
-    private const string MessageColumns = "conversation_id, seq, sender_id, client_id, body, reply_to, sent_at, edited_at, deleted_at";
+    private const string MessageColumns = "conversation_id, seq, sender_id, client_id, body, reply_to, sent_at, edited_at, deleted_at, attachments";
 
     public static Conversation? LoadConversation(ISqliteSession session, long conversationId)
     {
@@ -110,7 +110,7 @@ internal static class SqliteQueries
         command.Parameters.AddWithValue("$after", afterSeq);
         command.Parameters.AddWithValue("$through", throughSeq);
         command.Parameters.AddWithValue("$limit", limit);
-        var rows = new List<(long Seq, long Sender, string ClientId, string? Body, long? ReplyTo, long SentAt, long? EditedAt, long? DeletedAt)>();
+        var rows = new List<(long Seq, long Sender, string ClientId, string? Body, long? ReplyTo, long SentAt, long? EditedAt, long? DeletedAt, string? Attachments)>();
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
@@ -123,7 +123,8 @@ internal static class SqliteQueries
                     reader.IsDBNull(5) ? null : reader.GetInt64(5),
                     reader.GetInt64(6),
                     reader.IsDBNull(7) ? null : reader.GetInt64(7),
-                    reader.IsDBNull(8) ? null : reader.GetInt64(8)));
+                    reader.IsDBNull(8) ? null : reader.GetInt64(8),
+                    reader.IsDBNull(9) ? null : reader.GetString(9)));
             }
         }
 
@@ -148,7 +149,8 @@ internal static class SqliteQueries
             SqliteTime.FromColumn(r.SentAt),
             r.EditedAt is { } edited ? SqliteTime.FromColumn(edited) : null,
             r.DeletedAt is { } deleted ? SqliteTime.FromColumn(deleted) : null,
-            reactions.TryGetValue(r.Seq, out var list) ? list : [])).ToList();
+            reactions.TryGetValue(r.Seq, out var list) ? list : [],
+            Core.Media.AttachmentJson.Read(r.Attachments))).ToList();
     }
 
     /// <summary>The newest cursor. Never below the compaction horizon, even when compaction removed every event.</summary>

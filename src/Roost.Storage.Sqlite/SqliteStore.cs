@@ -72,6 +72,7 @@ public sealed partial class SqliteStore : IRoostStore
         Counters = new SqliteAttemptCounterStore(this);
         Nodes = new SqliteNodeStore(this);
         Push = new SqlitePushStore(this);
+        Media = new SqliteMediaStore(this);
     }
 
     /// <summary>The engine's name in /readyz.</summary>
@@ -101,6 +102,8 @@ public sealed partial class SqliteStore : IRoostStore
 
 
     public Core.Push.IPushStore Push { get; }
+
+    public Core.Media.IMediaStore Media { get; }
 
     public Task InitializeAsync(CancellationToken cancellationToken)
     {

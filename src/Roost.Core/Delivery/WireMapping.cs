@@ -20,7 +20,24 @@ public static class WireMapping
             message.SentAt,
             message.EditedAt,
             message.DeletedAt,
-            message.Reactions.Select(r => new ReactionResponse(r.AccountId, r.Emoji)).ToList());
+            message.Reactions.Select(r => new ReactionResponse(r.AccountId, r.Emoji)).ToList(),
+            message.Attachments is { Count: > 0 } attachments ? [.. attachments.Select(ToResponse)] : null);
+    }
+
+    public static AttachmentResponse ToResponse(this Media.Attachment attachment)
+    {
+        ArgumentNullException.ThrowIfNull(attachment);
+        return new AttachmentResponse(
+            attachment.Id,
+            Media.MediaTypes.FromContentType(attachment.ContentType)?.KindName ?? "document",
+            attachment.ContentType,
+            attachment.Size,
+            attachment.Name,
+            attachment.Width,
+            attachment.Height,
+            attachment.DurationMs,
+            attachment.Placeholder,
+            [.. attachment.Thumbnails.Select(t => new ThumbnailResponse(t.Size, t.Width, t.Height, t.ContentType))]);
     }
 
     public static MemberResponse ToResponse(this Member member)

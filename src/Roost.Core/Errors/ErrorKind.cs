@@ -12,4 +12,13 @@ public enum ErrorKind
 
     /// <summary>A dependency (the SMS provider, say) cannot serve now; retry later.</summary>
     Unavailable,
+
+    /// <summary>It existed and is gone for good (an expired upload).</summary>
+    Gone,
+
+    /// <summary>The body is larger than allowed.</summary>
+    PayloadTooLarge,
+
+    /// <summary>The content's type is not accepted.</summary>
+    UnsupportedMediaType,
 }

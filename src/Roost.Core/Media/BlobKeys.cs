@@ -6,8 +6,12 @@ public static class BlobKeys
     /// <summary>Content address of finished bytes: <c>blobs/{first two hex}/{sha-256 hex}</c> (a fan-out that keeps directories small).</summary>
     public static string ForContent(string sha256Hex) => $"blobs/{sha256Hex[..2]}/{sha256Hex}";
 
-    /// <summary>The chunk of an upload that starts at <paramref name="offset"/>.</summary>
-    public static string ForChunk(string uploadId, long offset) => $"staging/{uploadId.ToLowerInvariant()}/{offset:D15}";
+    /// <summary>
+    /// A fresh key for a chunk of an upload that starts at <paramref name="offset"/>. Random in part: two requests racing
+    /// for the same offset never write the same object, so the one the store refuses cannot spoil the one it counts.
+    /// </summary>
+    public static string ForChunk(string uploadId, long offset) =>
+        $"staging/{uploadId.ToLowerInvariant()}/{offset:D15}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6))}";
 
     /// <summary>True for keys made by this class: the only ones a store accepts (no traversal, no user text).</summary>
     public static bool IsValid(string key)

@@ -10,11 +10,13 @@ public sealed record Message(
     DateTimeOffset SentAt,
     DateTimeOffset? EditedAt,
     DateTimeOffset? DeletedAt,
-    IReadOnlyList<Reaction> Reactions);
+    IReadOnlyList<Reaction> Reactions,
+    IReadOnlyList<Media.Attachment>? Attachments = null);
 
 public sealed record Reaction(long AccountId, string Emoji);
 
-public sealed record NewMessage(long ConversationId, long SenderId, string ClientId, string Body, long? ReplyTo, DateTimeOffset Now);
+/// <summary>A message to append. <see cref="MediaIds"/>: media the sender uploaded, attached in the append's transaction.</summary>
+public sealed record NewMessage(long ConversationId, long SenderId, string ClientId, string Body, long? ReplyTo, DateTimeOffset Now, IReadOnlyList<string>? MediaIds = null);
 
 /// <summary>What the store remembers of the first send under a client id. <see cref="Changed"/>: edited or deleted since, so the original body is unknown.</summary>
 public sealed record FirstSend(long ConversationId, long Seq, DateTimeOffset SentAt, string? Body, long? ReplyTo, bool Changed);

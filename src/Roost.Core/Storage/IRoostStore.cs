@@ -4,6 +4,7 @@ using Roost.Core.Cluster;
 using Roost.Core.Conversations;
 using Roost.Core.Delivery;
 using Roost.Core.Identity;
+using Roost.Core.Media;
 using Roost.Core.Messaging;
 using Roost.Core.Moderation;
 using Roost.Core.Presence;
@@ -42,6 +43,8 @@ public interface IRoostStore : IAsyncDisposable
     INodeStore Nodes { get; }
 
     IPushStore Push { get; }
+
+    IMediaStore Media { get; }
 
     /// <summary>Opens the store and applies pending migrations. Throws <see cref="StoreSchemaException"/> for a database this build cannot use.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);

@@ -21,6 +21,10 @@ public sealed record ClientFrame
 
     public long? ReplyTo { get; init; }
 
+    /// <summary>On <c>send</c>: ids of media the sender uploaded, to attach. Left out of other frames.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Attachments { get; init; }
+
     public long? Seq { get; init; }
 
     public string? Emoji { get; init; }

@@ -35,7 +35,8 @@ public sealed record ConversationResponse(
 public sealed record ConversationListResponse(IReadOnlyList<ConversationResponse> Conversations, long? NextAfter, long Cursor);
 
 /// <summary>POST /v1/conversations/{id}/messages</summary>
-public sealed record SendMessageRequest(string? ClientId, string? Body, long? ReplyTo = null);
+/// <summary>POST /v1/conversations/{id}/messages. <see cref="Attachments"/>: ids of media the sender uploaded (ready).</summary>
+public sealed record SendMessageRequest(string? ClientId, string? Body, long? ReplyTo = null, IReadOnlyList<string>? Attachments = null);
 
 public sealed record MessageResponse(
     long ConversationId,
@@ -47,7 +48,9 @@ public sealed record MessageResponse(
     DateTimeOffset SentAt,
     DateTimeOffset? EditedAt,
     DateTimeOffset? DeletedAt,
-    IReadOnlyList<ReactionResponse> Reactions);
+    IReadOnlyList<ReactionResponse> Reactions,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<AttachmentResponse>? Attachments = null);
 
 public sealed record ReactionResponse(long AccountId, string Emoji);
 

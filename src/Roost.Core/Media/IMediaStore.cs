@@ -1,0 +1,62 @@
+using Roost.Core.Errors;
+
+namespace Roost.Core.Media;
+
+/// <summary>
+/// Uploads, media items, their content-addressed blobs and the references that keep them. Bytes live in an
+/// <see cref="IBlobStore"/>; this store holds what they are and who may see them. Attaching to a message and
+/// releasing on its deletion happen in the message store's own transaction.
+/// </summary>
+public interface IMediaStore
+{
+    /// <summary>Creates the upload within the account's limits (uploads in progress, bytes today).</summary>
+    Task<Outcome<MediaUpload>> CreateUploadAsync(NewUpload upload, MediaLimits limits, CancellationToken cancellationToken);
+
+    /// <summary>The upload or media item, if it belongs to <paramref name="accountId"/>.</summary>
+    Task<MediaUpload?> GetUploadAsync(string id, long accountId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Counts a chunk that is already durable in the blob store. Refused when the offset moved meanwhile (409), the
+    /// upload is not the caller's or is no longer uploading. The last byte moves the upload to processing.
+    /// </summary>
+    Task<Outcome<MediaUpload>> AppendChunkAsync(NewChunk chunk, MediaLimits limits, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes the caller's upload or media item if nothing references it. Returns the blob keys that are no longer
+    /// needed (to delete after commit), or null when there was nothing of the caller's to delete.
+    /// </summary>
+    Task<IReadOnlyList<string>?> DeleteAsync(string id, long accountId, CancellationToken cancellationToken);
+
+    /// <summary>Leases finished uploads for processing until <paramref name="leaseUntil"/>.</summary>
+    Task<IReadOnlyList<MediaJob>> ClaimJobsAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Records the files of a media item and reserves their blobs (the reservation keeps them from the sweeper).</summary>
+    Task<BlobReservation> ReserveFilesAsync(string mediaId, IReadOnlyList<MediaFile> files, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Marks the reserved blobs written and the media ready; its chunks become garbage. False when the item is no
+    /// longer processing (deleted, or finished by another node).
+    /// </summary>
+    Task<bool> CompleteJobAsync(string mediaId, ProcessedMedia result, DateTimeOffset now, DateTimeOffset unattachedUntil, CancellationToken cancellationToken);
+
+    /// <summary>Refuses the media for good with <paramref name="code"/>; its chunks and files become garbage.</summary>
+    Task FailJobAsync(string mediaId, string code, DateTimeOffset now, DateTimeOffset keepUntil, CancellationToken cancellationToken);
+
+    /// <summary>Puts a job back to try again at <paramref name="dueAt"/>.</summary>
+    Task RetryJobAsync(string mediaId, DateTimeOffset dueAt, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The media item if <paramref name="accountId"/> may see it: its uploader, or a member of a conversation where a
+    /// message that carries it is visible to them. Null otherwise (the caller cannot tell "not yours" from "none").
+    /// </summary>
+    Task<StoredMedia?> GetForViewerAsync(string id, long accountId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Expires unfinished uploads and unattached media, and hands out up to <paramref name="limit"/> blob keys to
+    /// delete: garbage chunks, and blobs no file has referenced since <paramref name="unreferencedBefore"/>.
+    /// </summary>
+    Task<IReadOnlyList<string>> CollectGarbageAsync(DateTimeOffset now, DateTimeOffset unreferencedBefore, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Forgets keys whose objects were deleted from the blob store.</summary>
+    Task ForgetDeletedAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken);
+}
