@@ -22,6 +22,7 @@ using Roost.Server.Identity;
 using Roost.Server.Messaging;
 using Roost.Server.OpenApi;
 using Roost.Server.Push;
+using Roost.Server.Media;
 using Roost.Server.Options;
 using Roost.Server.RateLimiting;
 using Roost.Server.Storage;
@@ -130,6 +131,7 @@ public sealed class RoostHost : IAsyncDisposable
         services.AddSingleton<NodeRegistry>();
         services.AddHostedService<NodeHeartbeatService>();
         services.AddRoostPush(options);
+        services.AddRoostMedia(options);
         services.AddSingleton<GatewayServices>();
         services.AddSingleton<EventCompactionService>();
         services.AddHostedService(provider => provider.GetRequiredService<EventCompactionService>());
@@ -192,6 +194,8 @@ public sealed class RoostHost : IAsyncDisposable
         v1.MapIdentityEndpoints();
         v1.MapReportEndpoints();
         v1.MapPushEndpoints();
+        v1.MapTusEndpoints();
+        v1.MapMediaEndpoints();
         v1.MapAdminEndpoints(options);
         v1.MapGateway();
         return new RoostHost(app, options);

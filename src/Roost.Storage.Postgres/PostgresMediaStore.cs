@@ -267,6 +267,9 @@ internal sealed class PostgresMediaStore(PostgresStore store) : IMediaStore
             .With("id", id)
             .With("account", accountId)), cancellationToken);
 
+    public Task<bool> ExistsAsync(string id, CancellationToken cancellationToken) =>
+        store.ReadSnapshotAsync(async session => await session.Command("SELECT 1 FROM media WHERE id = @id").With("id", id).ScalarAsync() is not null, cancellationToken);
+
     public Task<IReadOnlyList<string>> CollectGarbageAsync(DateTimeOffset now, DateTimeOffset unreferencedBefore, int limit, CancellationToken cancellationToken) =>
         store.WriteAsync<IReadOnlyList<string>>(async context =>
         {

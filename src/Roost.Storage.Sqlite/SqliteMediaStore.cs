@@ -281,6 +281,14 @@ internal sealed class SqliteMediaStore(SqliteStore store) : IMediaStore
             return ReadMedia(session, read);
         }, cancellationToken);
 
+    public Task<bool> ExistsAsync(string id, CancellationToken cancellationToken) =>
+        store.ReadSnapshotAsync(session =>
+        {
+            var read = session.Command("SELECT 1 FROM media WHERE id = $id");
+            read.Parameters.AddWithValue("$id", id);
+            return read.ExecuteScalar() is not null;
+        }, cancellationToken);
+
     public Task<IReadOnlyList<string>> CollectGarbageAsync(DateTimeOffset now, DateTimeOffset unreferencedBefore, int limit, CancellationToken cancellationToken) =>
         store.WriteAsync<IReadOnlyList<string>>(context =>
         {

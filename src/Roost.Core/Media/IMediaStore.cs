@@ -51,6 +51,9 @@ public interface IMediaStore
     /// </summary>
     Task<StoredMedia?> GetForViewerAsync(string id, long accountId, CancellationToken cancellationToken);
 
+    /// <summary>Whether a media item with this id exists (to answer 403 rather than 404 to someone who may not see it).</summary>
+    Task<bool> ExistsAsync(string id, CancellationToken cancellationToken);
+
     /// <summary>
     /// Expires unfinished uploads and unattached media, and hands out up to <paramref name="limit"/> blob keys to
     /// delete: garbage chunks, and blobs no file has referenced since <paramref name="unreferencedBefore"/>.

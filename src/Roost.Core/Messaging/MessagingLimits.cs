@@ -10,4 +10,6 @@ public sealed record MessagingLimits
     public int MaxHistoryPage { get; init; } = 200;
 
     public int MaxConversationPage { get; init; } = 200;
+
+    public int MaxAttachmentsPerMessage { get; init; } = 10;
 }

@@ -12,11 +12,24 @@ public sealed class MessagingService(IRoostStore store, TimeProvider time, Messa
 {
     public MessagingLimits Limits => limits;
 
-    public async Task<Outcome<SendResult>> SendAsync(long senderId, long conversationId, string? clientId, string? body, long? replyTo, CancellationToken cancellationToken)
+    public Task<Outcome<SendResult>> SendAsync(long senderId, long conversationId, string? clientId, string? body, long? replyTo, CancellationToken cancellationToken) =>
+        SendAsync(senderId, conversationId, clientId, body, replyTo, null, cancellationToken);
+
+    /// <summary>A message with text, attachments (ids of the sender's ready media), or both.</summary>
+    public async Task<Outcome<SendResult>> SendAsync(long senderId, long conversationId, string? clientId, string? body, long? replyTo, IReadOnlyList<string>? attachments, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         errors.AddIfPresent("clientId", MessageRules.ValidateClientId(clientId));
-        errors.AddIfPresent("body", MessageRules.ValidateBody(body, limits.MaxMessageBytes));
+        errors.AddIfPresent("attachments", Media.AttachmentRules.ValidateIds(attachments, limits.MaxAttachmentsPerMessage));
+        var hasAttachments = attachments is { Count: > 0 };
+        if (hasAttachments && string.IsNullOrEmpty(body))
+        {
+            body = ""; // A photo without a caption.
+        }
+        else
+        {
+            errors.AddIfPresent("body", MessageRules.ValidateBody(body, limits.MaxMessageBytes));
+        }
         if (replyTo is <= 0)
         {
             errors.Add("replyTo", "replyTo is the sequence number of a message in this conversation.");
@@ -27,7 +40,7 @@ public sealed class MessagingService(IRoostStore store, TimeProvider time, Messa
             return errors.ToError();
         }
 
-        var message = new NewMessage(conversationId, senderId, clientId!, body!, replyTo, time.GetStoredNow());
+        var message = new NewMessage(conversationId, senderId, clientId!, body!, replyTo, time.GetStoredNow(), hasAttachments ? attachments : null);
         return await ChargedAsync(
             senderId, conversationId, Encoding.UTF8.GetByteCount(body!), () => store.Messages.AppendAsync(message, cancellationToken), ack => ack.Duplicate);
     }

@@ -26,7 +26,7 @@ internal static class MessageEndpoints
         long conversationId, [FromBody] SendMessageRequest request, MessagingService messaging, HttpContext context, CancellationToken cancellationToken)
     {
         // Not cancelled with the request: once queued, a send commits whether or not the client waits for the answer.
-        var outcome = await messaging.SendAsync(context.Caller().AccountId, conversationId, request.ClientId, request.Body, request.ReplyTo, CancellationToken.None);
+        var outcome = await messaging.SendAsync(context.Caller().AccountId, conversationId, request.ClientId, request.Body, request.ReplyTo, request.Attachments, CancellationToken.None);
         if (!outcome.IsSuccess)
         {
             return Problems.From(outcome.Error);

@@ -113,7 +113,7 @@ internal sealed partial class GatewayConnection
             return Missing(frame, "conversationId");
         }
 
-        var outcome = await _services.Messaging.SendAsync(AccountId, conversationId, frame.ClientId, frame.Body, frame.ReplyTo, CancellationToken.None);
+        var outcome = await _services.Messaging.SendAsync(AccountId, conversationId, frame.ClientId, frame.Body, frame.ReplyTo, frame.Attachments, CancellationToken.None);
         if (!outcome.IsSuccess)
         {
             return GatewayFrames.Error(frame.Ref, outcome.Error);

@@ -36,6 +36,8 @@ public sealed record RoostOptions
     public ModerationOptions Moderation { get; init; } = new();
 
     public PushOptions Push { get; init; } = new();
+
+    public MediaOptions Media { get; init; } = new();
 }
 
 /// <summary>User reports of messages and accounts, and how much one account may report.</summary>

@@ -75,7 +75,14 @@ public static class RoostOptionsValidator
             {
                 problems.Add("Roost:Cluster:RabbitMq:Exchange must name an exchange.");
             }
+
+            if (options.Media.Store == MediaStoreKind.Local)
+            {
+                problems.Add("Roost:Cluster:Bus is RabbitMq, so Roost:Media:Store must be S3: every node must read the media any node stored, and a local folder is one machine's only (set Roost:Media:S3:ServiceUrl, Bucket, AccessKey and SecretKey).");
+            }
         }
+
+        problems.AddRange(MediaOptionsValidator.Validate(options.Media));
 
         var accounts = options.Accounts;
         var minimumIterations = accounts.AllowWeakPasswordHashing ? 1_000 : Pbkdf2PasswordHasher.RecommendedIterations;

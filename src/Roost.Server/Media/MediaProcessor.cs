@@ -1,0 +1,169 @@
+using System.Security.Cryptography;
+using Roost.Core.Media;
+using Roost.Core.Storage;
+
+namespace Roost.Server.Media;
+
+/// <summary>
+/// Turns a finished upload into stored media: joins its chunks into a private temporary file, checks the type again,
+/// cleans images (re-encoded without metadata, orientation applied, thumbnails and a placeholder), names every file
+/// by the SHA-256 of its bytes, writes the blobs the store does not have yet, and marks the media ready.
+/// </summary>
+internal sealed partial class MediaProcessor(
+    IRoostStore store,
+    IBlobStore blobs,
+    IImageProcessor images,
+    MediaLimits limits,
+    string temporaryDirectory,
+    TimeProvider time,
+    ILogger<MediaProcessor> logger)
+{
+    public const int MaxAttempts = 5;
+
+    /// <summary>Runs one leased job to its end: ready, refused, or put back to try later.</summary>
+    public async Task RunAsync(MediaJob job, CancellationToken cancellationToken)
+    {
+        var work = Path.Combine(temporaryDirectory, $"job-{job.MediaId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(work, PrivateFiles.DirectoryMode);
+        try
+        {
+            var outcome = await ProcessAsync(job, work, cancellationToken);
+            if (outcome is null)
+            {
+                return;
+            }
+
+            var reservation = await store.Media.ReserveFilesAsync(job.MediaId, outcome.Value.Result.Files, time.GetUtcNow(), CancellationToken.None);
+            if (reservation.Busy)
+            {
+                await store.Media.RetryJobAsync(job.MediaId, time.GetUtcNow().AddSeconds(5), CancellationToken.None);
+                return;
+            }
+
+            foreach (var key in reservation.ToWrite)
+            {
+                var path = outcome.Value.Paths[key];
+                await using var file = File.OpenRead(path);
+                await blobs.PutAsync(key, file, file.Length, cancellationToken);
+            }
+
+            var now = time.GetUtcNow();
+            await store.Media.CompleteJobAsync(job.MediaId, outcome.Value.Result, now, now + limits.UnattachedLifetime, CancellationToken.None);
+            Log.Ready(logger, job.MediaId, outcome.Value.Result.ContentType, outcome.Value.Result.Size);
+        }
+        catch (ImageRejectedException rejected)
+        {
+            await FailAsync(job, rejected.Code);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: the lease runs out and the job is claimed again.
+        }
+#pragma warning disable CA1031 // Any other failure (a store or blob error) is retried, then refused for good.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Log.Failed(logger, exception, job.MediaId, job.Attempts);
+            if (job.Attempts >= MaxAttempts)
+            {
+                await FailAsync(job, MediaErrorCodes.Failed);
+            }
+            else
+            {
+                await store.Media.RetryJobAsync(job.MediaId, time.GetUtcNow().AddSeconds(Math.Pow(4, job.Attempts)), CancellationToken.None);
+            }
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private async Task FailAsync(MediaJob job, string code)
+    {
+        Log.Refused(logger, job.MediaId, code);
+        await store.Media.FailJobAsync(job.MediaId, code, time.GetUtcNow(), time.GetUtcNow() + limits.UnattachedLifetime, CancellationToken.None);
+    }
+
+    private async Task<(ProcessedMedia Result, Dictionary<string, string> Paths)?> ProcessAsync(MediaJob job, string work, CancellationToken cancellationToken)
+    {
+        var original = Path.Combine(work, "upload");
+        await JoinChunksAsync(job, original, cancellationToken);
+        var head = new byte[(int)Math.Min(job.Length, MediaSniffer.HeadLength)];
+        await using (var file = File.OpenRead(original))
+        {
+            await file.ReadExactlyAsync(head, cancellationToken);
+        }
+
+        var type = MediaSniffer.Sniff(head);
+        if (type is null || !string.Equals(type.ContentType, job.ContentType, StringComparison.OrdinalIgnoreCase)
+            || !limits.AllowedTypes.Contains(type.ContentType, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new ImageRejectedException(MediaErrorCodes.TypeNotAllowed, "The content's type is not allowed.");
+        }
+
+        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
+        var files = new List<MediaFile>();
+        if (type.Kind != MediaKind.Image)
+        {
+            var key = await AddFileAsync(original, paths);
+            files.Add(new MediaFile(MediaFile.Full, key, type.ContentType, job.Length, null, null));
+            return (new ProcessedMedia(type.ContentType, job.Length, null, null, null, null, files), paths);
+        }
+
+        var policy = new ImagePolicy(limits.MaxImagePixels, limits.ThumbnailSizes);
+        var processed = await Task.Run(() => images.Process(original, work, policy, cancellationToken), cancellationToken);
+        var fullKey = await AddFileAsync(processed.Path, paths);
+        var fullSize = new FileInfo(processed.Path).Length;
+        files.Add(new MediaFile(MediaFile.Full, fullKey, processed.ContentType, fullSize, processed.Width, processed.Height));
+        foreach (var thumbnail in processed.Thumbnails)
+        {
+            var key = await AddFileAsync(thumbnail.Path, paths);
+            files.Add(new MediaFile(MediaFile.ThumbnailRole(thumbnail.Size), key, thumbnail.ContentType, new FileInfo(thumbnail.Path).Length, thumbnail.Width, thumbnail.Height));
+        }
+
+        return (new ProcessedMedia(processed.ContentType, fullSize, processed.Width, processed.Height, null, processed.Placeholder, files), paths);
+    }
+
+    private async Task JoinChunksAsync(MediaJob job, string path, CancellationToken cancellationToken)
+    {
+        await using var output = new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Options = FileOptions.Asynchronous,
+            UnixCreateMode = OperatingSystem.IsWindows() ? null : PrivateFiles.FileMode,
+        });
+        foreach (var chunk in job.Chunks)
+        {
+            await using var input = await blobs.OpenReadAsync(chunk.Key, 0, chunk.Length, cancellationToken);
+            await input.CopyToAsync(output, cancellationToken);
+        }
+
+        if (output.Length != job.Length)
+        {
+            throw new InvalidDataException($"The chunks of {job.MediaId} hold {output.Length} bytes, not {job.Length}.");
+        }
+    }
+
+    /// <summary>Names a file by its content (SHA-256), remembering where its bytes are.</summary>
+    private static async Task<string> AddFileAsync(string path, Dictionary<string, string> paths)
+    {
+        await using var file = File.OpenRead(path);
+        var key = BlobKeys.ForContent(Convert.ToHexStringLower(await SHA256.HashDataAsync(file)));
+        paths.TryAdd(key, path);
+        return key;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3010, Level = LogLevel.Debug, Message = "Media {MediaId} ready: {ContentType}, {Size} bytes")]
+        public static partial void Ready(ILogger logger, string mediaId, string contentType, long size);
+
+        [LoggerMessage(EventId = 3011, Level = LogLevel.Information, Message = "Media {MediaId} refused: {Code}")]
+        public static partial void Refused(ILogger logger, string mediaId, string code);
+
+        [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "Processing media {MediaId} failed (attempt {Attempt})")]
+        public static partial void Failed(ILogger logger, Exception exception, string mediaId, int attempt);
+    }
+}

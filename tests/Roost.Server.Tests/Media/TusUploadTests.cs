@@ -1,0 +1,187 @@
+using System.Net;
+using System.Security.Cryptography;
+using Roost.Client;
+using Roost.Server.Tests.Infrastructure;
+using Roost.Testing;
+using static Roost.Server.Tests.Media.MediaTestSupport;
+
+namespace Roost.Server.Tests.Media;
+
+/// <summary>tus 1.0 at /v1/media/uploads on a whole instance, on the run's engine: resuming, checksums, offsets, expiry, termination.</summary>
+public sealed class TusUploadTests
+{
+    [Fact]
+    public async Task An_upload_broken_off_at_random_offsets_resumes_across_a_restart_and_stores_the_exact_bytes()
+    {
+        await using var instance = await RoostInstance.StartAsync();
+        var (alice, _, _) = await instance.RegisterAndLoginAsync();
+        var original = Document(600_000);
+        var location = Location(await CreateAsync(Http(instance.BaseAddress, alice), original.Length, "report.pdf", "application/pdf"));
+        var random = new Random(42);
+
+        for (var round = 0; round < 4; round++)
+        {
+            using var http = Http(instance.BaseAddress, alice);
+            var offset = Offset(await HeadAsync(http, location));
+            var remaining = original.Length - offset;
+            var cut = (int)Math.Min(remaining, MediaSnifferHead + random.Next(1, 120_000));
+            await SendBrokenAsync(http, location, offset, original.AsMemory((int)offset, (int)remaining), cut);
+            if (round == 1)
+            {
+                await instance.RestartAsync().DefaultTimeout();
+            }
+        }
+
+        using (var http = Http(instance.BaseAddress, alice))
+        {
+            var offset = await SettledOffsetAsync(http, location);
+            Assert.InRange(offset, MediaSnifferHead, original.Length);
+            var rest = await PatchAsync(http, location, offset, original[(int)offset..]);
+            Assert.Equal(HttpStatusCode.NoContent, rest.StatusCode);
+            Assert.Equal(original.Length, Offset(rest));
+        }
+
+        var info = await WaitProcessedAsync(alice, IdOf(location));
+        Assert.Equal("ready", info.State);
+        Assert.Equal("application/pdf", info.ContentType);
+        Assert.Equal(SHA256.HashData(original), SHA256.HashData(await alice.DownloadMediaAsync(info.Id).DefaultTimeout()));
+    }
+
+    [Fact]
+    public async Task A_chunk_whose_checksum_does_not_match_is_refused_with_460_and_leaves_the_offset()
+    {
+        await using var instance = await RoostInstance.StartAsync();
+        var (alice, _, _) = await instance.RegisterAndLoginAsync();
+        using var http = Http(instance.BaseAddress, alice);
+        var bytes = Document(10_000);
+        var location = Location(await CreateAsync(http, bytes.Length, "a.pdf"));
+
+        var wrong = await PatchAsync(http, location, 0, bytes, "sha1 " + Convert.ToBase64String(SHA1.HashData("something else"u8)));
+        Assert.Equal(460, (int)wrong.StatusCode);
+        Assert.Equal(0, Offset(await HeadAsync(http, location)));
+
+        var unsupported = await PatchAsync(http, location, 0, bytes, "md5 " + Convert.ToBase64String(MD5.HashData(bytes)));
+        Assert.Equal(HttpStatusCode.BadRequest, unsupported.StatusCode);
+
+        var right = await PatchAsync(http, location, 0, bytes, "sha256 " + Convert.ToBase64String(SHA256.HashData(bytes)));
+        Assert.Equal(HttpStatusCode.NoContent, right.StatusCode);
+        Assert.Equal(bytes.Length, Offset(right));
+    }
+
+    [Fact]
+    public async Task A_patch_at_the_wrong_offset_gets_409_and_changes_nothing()
+    {
+        await using var instance = await RoostInstance.StartAsync();
+        var (alice, _, _) = await instance.RegisterAndLoginAsync();
+        using var http = Http(instance.BaseAddress, alice);
+        var bytes = Document(20_000);
+        var location = Location(await CreateAsync(http, bytes.Length, "a.pdf", firstChunk: bytes[..8_000]));
+
+        var conflict = await PatchAsync(http, location, 5_000, bytes[5_000..]);
+        Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
+        Assert.Equal(8_000, Offset(await HeadAsync(http, location)));
+        Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(http, location, 8_000, bytes[8_000..])).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_upload_not_finished_in_time_expires_with_410()
+    {
+        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        await using var instance = await RoostInstance.StartAsync(new Dictionary<string, string> { ["Roost:Media:UploadLifetime"] = "01:00:00" }, time);
+        var (alice, _, _) = await instance.RegisterAndLoginAsync();
+        using var http = Http(instance.BaseAddress, alice);
+        var bytes = Document(20_000);
+        var created = await CreateAsync(http, bytes.Length, "a.pdf", firstChunk: bytes[..8_000]);
+        var location = Location(created);
+        Assert.True(created.Headers.Contains("Upload-Expires"));
+
+        time.Advance(TimeSpan.FromMinutes(61));
+        Assert.Equal(HttpStatusCode.Gone, (await HeadAsync(http, location)).StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, (await PatchAsync(http, location, 8_000, bytes[8_000..])).StatusCode);
+    }
+
+    [Fact]
+    public async Task Discovery_version_checks_termination_and_another_users_upload()
+    {
+        await using var instance = await RoostInstance.StartAsync();
+        var (alice, _, _) = await instance.RegisterAndLoginAsync();
+        var (mallory, _, _) = await instance.RegisterAndLoginAsync();
+        using var http = Http(instance.BaseAddress, alice);
+
+        var options = await http.SendAsync(new HttpRequestMessage(HttpMethod.Options, "/v1/media/uploads")).DefaultTimeout();
+        Assert.Equal("1.0.0", options.Headers.GetValues("Tus-Version").Single());
+        Assert.Contains("checksum", options.Headers.GetValues("Tus-Extension").Single(), StringComparison.Ordinal);
+        Assert.Contains("sha1", options.Headers.GetValues("Tus-Checksum-Algorithm").Single(), StringComparison.Ordinal);
+
+        var oldVersion = new HttpRequestMessage(HttpMethod.Post, "/v1/media/uploads");
+        oldVersion.Headers.Add("Tus-Resumable", "0.2.2");
+        oldVersion.Headers.Add("Upload-Length", "10");
+        Assert.Equal(HttpStatusCode.PreconditionFailed, (await http.SendAsync(oldVersion).DefaultTimeout()).StatusCode);
+
+        var tooBig = await CreateAsync(http, 100L * 1024 * 1024 * 1024, "huge.pdf");
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooBig.StatusCode);
+
+        var bytes = Document(20_000);
+        var location = Location(await CreateAsync(http, bytes.Length, "a.pdf", firstChunk: bytes[..8_000]));
+        using (var other = Http(instance.BaseAddress, mallory))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await HeadAsync(other, location)).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await PatchAsync(other, location, 8_000, bytes[8_000..])).StatusCode);
+        }
+
+        var delete = new HttpRequestMessage(HttpMethod.Delete, location);
+        delete.Headers.Add("Tus-Resumable", "1.0.0");
+        Assert.Equal(HttpStatusCode.NoContent, (await http.SendAsync(delete).DefaultTimeout()).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await HeadAsync(http, location)).StatusCode);
+    }
+
+    private const int MediaSnifferHead = 4096;
+
+    /// <summary>Sends <paramref name="cut"/> bytes of a PATCH, then breaks the request off as a dropped connection would.</summary>
+    private static async Task SendBrokenAsync(HttpClient http, string location, long offset, ReadOnlyMemory<byte> rest, int cut)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Patch, location);
+        request.Headers.Add("Tus-Resumable", "1.0.0");
+        request.Headers.Add("Upload-Offset", offset.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Content = new BrokenContent(rest, cut);
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/offset+octet-stream");
+        request.Content.Headers.ContentLength = rest.Length;
+        await Assert.ThrowsAnyAsync<Exception>(() => http.SendAsync(request)).DefaultTimeout();
+    }
+
+    /// <summary>The offset once the server has finished with a broken request (a HEAD may come before it counted the part it got).</summary>
+    private static async Task<long> SettledOffsetAsync(HttpClient http, string location)
+    {
+        using var limit = new CancellationTokenSource(TimeoutExtensions.Limit);
+        var last = -1L;
+        while (true)
+        {
+            var offset = Offset(await HeadAsync(http, location));
+            var probe = await PatchAsync(http, location, offset, []);
+            if (probe.StatusCode == HttpStatusCode.NoContent && offset == last)
+            {
+                return offset;
+            }
+
+            last = probe.StatusCode == HttpStatusCode.NoContent ? offset : -1;
+            await Task.Delay(50, limit.Token);
+        }
+    }
+
+    /// <summary>Writes the first bytes of a body, then fails the way a lost network does.</summary>
+    private sealed class BrokenContent(ReadOnlyMemory<byte> bytes, int cut) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await stream.WriteAsync(bytes[..cut]);
+            await stream.FlushAsync();
+            throw new IOException("The network went away.");
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = bytes.Length;
+            return true;
+        }
+    }
+}
