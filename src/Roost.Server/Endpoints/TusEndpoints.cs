@@ -165,7 +165,7 @@ internal static class TusEndpoints
         (string, byte[])? checksum = null;
         if (request.Headers.TryGetValue("Upload-Checksum", out var checksumHeader))
         {
-            if (!TusChecksum.TryParse(checksumHeader, out var algorithm, out var digest))
+            if (!TusChecksum.TryParse(checksumHeader, out var algorithm, out var digest, out _))
             {
                 return Fail(context, new RoostError(ErrorKind.Validation, "checksum_unsupported", $"Upload-Checksum is '<algorithm> <base64 digest>' with one of: {TusProtocol.ChecksumAlgorithms}."));
             }

@@ -107,8 +107,14 @@ internal sealed partial class MediaProcessor(
         if (type.Kind != MediaKind.Image)
         {
             var key = await AddFileAsync(original, paths);
-            files.Add(new MediaFile(MediaFile.Full, key, type.ContentType, job.Length, null, null));
-            return (new ProcessedMedia(type.ContentType, job.Length, null, null, null, null, files), paths);
+            MediaDetails details;
+            await using (var file = File.OpenRead(original))
+            {
+                details = MediaProbe.Probe(file, type);
+            }
+
+            files.Add(new MediaFile(MediaFile.Full, key, type.ContentType, job.Length, details.Width, details.Height));
+            return (new ProcessedMedia(type.ContentType, job.Length, details.Width, details.Height, details.DurationMs, null, files), paths);
         }
 
         var policy = new ImagePolicy(limits.MaxImagePixels, limits.ThumbnailSizes);

@@ -15,8 +15,6 @@ namespace Roost.Server.Tests.Media;
 /// </summary>
 public sealed class MediaDeliveryTests
 {
-    /// <summary>The GPS latitude tag of the test photo's EXIF, as it appears in the file (IFD entry 0x0002, type RATIONAL).</summary>
-    private static readonly byte[] GpsLatitudeEntry = [0x00, 0x02, 0x00, 0x05];
 
     [Fact]
     public async Task A_photo_with_location_is_stored_without_it_and_both_members_get_it_and_its_thumbnail_but_no_one_else()
@@ -158,7 +156,7 @@ public sealed class MediaDeliveryTests
         {
             var stored = await viewer.DownloadMediaAsync(photo.Id).DefaultTimeout();
             Assert.False(Contains(stored, "Exif"u8));
-            Assert.False(Contains(stored, GpsLatitudeEntry));
+            Assert.False(Contains(stored, TestImages.GpsLatitudeEntry));
             Assert.Equal(0xFF, stored[0]);
             var thumbnail = await viewer.DownloadMediaAsync(photo.Id, attachment.Thumbnails[0].Size).DefaultTimeout();
             Assert.NotEmpty(thumbnail);
