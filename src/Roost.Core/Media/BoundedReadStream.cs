@@ -2,9 +2,10 @@ namespace Roost.Core.Media;
 
 /// <summary>
 /// Read-only view of the next <c>limit</c> bytes of <paramref name="inner"/>, which it owns: a ranged read of a local
-/// blob ends where the range does, not at the end of the file.
+/// blob ends where the range does, not at the end of the file. With <paramref name="exact"/>, an inner stream that ends
+/// sooner is an <see cref="IOException"/> rather than a short read (an upload must never store fewer bytes than it said).
 /// </summary>
-internal sealed class BoundedReadStream(Stream inner, long limit) : Stream
+public sealed class BoundedReadStream(Stream inner, long limit, bool exact = false) : Stream
 {
     private readonly long _limit = limit;
     private long _remaining = limit;
@@ -32,9 +33,7 @@ internal sealed class BoundedReadStream(Stream inner, long limit) : Stream
             return 0;
         }
 
-        var read = inner.Read(buffer[..(int)Math.Min(buffer.Length, _remaining)]);
-        _remaining -= read;
-        return read;
+        return Count(inner.Read(buffer[..(int)Math.Min(buffer.Length, _remaining)]));
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -47,7 +46,16 @@ internal sealed class BoundedReadStream(Stream inner, long limit) : Stream
             return 0;
         }
 
-        var read = await inner.ReadAsync(buffer[..(int)Math.Min(buffer.Length, _remaining)], cancellationToken);
+        return Count(await inner.ReadAsync(buffer[..(int)Math.Min(buffer.Length, _remaining)], cancellationToken));
+    }
+
+    private int Count(int read)
+    {
+        if (read == 0 && exact)
+        {
+            throw new IOException($"The content ended after {_limit - _remaining} of {_limit} bytes.");
+        }
+
         _remaining -= read;
         return read;
     }
