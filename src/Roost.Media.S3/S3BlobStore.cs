@@ -3,7 +3,6 @@ using System.Net;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
-using Amazon.S3.Util;
 using Roost.Core.Media;
 
 namespace Roost.Media.S3;
@@ -53,9 +52,15 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
     /// <summary>Creates the bucket unless it exists (at start-up and in tests); calling it again does nothing.</summary>
     public async Task EnsureBucketAsync(CancellationToken cancellationToken)
     {
-        if (await AmazonS3Util.DoesS3BucketExistV2Async(_client, _options.Bucket))
+        // A one-key listing, not the SDK's existence check: that reads the bucket's ACL, which s3rver and some other
+        // compatible stores do not implement.
+        try
         {
+            await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _options.Bucket, MaxKeys = 1 }, cancellationToken);
             return;
+        }
+        catch (AmazonS3Exception e) when (e.ErrorCode is "NoSuchBucket" || e.StatusCode == HttpStatusCode.NotFound)
+        {
         }
 
         try
@@ -173,19 +178,80 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         }
     }
 
+    /// <summary>
+    /// One PUT. A seekable source of the right remaining length is sent as it is; any other is read into a pooled
+    /// buffer first (at most one part's size), because the SDK can only hash and sign a payload it can rewind, and
+    /// would otherwise fall back to aws-chunked framing whatever <see cref="S3BlobStoreOptions.UseChunkEncoding"/> says.
+    /// </summary>
     private async Task PutSingleAsync(string key, Stream content, long length, CancellationToken cancellationToken)
+    {
+        if (content.CanSeek)
+        {
+            var remaining = content.Length - content.Position;
+            if (remaining != length)
+            {
+                throw new IOException($"The content has {remaining} bytes, not {length}.");
+            }
+
+            await PutObjectAsync(key, content, length, cancellationToken);
+            return;
+        }
+
+        if (length > _options.PartSize)
+        {
+            await PutMultipartAsync(key, content, length, cancellationToken);
+            return;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent((int)length + 1);
+        try
+        {
+            await ReadPartAsync(content, buffer.AsMemory(0, (int)length), cancellationToken);
+            await CheckEndAsync(content, buffer, length, cancellationToken);
+            using var whole = new MemoryStream(buffer, 0, (int)length, writable: false);
+            await PutObjectAsync(key, whole, length, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task PutObjectAsync(string key, Stream content, long length, CancellationToken cancellationToken)
     {
         var request = new PutObjectRequest
         {
             BucketName = _options.Bucket,
             Key = key,
-            InputStream = new BoundedReadStream(content, length, exact: true),
+            InputStream = content,
             AutoCloseStream = false,
+            // From where the caller's stream stands (the SDK would otherwise rewind it to 0).
             AutoResetStreamPosition = false,
             UseChunkEncoding = _options.UseChunkEncoding,
         };
         request.Headers.ContentLength = length;
         await _client.PutObjectAsync(request, cancellationToken);
+    }
+
+    /// <summary>Fills <paramref name="part"/>; a source that ends first is the caller's wrong length, never stored.</summary>
+    private static async Task ReadPartAsync(Stream content, Memory<byte> part, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await content.ReadExactlyAsync(part, cancellationToken);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new IOException("The content ended before its stated length.", e);
+        }
+    }
+
+    private static async Task CheckEndAsync(Stream content, byte[] buffer, long length, CancellationToken cancellationToken)
+    {
+        if (await content.ReadAsync(buffer.AsMemory(0, 1), cancellationToken) != 0)
+        {
+            throw new IOException($"The content is longer than {length} bytes.");
+        }
     }
 
     private async Task PutMultipartAsync(string key, Stream content, long length, CancellationToken cancellationToken)
@@ -199,7 +265,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             for (long sent = 0; sent < length;)
             {
                 var size = (int)Math.Min(partSize, length - sent);
-                await content.ReadExactlyAsync(buffer.AsMemory(0, size), cancellationToken);
+                await ReadPartAsync(content, buffer.AsMemory(0, size), cancellationToken);
                 using var part = new MemoryStream(buffer, 0, size, writable: false);
                 var uploaded = await _client.UploadPartAsync(new UploadPartRequest
                 {
@@ -216,11 +282,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
                 sent += size;
             }
 
-            if (await content.ReadAsync(buffer.AsMemory(0, 1), cancellationToken) != 0)
-            {
-                throw new IOException($"The content is longer than {length} bytes.");
-            }
-
+            await CheckEndAsync(content, buffer, length, cancellationToken);
             await _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
             {
                 BucketName = _options.Bucket,
@@ -231,13 +293,27 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         }
         catch
         {
-            // Not the caller's token: the abort must run even when the upload was cancelled.
-            await _client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = _options.Bucket, Key = key, UploadId = started.UploadId }, CancellationToken.None);
+            await AbortAsync(key, started.UploadId);
             throw;
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Best effort, and not on the caller's token (a cancelled upload must still be aborted): when the abort fails too,
+    /// the original error is the one worth reporting, and the bucket's incomplete-upload lifecycle rule removes the parts.
+    /// </summary>
+    private async Task AbortAsync(string key, string uploadId)
+    {
+        try
+        {
+            await _client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = _options.Bucket, Key = key, UploadId = uploadId }, CancellationToken.None);
+        }
+        catch (AmazonServiceException)
+        {
         }
     }
 }

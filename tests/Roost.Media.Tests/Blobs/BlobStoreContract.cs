@@ -66,6 +66,15 @@ public abstract class BlobStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_range_past_the_end_reads_nothing()
+    {
+        await PutAsync(Key, RandomBytes(100));
+
+        Assert.Empty(await ReadAsync(Key, 200, 10));
+        Assert.Empty(await ReadAsync(Key, 200));
+    }
+
+    [Fact]
     public async Task A_missing_object_has_no_length_and_cannot_be_read()
     {
         Assert.Null(await Store.GetLengthAsync("blobs/00/missing", CancellationToken.None).DefaultTimeout());
@@ -105,11 +114,27 @@ public abstract class BlobStoreContract : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Content_shorter_than_its_length_fails_and_stores_nothing()
+    public async Task A_forward_only_source_round_trips()
     {
-        using var content = new MemoryStream(RandomBytes(500));
+        // What an HTTP request body is: no length, no rewinding.
+        var bytes = RandomBytes(200_000);
+        using var content = new ForwardOnlyStream(bytes);
+        await Store.PutAsync(Key, content, bytes.Length, CancellationToken.None).DefaultTimeout();
 
-        await Assert.ThrowsAnyAsync<Exception>(() => Store.PutAsync(Key, content, 1_000, CancellationToken.None).DefaultTimeout());
+        Assert.Equal(SHA256.HashData(bytes), SHA256.HashData(await ReadAsync(Key)));
+    }
+
+    [Theory]
+    [InlineData(500, false)]
+    [InlineData(500, true)]
+    [InlineData(1_500, false)]
+    [InlineData(1_500, true)]
+    public async Task Content_of_another_length_fails_and_stores_nothing(int actual, bool forwardOnly)
+    {
+        var bytes = RandomBytes(actual);
+        using var content = forwardOnly ? new ForwardOnlyStream(bytes) : new MemoryStream(bytes);
+
+        await Assert.ThrowsAnyAsync<IOException>(() => Store.PutAsync(Key, content, 1_000, CancellationToken.None).DefaultTimeout());
 
         Assert.Null(await Store.GetLengthAsync(Key, CancellationToken.None).DefaultTimeout());
     }
@@ -129,5 +154,11 @@ public abstract class BlobStoreContract : IAsyncLifetime
         await Assert.ThrowsAsync<ArgumentException>(() => Store.GetLengthAsync(key, CancellationToken.None));
         await Assert.ThrowsAsync<ArgumentException>(() => Store.OpenReadAsync(key, 0, null, CancellationToken.None));
         await Assert.ThrowsAsync<ArgumentException>(() => Store.DeleteAsync(key, CancellationToken.None));
+    }
+
+    /// <summary>A source that cannot seek, like a request body.</summary>
+    private sealed class ForwardOnlyStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
     }
 }

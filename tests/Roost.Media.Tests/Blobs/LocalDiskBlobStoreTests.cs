@@ -68,12 +68,4 @@ public sealed class LocalDiskBlobStoreTests : BlobStoreContract
 
         Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(Root, "blobs", "ab")));
     }
-
-    [Fact]
-    public async Task A_range_past_the_end_reads_nothing()
-    {
-        await PutAsync("blobs/ab/abc", RandomBytes(100));
-
-        Assert.Empty(await ReadAsync("blobs/ab/abc", 200, 10));
-    }
 }
