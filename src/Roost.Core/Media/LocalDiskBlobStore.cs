@@ -1,0 +1,189 @@
+using System.Buffers;
+using Roost.Core.Storage;
+
+namespace Roost.Core.Media;
+
+/// <summary>
+/// Blobs as files under one directory (a single node's store): owner-only like the rest of the data directory, and
+/// written to a temp file that is flushed to disk and then renamed, so a reader never sees a partial object.
+/// </summary>
+public sealed class LocalDiskBlobStore(string rootDirectory) : IBlobStore
+{
+    private const int BufferSize = 81920;
+
+    private readonly string _root = Path.GetFullPath(rootDirectory);
+
+    public string Kind => "local";
+
+    public bool IsShared => false;
+
+    public async Task PutAsync(string key, Stream content, long length, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        var path = PathFor(key);
+        var directory = Path.GetDirectoryName(path)!;
+        CreateDirectory(directory);
+
+        // '~' is never in a key, so a temp file cannot be mistaken for (or collide with) an object.
+        var temp = Path.Combine(directory, $"{Path.GetFileName(path)}.~{Guid.NewGuid():N}.tmp");
+        try
+        {
+            await using (var file = new FileStream(temp, WriteOptions()))
+            {
+                await CopyExactlyAsync(content, file, length, cancellationToken);
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
+    public Task<long?> GetLengthAsync(string key, CancellationToken cancellationToken)
+    {
+        var info = new FileInfo(PathFor(key));
+        return Task.FromResult(info.Exists ? info.Length : (long?)null);
+    }
+
+    public Task<Stream> OpenReadAsync(string key, long offset, long? length, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        if (length is { } requested)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(requested, nameof(length));
+        }
+
+        FileStream file;
+        try
+        {
+            file = new FileStream(PathFor(key), new FileStreamOptions
+            {
+                Mode = FileMode.Open,
+                Access = FileAccess.Read,
+                Share = FileShare.Read | FileShare.Delete,
+                Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
+                BufferSize = BufferSize,
+            });
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new BlobNotFoundException(key);
+        }
+
+        file.Seek(Math.Min(offset, file.Length), SeekOrigin.Begin);
+        return Task.FromResult<Stream>(length is { } limit ? new BoundedReadStream(file, limit) : file);
+    }
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        // File.Delete ignores a missing file but not a missing directory.
+        try
+        {
+            File.Delete(PathFor(key));
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Uri? GetDirectUrl(string key, TimeSpan lifetime, string contentType, string contentDisposition) => null;
+
+    public string? GetLocalPath(string key) => PathFor(key);
+
+    /// <summary>The key's file; refuses any key Roost would not make and any path that would leave the root.</summary>
+    private string PathFor(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (!BlobKeys.IsValid(key))
+        {
+            throw new ArgumentException($"'{key}' is not a valid blob key.", nameof(key));
+        }
+
+        var path = Path.GetFullPath(Path.Combine(_root, key));
+        if (!path.StartsWith(Path.TrimEndingDirectorySeparator(_root) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"'{key}' leaves the blob directory.", nameof(key));
+        }
+
+        return path;
+    }
+
+    /// <summary>
+    /// Creates the missing directories one level at a time: Directory.CreateDirectory applies a Unix mode to the last
+    /// level only, leaving new parents at the umask's (often world-readable) default.
+    /// </summary>
+    private static void CreateDirectory(string directory)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+            return;
+        }
+
+        if (Directory.Exists(directory))
+        {
+            return;
+        }
+
+        if (Path.GetDirectoryName(directory) is { } parent)
+        {
+            CreateDirectory(parent);
+        }
+
+        Directory.CreateDirectory(directory, PrivateFiles.DirectoryMode);
+    }
+
+    private static FileStreamOptions WriteOptions()
+    {
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Options = FileOptions.Asynchronous,
+            BufferSize = 0,
+        };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = PrivateFiles.FileMode;
+        }
+
+        return options;
+    }
+
+    /// <summary>Copies <paramref name="length"/> bytes and checks the source has no more: a wrong length is the caller's bug, never stored.</summary>
+    private static async Task CopyExactlyAsync(Stream source, Stream destination, long length, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            var remaining = length;
+            while (remaining > 0)
+            {
+                var read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), cancellationToken);
+                if (read == 0)
+                {
+                    throw new IOException($"The content ended after {length - remaining} of {length} bytes.");
+                }
+
+                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                remaining -= read;
+            }
+
+            if (await source.ReadAsync(buffer.AsMemory(0, 1), cancellationToken) != 0)
+            {
+                throw new IOException($"The content is longer than {length} bytes.");
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}
