@@ -14,6 +14,18 @@ public static class PrivateFiles
         UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
         UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
+    /// <summary>Options that create a new file for asynchronous writing, readable by the owner only.</summary>
+    public static FileStreamOptions NewFile()
+    {
+        var options = new FileStreamOptions { Mode = System.IO.FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = FileMode;
+        }
+
+        return options;
+    }
+
     /// <summary>Creates <paramref name="directory"/> (and missing parents of it) owner-only, or checks the existing one.</summary>
     public static void EnsureDirectory(string directory, bool allowShared)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Roost.Core.Errors;
 using Roost.Core.Media;
 using Roost.Server.Auth;
@@ -53,7 +54,7 @@ internal static class TusEndpoints
         long? length = null;
         if (request.TryGetValue("Upload-Length", out var lengthHeader))
         {
-            if (!TusProtocol.TryParseLength(lengthHeader, out var parsed))
+            if (!TusHeaders.TryParseLength(lengthHeader, out var parsed))
             {
                 return Fail(context, new RoostError(ErrorKind.Validation, ErrorCodes.MalformedRequest, "Upload-Length is a number of bytes."));
             }
@@ -146,7 +147,7 @@ internal static class TusEndpoints
             return Fail(context, new RoostError(ErrorKind.UnsupportedMediaType, ErrorCodes.UnsupportedMediaType, $"A PATCH carries Content-Type: {TusProtocol.OffsetContentType}."));
         }
 
-        if (!TusProtocol.TryParseLength(request.Headers["Upload-Offset"], out var offset))
+        if (!TusHeaders.TryParseLength(request.Headers["Upload-Offset"], out var offset))
         {
             return Fail(context, new RoostError(ErrorKind.Validation, ErrorCodes.MalformedRequest, "Upload-Offset is a number of bytes."));
         }
@@ -154,7 +155,7 @@ internal static class TusEndpoints
         long? declareLength = null;
         if (request.Headers.TryGetValue("Upload-Length", out var lengthHeader))
         {
-            if (!TusProtocol.TryParseLength(lengthHeader, out var parsed))
+            if (!TusHeaders.TryParseLength(lengthHeader, out var parsed))
             {
                 return Fail(context, new RoostError(ErrorKind.Validation, ErrorCodes.MalformedRequest, "Upload-Length is a number of bytes."));
             }
@@ -207,7 +208,7 @@ internal static class TusEndpoints
         {
             "PATCH" => PatchAsync(id, context, uploads),
             "DELETE" => DeleteAsync(id, context, uploads),
-            _ => Task.FromResult(Fail(context, new RoostError(ErrorKind.Validation, ErrorCodes.MethodNotAllowed, "POST to an upload needs X-HTTP-Method-Override: PATCH or DELETE."))),
+            _ => Task.FromResult<IResult>(Fail(context, new RoostError(ErrorKind.Validation, ErrorCodes.MethodNotAllowed, "POST to an upload needs X-HTTP-Method-Override: PATCH or DELETE."))),
         };
 
     /// <summary>The tus headers of an upload's state (a HEAD says everything; a PATCH or POST the offset and expiry).</summary>
@@ -241,7 +242,7 @@ internal static class TusEndpoints
         }
     }
 
-    private static IResult? VersionProblem(HttpContext context)
+    private static ProblemHttpResult? VersionProblem(HttpContext context)
     {
         if (context.Request.Headers[TusResumable] == TusProtocol.Version)
         {
@@ -252,7 +253,7 @@ internal static class TusEndpoints
         return TypedResults.Problem(Problems.Create(StatusCodes.Status412PreconditionFailed, "tus_version_unsupported", $"This server speaks tus {TusProtocol.Version}: send Tus-Resumable: {TusProtocol.Version}."));
     }
 
-    private static IResult Fail(HttpContext context, RoostError error, int? status = null)
+    private static ProblemHttpResult Fail(HttpContext context, RoostError error, int? status = null)
     {
         context.Response.Headers[TusResumable] = TusProtocol.Version;
         return status is { } custom ? TypedResults.Problem(Problems.Create(custom, error.Code, error.Message)) : Problems.From(error);

@@ -24,7 +24,7 @@ internal sealed partial class MediaProcessor(
     public async Task RunAsync(MediaJob job, CancellationToken cancellationToken)
     {
         var work = Path.Combine(temporaryDirectory, $"job-{job.MediaId}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(work, PrivateFiles.DirectoryMode);
+        PrivateFiles.EnsureDirectory(work, allowShared: false);
         try
         {
             var outcome = await ProcessAsync(job, work, cancellationToken);
@@ -133,13 +133,7 @@ internal sealed partial class MediaProcessor(
 
     private async Task JoinChunksAsync(MediaJob job, string path, CancellationToken cancellationToken)
     {
-        await using var output = new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            Options = FileOptions.Asynchronous,
-            UnixCreateMode = OperatingSystem.IsWindows() ? null : PrivateFiles.FileMode,
-        });
+        await using var output = new FileStream(path, PrivateFiles.NewFile());
         foreach (var chunk in job.Chunks)
         {
             await using var input = await blobs.OpenReadAsync(chunk.Key, 0, chunk.Length, cancellationToken);

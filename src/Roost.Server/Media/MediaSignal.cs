@@ -1,7 +1,7 @@
 namespace Roost.Server.Media;
 
 /// <summary>Wakes this node's processor when an upload finished here (other nodes' uploads are found by polling).</summary>
-internal sealed class MediaSignal
+internal sealed class MediaSignal : IDisposable
 {
     private readonly SemaphoreSlim _signal = new(0, 1);
 
@@ -16,6 +16,8 @@ internal sealed class MediaSignal
             // Already raised: one wake-up covers every upload so far.
         }
     }
+
+    public void Dispose() => _signal.Dispose();
 
     public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
 }

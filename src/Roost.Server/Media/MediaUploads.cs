@@ -146,13 +146,7 @@ internal sealed partial class MediaUploads(
         var broken = false;
         try
         {
-            await using var file = new FileStream(path, new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                Options = FileOptions.Asynchronous,
-                UnixCreateMode = OperatingSystem.IsWindows() ? null : PrivateFiles.FileMode,
-            });
+            await using var file = new FileStream(path, PrivateFiles.NewFile());
             while (true)
             {
                 int read;

@@ -28,7 +28,7 @@ public sealed class MediaDeliveryTests
     {
         await using var instance = await RoostInstance.StartAsync();
         var (alice, _, _) = await instance.RegisterAndLoginAsync();
-        using var http = Http(instance.BaseAddress, alice);
+        using var http = MediaTestSupport.Http(instance.BaseAddress, alice);
 
         var pdfNamedJpeg = Document(10_000);
         var mismatch = await CreateAsync(http, pdfNamedJpeg.Length, "holiday.jpg", firstChunk: pdfNamedJpeg);
@@ -61,7 +61,7 @@ public sealed class MediaDeliveryTests
         Assert.Equal("failed", info.State);
         Assert.Equal("media_image_too_large", info.Error);
         var refused = await chat.Alice.SendMessageAsync(chat.Conversation.Id, null, [info.Id]).ShouldFailAsync("media_failed");
-        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class MediaDeliveryTests
     {
         await using var instance = await RoostInstance.StartAsync();
         var (alice, _, _) = await instance.RegisterAndLoginAsync();
-        using var http = Http(instance.BaseAddress, alice);
+        using var http = MediaTestSupport.Http(instance.BaseAddress, alice);
         var bytes = Document(50_000, seed: 3);
         using var body = new ByteArrayContent(bytes);
         body.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
@@ -124,7 +124,7 @@ public sealed class MediaDeliveryTests
         }
 
         var gone = await chat.Bob.DownloadMediaAsync(photo.Id).ShouldFailAsync("forbidden");
-        Assert.Equal(HttpStatusCode.Forbidden, gone.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, gone.Status);
         var history = await chat.Bob.GetMessagesAsync(chat.Conversation.Id).DefaultTimeout();
         Assert.Null(Assert.Single(history.Messages).Attachments);
     }
@@ -162,10 +162,10 @@ public sealed class MediaDeliveryTests
             Assert.NotEmpty(thumbnail);
         }
 
-        foreach (var request in new[] { carol.DownloadMediaAsync(photo.Id), carol.DownloadMediaAsync(photo.Id, attachment.Thumbnails[0].Size), carol.GetMediaInfoAsync(photo.Id) })
+        foreach (var request in new Task[] { carol.DownloadMediaAsync(photo.Id), carol.DownloadMediaAsync(photo.Id, attachment.Thumbnails[0].Size), carol.GetMediaInfoAsync(photo.Id) })
         {
             var refused = await request.ShouldFailAsync("forbidden");
-            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
         }
 
         carol.Dispose();

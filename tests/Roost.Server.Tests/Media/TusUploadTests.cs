@@ -16,12 +16,12 @@ public sealed class TusUploadTests
         await using var instance = await RoostInstance.StartAsync();
         var (alice, _, _) = await instance.RegisterAndLoginAsync();
         var original = Document(600_000);
-        var location = Location(await CreateAsync(Http(instance.BaseAddress, alice), original.Length, "report.pdf", "application/pdf"));
+        var location = Location(await CreateAsync(MediaTestSupport.Http(instance.BaseAddress, alice), original.Length, "report.pdf", "application/pdf"));
         var random = new Random(42);
 
         for (var round = 0; round < 4; round++)
         {
-            using var http = Http(instance.BaseAddress, alice);
+            using var http = MediaTestSupport.Http(instance.BaseAddress, alice);
             var offset = Offset(await HeadAsync(http, location));
             var remaining = original.Length - offset;
             var cut = (int)Math.Min(remaining, MediaSnifferHead + random.Next(1, 120_000));
@@ -32,7 +32,7 @@ public sealed class TusUploadTests
             }
         }
 
-        using (var http = Http(instance.BaseAddress, alice))
+        using (var http = MediaTestSupport.Http(instance.BaseAddress, alice))
         {
             var offset = await SettledOffsetAsync(http, location);
             Assert.InRange(offset, MediaSnifferHead, original.Length);
@@ -48,11 +48,12 @@ public sealed class TusUploadTests
     }
 
     [Fact]
+#pragma warning disable CA5350, CA5351 // tus names sha1 (and md5, refused here) as checksum algorithms: integrity, not security.
     public async Task A_chunk_whose_checksum_does_not_match_is_refused_with_460_and_leaves_the_offset()
     {
         await using var instance = await RoostInstance.StartAsync();
         var (alice, _, _) = await instance.RegisterAndLoginAsync();
-        using var http = Http(instance.BaseAddress, alice);
+        using var http = MediaTestSupport.Http(instance.BaseAddress, alice);
         var bytes = Document(10_000);
         var location = Location(await CreateAsync(http, bytes.Length, "a.pdf"));
 
@@ -67,13 +68,14 @@ public sealed class TusUploadTests
         Assert.Equal(HttpStatusCode.NoContent, right.StatusCode);
         Assert.Equal(bytes.Length, Offset(right));
     }
+#pragma warning restore CA5350, CA5351
 
     [Fact]
     public async Task A_patch_at_the_wrong_offset_gets_409_and_changes_nothing()
     {
         await using var instance = await RoostInstance.StartAsync();
         var (alice, _, _) = await instance.RegisterAndLoginAsync();
-        using var http = Http(instance.BaseAddress, alice);
+        using var http = MediaTestSupport.Http(instance.BaseAddress, alice);
         var bytes = Document(20_000);
         var location = Location(await CreateAsync(http, bytes.Length, "a.pdf", firstChunk: bytes[..8_000]));
 
@@ -89,7 +91,7 @@ public sealed class TusUploadTests
         var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
         await using var instance = await RoostInstance.StartAsync(new Dictionary<string, string> { ["Roost:Media:UploadLifetime"] = "01:00:00" }, time);
         var (alice, _, _) = await instance.RegisterAndLoginAsync();
-        using var http = Http(instance.BaseAddress, alice);
+        using var http = MediaTestSupport.Http(instance.BaseAddress, alice);
         var bytes = Document(20_000);
         var created = await CreateAsync(http, bytes.Length, "a.pdf", firstChunk: bytes[..8_000]);
         var location = Location(created);
@@ -106,7 +108,7 @@ public sealed class TusUploadTests
         await using var instance = await RoostInstance.StartAsync();
         var (alice, _, _) = await instance.RegisterAndLoginAsync();
         var (mallory, _, _) = await instance.RegisterAndLoginAsync();
-        using var http = Http(instance.BaseAddress, alice);
+        using var http = MediaTestSupport.Http(instance.BaseAddress, alice);
 
         var options = await http.SendAsync(new HttpRequestMessage(HttpMethod.Options, "/v1/media/uploads")).DefaultTimeout();
         Assert.Equal("1.0.0", options.Headers.GetValues("Tus-Version").Single());
@@ -123,7 +125,7 @@ public sealed class TusUploadTests
 
         var bytes = Document(20_000);
         var location = Location(await CreateAsync(http, bytes.Length, "a.pdf", firstChunk: bytes[..8_000]));
-        using (var other = Http(instance.BaseAddress, mallory))
+        using (var other = MediaTestSupport.Http(instance.BaseAddress, mallory))
         {
             Assert.Equal(HttpStatusCode.NotFound, (await HeadAsync(other, location)).StatusCode);
             Assert.Equal(HttpStatusCode.NotFound, (await PatchAsync(other, location, 8_000, bytes[8_000..])).StatusCode);
