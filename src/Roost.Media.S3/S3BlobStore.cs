@@ -3,6 +3,8 @@ using System.Net;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Roost.Core.Media;
 
 namespace Roost.Media.S3;
@@ -11,25 +13,39 @@ namespace Roost.Media.S3;
 /// Blobs in one bucket of an S3-compatible store, shared by every node. Large objects go up as multipart uploads one
 /// part at a time (bounded memory whatever the size), and an upload that fails is aborted so no parts linger.
 /// </summary>
-public sealed class S3BlobStore : IBlobStore, IDisposable
+public sealed partial class S3BlobStore : IBlobStore, IDisposable
 {
     private const int MaximumParts = 10_000;
     private static readonly TimeSpan MaximumUrlLifetime = TimeSpan.FromDays(7);
+    private static readonly TimeSpan AbortTimeout = TimeSpan.FromSeconds(30);
 
     private readonly S3BlobStoreOptions _options;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly AmazonS3Client _client;
+    private readonly string _prefix;
 
-    public S3BlobStore(S3BlobStoreOptions options, TimeProvider? timeProvider = null)
+    public S3BlobStore(S3BlobStoreOptions options, TimeProvider? timeProvider = null, ILogger<S3BlobStore>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(options.Bucket, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.PartSize, S3BlobStoreOptions.MinimumPartSize, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.PartSize, S3BlobStoreOptions.MaximumPartSize, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(options.MultipartThreshold, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.MultipartThreshold, S3BlobStoreOptions.MaximumSinglePutSize, nameof(options));
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger<S3BlobStore>.Instance;
+        _prefix = options.KeyPrefix?.Trim('/') is { Length: > 0 } prefix ? prefix + "/" : "";
 
-        var config = new AmazonS3Config { ForcePathStyle = options.ForcePathStyle };
+        var config = new AmazonS3Config
+        {
+            ForcePathStyle = options.ForcePathStyle,
+            // The SDK 4 default adds CRC32 checksums to every upload (as aws-chunked trailers); several S3-compatible
+            // stores reject or mis-store them, and SigV4 already signs the payload (whole or per chunk).
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+        };
         if (options.ServiceUrl is { Length: > 0 } serviceUrl)
         {
             config.ServiceURL = serviceUrl;
@@ -88,7 +104,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         Check(key);
         try
         {
-            var metadata = await _client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _options.Bucket, Key = key }, cancellationToken);
+            var metadata = await _client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _options.Bucket, Key = ObjectKey(key) }, cancellationToken);
             return metadata.ContentLength;
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
@@ -112,7 +128,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             return await GetLengthAsync(key, cancellationToken) is null ? throw new BlobNotFoundException(key) : Stream.Null;
         }
 
-        var request = new GetObjectRequest { BucketName = _options.Bucket, Key = key };
+        var request = new GetObjectRequest { BucketName = _options.Bucket, Key = ObjectKey(key) };
         if (length is { } count)
         {
             request.ByteRange = new ByteRange(offset, offset + count - 1);
@@ -141,7 +157,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
     public async Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
         Check(key);
-        await _client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _options.Bucket, Key = key }, cancellationToken);
+        await _client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _options.Bucket, Key = ObjectKey(key) }, cancellationToken);
     }
 
     public Uri? GetDirectUrl(string key, TimeSpan lifetime, string contentType, string contentDisposition)
@@ -149,13 +165,13 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         Check(key);
         if (_options.PublicBaseUrl is { Length: > 0 } publicBase)
         {
-            return new Uri($"{publicBase.TrimEnd('/')}/{key}");
+            return new Uri($"{publicBase.TrimEnd('/')}/{ObjectKey(key)}");
         }
 
         var request = new GetPreSignedUrlRequest
         {
             BucketName = _options.Bucket,
-            Key = key,
+            Key = ObjectKey(key),
             Verb = HttpVerb.GET,
             Expires = _time.GetUtcNow().UtcDateTime + (lifetime > MaximumUrlLifetime ? MaximumUrlLifetime : lifetime),
             Protocol = _options.ServiceUrl?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true ? Amazon.S3.Protocol.HTTP : Amazon.S3.Protocol.HTTPS,
@@ -177,6 +193,9 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             throw new ArgumentException($"'{key}' is not a valid blob key.", nameof(key));
         }
     }
+
+    /// <summary>The bucket's name for a (checked) key: under <see cref="S3BlobStoreOptions.KeyPrefix"/> when set.</summary>
+    private string ObjectKey(string key) => _prefix + key;
 
     /// <summary>
     /// One PUT. A seekable source of the right remaining length is sent as it is; any other is read into a pooled
@@ -222,7 +241,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         var request = new PutObjectRequest
         {
             BucketName = _options.Bucket,
-            Key = key,
+            Key = ObjectKey(key),
             InputStream = content,
             AutoCloseStream = false,
             // From where the caller's stream stands (the SDK would otherwise rewind it to 0).
@@ -257,7 +276,8 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
     private async Task PutMultipartAsync(string key, Stream content, long length, CancellationToken cancellationToken)
     {
         var partSize = (int)Math.Max(_options.PartSize, (length + MaximumParts - 1) / MaximumParts);
-        var started = await _client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = _options.Bucket, Key = key }, cancellationToken);
+        var objectKey = ObjectKey(key);
+        var started = await _client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = _options.Bucket, Key = objectKey }, cancellationToken);
         var buffer = ArrayPool<byte>.Shared.Rent(partSize);
         try
         {
@@ -270,7 +290,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
                 var uploaded = await _client.UploadPartAsync(new UploadPartRequest
                 {
                     BucketName = _options.Bucket,
-                    Key = key,
+                    Key = objectKey,
                     UploadId = started.UploadId,
                     PartNumber = parts.Count + 1,
                     InputStream = part,
@@ -286,14 +306,14 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             await _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
             {
                 BucketName = _options.Bucket,
-                Key = key,
+                Key = objectKey,
                 UploadId = started.UploadId,
                 PartETags = parts,
             }, cancellationToken);
         }
         catch
         {
-            await AbortAsync(key, started.UploadId);
+            await AbortAsync(objectKey, started.UploadId);
             throw;
         }
         finally
@@ -306,14 +326,22 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
     /// Best effort, and not on the caller's token (a cancelled upload must still be aborted): when the abort fails too,
     /// the original error is the one worth reporting, and the bucket's incomplete-upload lifecycle rule removes the parts.
     /// </summary>
-    private async Task AbortAsync(string key, string uploadId)
+    private async Task AbortAsync(string objectKey, string uploadId)
     {
         try
         {
-            await _client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = _options.Bucket, Key = key, UploadId = uploadId }, CancellationToken.None);
+            using var timeout = new CancellationTokenSource(AbortTimeout);
+            await _client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = _options.Bucket, Key = objectKey, UploadId = uploadId }, timeout.Token);
         }
-        catch (AmazonServiceException)
+        catch (Exception e) when (e is AmazonServiceException or AmazonClientException or HttpRequestException or OperationCanceledException)
         {
+            Log.AbortFailed(_logger, e, objectKey, uploadId);
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 8900, Level = LogLevel.Warning, Message = "Could not abort the failed multipart upload {UploadId} of {Key}; its parts stay until the bucket's lifecycle rule for incomplete uploads removes them")]
+        public static partial void AbortFailed(ILogger logger, Exception exception, string key, string uploadId);
     }
 }

@@ -6,6 +6,12 @@ public sealed class S3BlobStoreOptions
     /// <summary>The smallest part S3 accepts in a multipart upload (all but the last part).</summary>
     public const long MinimumPartSize = 5L * 1024 * 1024;
 
+    /// <summary>The largest part this store buffers: a part is held in memory while it goes up.</summary>
+    public const long MaximumPartSize = 1L * 1024 * 1024 * 1024;
+
+    /// <summary>The largest object S3 takes in a single PUT; <see cref="MultipartThreshold"/> may not exceed it.</summary>
+    public const long MaximumSinglePutSize = 5L * 1024 * 1024 * 1024;
+
     /// <summary>The endpoint (e.g. <c>https://minio.example:9000</c>); null for AWS itself, found from <see cref="Region"/>.</summary>
     public string? ServiceUrl { get; set; }
 
@@ -34,6 +40,15 @@ public sealed class S3BlobStoreOptions
     /// <summary>Bytes per part, at least <see cref="MinimumPartSize"/>; grown when an object would need over 10 000 parts.</summary>
     public long PartSize { get; set; } = 16L * 1024 * 1024;
 
-    /// <summary>A public (CDN) origin for the bucket: direct URLs are then <c>{PublicBaseUrl}/{key}</c>, not presigned.</summary>
+    /// <summary>
+    /// Keys are stored under <c>{KeyPrefix}/</c> (slashes around it trimmed), so Roost may share a bucket; null or
+    /// empty: at the bucket's root.
+    /// </summary>
+    public string? KeyPrefix { get; set; }
+
+    /// <summary>
+    /// A public (CDN) origin for the bucket: direct URLs are then <c>{PublicBaseUrl}/{object key}</c> (the object key
+    /// includes <see cref="KeyPrefix"/>), not presigned. Only for buckets whose objects may be public.
+    /// </summary>
     public string? PublicBaseUrl { get; set; }
 }

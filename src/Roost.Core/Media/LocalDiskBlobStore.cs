@@ -11,6 +11,9 @@ public sealed class LocalDiskBlobStore(string rootDirectory) : IBlobStore
 {
     private const int BufferSize = 81920;
 
+    /// <summary>Upload chunks live in one directory per upload, emptied (and then removed) when the upload is done.</summary>
+    private const string StagingPrefix = "staging/";
+
     private readonly string _root = Path.GetFullPath(rootDirectory);
 
     public string Kind => "local";
@@ -23,13 +26,12 @@ public sealed class LocalDiskBlobStore(string rootDirectory) : IBlobStore
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         var path = PathFor(key);
         var directory = Path.GetDirectoryName(path)!;
-        CreateDirectory(directory);
 
         // '~' is never in a key, so a temp file cannot be mistaken for (or collide with) an object.
         var temp = Path.Combine(directory, $"{Path.GetFileName(path)}.~{Guid.NewGuid():N}.tmp");
         try
         {
-            await using (var file = new FileStream(temp, WriteOptions()))
+            await using (var file = CreateTempFile(directory, temp))
             {
                 await CopyExactlyAsync(content, file, length, cancellationToken);
                 file.Flush(flushToDisk: true);
@@ -39,7 +41,7 @@ public sealed class LocalDiskBlobStore(string rootDirectory) : IBlobStore
         }
         catch
         {
-            File.Delete(temp);
+            DeleteFile(temp);
             throw;
         }
     }
@@ -75,19 +77,24 @@ public sealed class LocalDiskBlobStore(string rootDirectory) : IBlobStore
             throw new BlobNotFoundException(key);
         }
 
-        file.Seek(Math.Min(offset, file.Length), SeekOrigin.Begin);
-        return Task.FromResult<Stream>(length is { } limit ? new BoundedReadStream(file, limit) : file);
+        if (offset == 0 && length is null)
+        {
+            return Task.FromResult<Stream>(file);
+        }
+
+        // Seeking keeps the file seekable, so the bounded view is too.
+        var start = Math.Min(offset, file.Length);
+        file.Seek(start, SeekOrigin.Begin);
+        return Task.FromResult<Stream>(new BoundedReadStream(file, length ?? file.Length - start));
     }
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
-        // File.Delete ignores a missing file but not a missing directory.
-        try
+        var path = PathFor(key);
+        DeleteFile(path);
+        if (key.StartsWith(StagingPrefix, StringComparison.Ordinal))
         {
-            File.Delete(PathFor(key));
-        }
-        catch (DirectoryNotFoundException)
-        {
+            RemoveEmptyDirectories(Path.GetDirectoryName(path)!, Path.Combine(_root, StagingPrefix.TrimEnd('/')));
         }
 
         return Task.CompletedTask;
@@ -140,6 +147,25 @@ public sealed class LocalDiskBlobStore(string rootDirectory) : IBlobStore
         Directory.CreateDirectory(directory, PrivateFiles.DirectoryMode);
     }
 
+    /// <summary>
+    /// Creates the directories and the temp file; once more if the directory vanished in between (a delete of the
+    /// upload's last chunk removes its now-empty staging directory).
+    /// </summary>
+    private static FileStream CreateTempFile(string directory, string temp)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            CreateDirectory(directory);
+            try
+            {
+                return new FileStream(temp, WriteOptions());
+            }
+            catch (DirectoryNotFoundException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
     private static FileStreamOptions WriteOptions()
     {
         var options = new FileStreamOptions
@@ -155,6 +181,40 @@ public sealed class LocalDiskBlobStore(string rootDirectory) : IBlobStore
         }
 
         return options;
+    }
+
+    /// <summary>File.Delete ignores a missing file but not a missing directory; neither is an error here.</summary>
+    private static void DeleteFile(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Removes <paramref name="directory"/> and its parents up to (not including) <paramref name="stop"/> while they
+    /// are empty. Best effort: a directory that is not empty, or that a concurrent write is filling, stays.
+    /// </summary>
+    private static void RemoveEmptyDirectories(string directory, string stop)
+    {
+        while (directory.Length > stop.Length && directory.StartsWith(stop + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            try
+            {
+                // Not recursive: fails, leaving it, unless it is empty at that instant.
+                Directory.Delete(directory);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return;
+            }
+
+            directory = Path.GetDirectoryName(directory)!;
+        }
     }
 
     /// <summary>Copies <paramref name="length"/> bytes and checks the source has no more: a wrong length is the caller's bug, never stored.</summary>

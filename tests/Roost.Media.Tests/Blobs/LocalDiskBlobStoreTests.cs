@@ -54,7 +54,7 @@ public sealed class LocalDiskBlobStoreTests : BlobStoreContract
         var path = Store.GetLocalPath("staging/up1/000000000000000-aa");
 
         Assert.Equal(Path.Combine(Root, "staging", "up1", "000000000000000-aa"), path);
-        Assert.Equal(bytes, await File.ReadAllBytesAsync(path!, TestContext.Current.CancellationToken));
+        AssertSameBytes(bytes, await File.ReadAllBytesAsync(path!, TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -67,5 +67,50 @@ public sealed class LocalDiskBlobStoreTests : BlobStoreContract
         await Assert.ThrowsAsync<IOException>(() => Store.PutAsync("blobs/ab/long", longer, 1_000, CancellationToken.None).DefaultTimeout());
 
         Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(Root, "blobs", "ab")));
+    }
+
+    [Fact]
+    public async Task A_ranged_read_is_seekable_within_its_range()
+    {
+        var bytes = RandomBytes(10_000);
+        await PutAsync("blobs/ab/abc", bytes);
+
+        await using var range = await Store.OpenReadAsync("blobs/ab/abc", 2_000, 3_000, CancellationToken.None).DefaultTimeout();
+
+        Assert.True(range.CanSeek);
+        Assert.Equal(3_000, range.Length);
+        range.Seek(-100, SeekOrigin.End);
+        AssertSameBytes(bytes[4_900..5_000], await ReadAllBytesAsync(range));
+        range.Position = 0;
+        AssertSameBytes(bytes[2_000..5_000], await ReadAllBytesAsync(range));
+    }
+
+    [Fact]
+    public async Task Deleting_an_uploads_last_chunk_removes_its_staging_directory()
+    {
+        await PutAsync("staging/up1/000000000000000-aa", RandomBytes(10));
+        await PutAsync("staging/up1/000000000000010-bb", RandomBytes(10));
+        await PutAsync("blobs/ab/abc", RandomBytes(10));
+
+        await Store.DeleteAsync("staging/up1/000000000000000-aa", CancellationToken.None).DefaultTimeout();
+        Assert.True(Directory.Exists(Path.Combine(Root, "staging", "up1")));
+
+        await Store.DeleteAsync("staging/up1/000000000000010-bb", CancellationToken.None).DefaultTimeout();
+        Assert.False(Directory.Exists(Path.Combine(Root, "staging", "up1")));
+        Assert.True(Directory.Exists(Path.Combine(Root, "staging")));
+
+        await Store.DeleteAsync("blobs/ab/abc", CancellationToken.None).DefaultTimeout();
+        Assert.True(Directory.Exists(Path.Combine(Root, "blobs", "ab")));
+
+        // The upload's directory comes back for a chunk written after it went.
+        await PutAsync("staging/up1/000000000000020-cc", RandomBytes(10));
+        Assert.Equal(10, await Store.GetLengthAsync("staging/up1/000000000000020-cc", CancellationToken.None).DefaultTimeout());
+    }
+
+    private static async Task<byte[]> ReadAllBytesAsync(Stream stream)
+    {
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy).DefaultTimeout();
+        return copy.ToArray();
     }
 }

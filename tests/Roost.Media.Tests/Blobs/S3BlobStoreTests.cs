@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Roost.Core.Media;
 using Roost.Media.S3;
 using Roost.Testing;
@@ -42,9 +41,11 @@ public sealed class S3BlobStoreTests : BlobStoreContract
 
         Assert.Equal(bytes.Length, await store.GetLengthAsync("blobs/cd/large", CancellationToken.None).DefaultTimeout());
         var whole = await ReadAllAsync(await store.OpenReadAsync("blobs/cd/large", 0, null, CancellationToken.None).DefaultTimeout());
-        Assert.Equal(SHA256.HashData(bytes), SHA256.HashData(whole));
+        AssertSameBytes(bytes, whole);
         var acrossParts = await ReadAllAsync(await store.OpenReadAsync("blobs/cd/large", FiveMiB - 10, 20, CancellationToken.None).DefaultTimeout());
-        Assert.Equal(bytes[(int)(FiveMiB - 10)..(int)(FiveMiB + 10)], acrossParts);
+        AssertSameBytes(bytes[(int)(FiveMiB - 10)..(int)(FiveMiB + 10)], acrossParts);
+        var tail = await ReadAllAsync(await store.OpenReadAsync("blobs/cd/large", 2 * FiveMiB, null, CancellationToken.None).DefaultTimeout());
+        AssertSameBytes(bytes[(int)(2 * FiveMiB)..], tail);
     }
 
     [Fact]
@@ -73,7 +74,7 @@ public sealed class S3BlobStoreTests : BlobStoreContract
         response.EnsureSuccessStatusCode();
         Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("attachment; filename=\"photo.png\"", response.Content.Headers.ContentDisposition?.ToString());
-        Assert.Equal(bytes, await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken).DefaultTimeout());
+        AssertSameBytes(bytes, await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken).DefaultTimeout());
     }
 
     [Fact]
@@ -86,5 +87,43 @@ public sealed class S3BlobStoreTests : BlobStoreContract
         var url = store.GetDirectUrl("blobs/ab/abc", TimeSpan.FromMinutes(5), "image/png", "inline");
 
         Assert.Equal(new Uri("https://cdn.example.test/media/blobs/ab/abc"), url);
+    }
+
+    [Fact]
+    public async Task A_key_prefix_puts_objects_under_it_and_in_cdn_urls()
+    {
+        var options = TestS3.CreateOptions();
+        options.KeyPrefix = "/tenant-1/";
+        options.PublicBaseUrl = "https://cdn.example.test";
+        using var prefixed = new S3BlobStore(options);
+        await prefixed.EnsureBucketAsync(CancellationToken.None).DefaultTimeout();
+        var rootOptions = TestS3.CreateOptions();
+        rootOptions.Bucket = options.Bucket;
+        using var root = new S3BlobStore(rootOptions);
+        var bytes = RandomBytes(1_000);
+
+        using (var content = new MemoryStream(bytes))
+        {
+            await prefixed.PutAsync("blobs/ab/abc", content, bytes.Length, CancellationToken.None).DefaultTimeout();
+        }
+
+        AssertSameBytes(bytes, await ReadAllAsync(await root.OpenReadAsync("tenant-1/blobs/ab/abc", 0, null, CancellationToken.None).DefaultTimeout()));
+        Assert.Null(await root.GetLengthAsync("blobs/ab/abc", CancellationToken.None).DefaultTimeout());
+        Assert.Equal(new Uri("https://cdn.example.test/tenant-1/blobs/ab/abc"), prefixed.GetDirectUrl("blobs/ab/abc", TimeSpan.FromMinutes(5), "image/png", "inline"));
+        await prefixed.DeleteAsync("blobs/ab/abc", CancellationToken.None).DefaultTimeout();
+        Assert.Null(await root.GetLengthAsync("tenant-1/blobs/ab/abc", CancellationToken.None).DefaultTimeout());
+    }
+
+    [Theory]
+    [InlineData(4L * 1024 * 1024, 64L * 1024 * 1024)]
+    [InlineData(2L * 1024 * 1024 * 1024, 64L * 1024 * 1024)]
+    [InlineData(16L * 1024 * 1024, 6L * 1024 * 1024 * 1024)]
+    public void Part_sizes_and_thresholds_outside_what_s3_takes_are_refused(long partSize, long threshold)
+    {
+        var options = TestS3.CreateOptions();
+        options.PartSize = partSize;
+        options.MultipartThreshold = threshold;
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => new S3BlobStore(options));
     }
 }
