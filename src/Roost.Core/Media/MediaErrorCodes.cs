@@ -35,4 +35,24 @@ public static class MediaErrorCodes
 
     /// <summary>Attaching media that failed validation or processing.</summary>
     public const string Failed = "media_failed";
+
+    public const string UploadLocked = "upload_locked";
+
+    public const string UploadExceedsLength = "upload_exceeds_length";
+
+    public const string ChecksumMismatch = "checksum_mismatch";
+
+    public const string UploadComplete = "upload_complete";
+
+    public const string UploadLengthFixed = "upload_length_fixed";
+
+    public const string UploadTooManyChunks = "upload_too_many_chunks";
+
+    public const string UploadOffsetMismatch = "upload_offset_mismatch";
+
+    public const string FirstChunkTooSmall = "upload_first_chunk_too_small";
+
+    public const string ChecksumUnsupported = "checksum_unsupported";
+
+    public const string TusVersionUnsupported = "tus_version_unsupported";
 }

@@ -40,7 +40,7 @@ public static class MediaUploadRules
 
         if (upload.State != MediaState.Uploading)
         {
-            return new RoostError(ErrorKind.Conflict, "upload_complete", "This upload is complete; it takes no more bytes.");
+            return new RoostError(ErrorKind.Conflict, MediaErrorCodes.UploadComplete, "This upload is complete; it takes no more bytes.");
         }
 
         if (upload.ExpiresAt <= chunk.Now)
@@ -55,13 +55,13 @@ public static class MediaUploadRules
 
         if (chunk.DeclareLength is { } declared && upload.Length is { } known && declared != known)
         {
-            return new RoostError(ErrorKind.Validation, "upload_length_fixed", "Upload-Length was already set and cannot change.");
+            return new RoostError(ErrorKind.Validation, MediaErrorCodes.UploadLengthFixed, "Upload-Length was already set and cannot change.");
         }
 
         var length = upload.Length ?? chunk.DeclareLength;
         if (length is { } total && chunk.Offset + chunk.Length > total)
         {
-            return new RoostError(ErrorKind.Validation, "upload_exceeds_length", $"The upload is {total} bytes; this chunk goes past its end.");
+            return new RoostError(ErrorKind.Validation, MediaErrorCodes.UploadExceedsLength, $"The upload is {total} bytes; this chunk goes past its end.");
         }
 
         if (chunk.Offset + chunk.Length > limits.MaxUploadBytes)
@@ -70,12 +70,12 @@ public static class MediaUploadRules
         }
 
         return chunks >= limits.MaxChunksPerUpload
-            ? new RoostError(ErrorKind.Validation, "upload_too_many_chunks", $"An upload may be sent in at most {limits.MaxChunksPerUpload} requests; send larger chunks.")
+            ? new RoostError(ErrorKind.Validation, MediaErrorCodes.UploadTooManyChunks, $"An upload may be sent in at most {limits.MaxChunksPerUpload} requests; send larger chunks.")
             : null;
     }
 
     public static RoostError OffsetMismatch(long current) =>
-        new(ErrorKind.Conflict, "upload_offset_mismatch", $"Upload-Offset does not match the upload's offset ({current}); ask with HEAD and resume from there.");
+        new(ErrorKind.Conflict, MediaErrorCodes.UploadOffsetMismatch, $"Upload-Offset does not match the upload's offset ({current}); ask with HEAD and resume from there.");
 
     public static RoostError NotFound() =>
         new(ErrorKind.NotFound, MediaErrorCodes.NotFound, "No such upload or media.");

@@ -168,7 +168,7 @@ internal static class TusEndpoints
         {
             if (!TusChecksum.TryParse(checksumHeader, out var algorithm, out var digest, out _))
             {
-                return Fail(context, new RoostError(ErrorKind.Validation, "checksum_unsupported", $"Upload-Checksum is '<algorithm> <base64 digest>' with one of: {TusProtocol.ChecksumAlgorithms}."));
+                return Fail(context, new RoostError(ErrorKind.Validation, MediaErrorCodes.ChecksumUnsupported, $"Upload-Checksum is '<algorithm> <base64 digest>' with one of: {TusProtocol.ChecksumAlgorithms}."));
             }
 
             checksum = (algorithm, digest);
@@ -250,7 +250,7 @@ internal static class TusEndpoints
         }
 
         context.Response.Headers["Tus-Version"] = TusProtocol.Version;
-        return TypedResults.Problem(Problems.Create(StatusCodes.Status412PreconditionFailed, "tus_version_unsupported", $"This server speaks tus {TusProtocol.Version}: send Tus-Resumable: {TusProtocol.Version}."));
+        return TypedResults.Problem(Problems.Create(StatusCodes.Status412PreconditionFailed, MediaErrorCodes.TusVersionUnsupported, $"This server speaks tus {TusProtocol.Version}: send Tus-Resumable: {TusProtocol.Version}."));
     }
 
     private static ProblemHttpResult Fail(HttpContext context, RoostError error, int? status = null)

@@ -20,7 +20,7 @@ internal sealed partial class MediaUploads(
     ILogger<MediaUploads> logger)
 {
     private const int CopyBufferBytes = 81_920;
-    private const string FirstChunkTooSmall = "upload_first_chunk_too_small";
+    private const string FirstChunkTooSmall = MediaErrorCodes.FirstChunkTooSmall;
 
     private readonly ConcurrentDictionary<string, byte> _busy = new(StringComparer.Ordinal);
 
@@ -33,7 +33,7 @@ internal sealed partial class MediaUploads(
     {
         if (!_busy.TryAdd(uploadId, 0))
         {
-            return ChunkOutcome.Refused(new RoostError(ErrorKind.Conflict, "upload_locked", "Another request is writing to this upload; retry after it ends."), StatusCodes.Status423Locked);
+            return ChunkOutcome.Refused(new RoostError(ErrorKind.Conflict, MediaErrorCodes.UploadLocked, "Another request is writing to this upload; retry after it ends."), StatusCodes.Status423Locked);
         }
 
         try
@@ -64,12 +64,12 @@ internal sealed partial class MediaUploads(
             var (received, digest, tooLong, broken) = await ReceiveAsync(body, path, room, checksum?.Algorithm, requestAborted);
             if (tooLong)
             {
-                return ChunkOutcome.Refused(new RoostError(ErrorKind.PayloadTooLarge, "upload_exceeds_length", $"This chunk goes past the upload's end ({room} bytes were left)."));
+                return ChunkOutcome.Refused(new RoostError(ErrorKind.PayloadTooLarge, MediaErrorCodes.UploadExceedsLength, $"This chunk goes past the upload's end ({room} bytes were left)."));
             }
 
             if (checksum is { } expected && (broken || !TusChecksum.Matches(expected.Digest, digest!)))
             {
-                return ChunkOutcome.Refused(new RoostError(ErrorKind.Validation, "checksum_mismatch", "Upload-Checksum does not match the bytes received; the chunk was dropped."), 460);
+                return ChunkOutcome.Refused(new RoostError(ErrorKind.Validation, MediaErrorCodes.ChecksumMismatch, "Upload-Checksum does not match the bytes received; the chunk was dropped."), 460);
             }
 
             string? contentType = null;

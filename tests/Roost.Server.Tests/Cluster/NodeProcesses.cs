@@ -38,6 +38,7 @@ public sealed class NodeProcesses : IAsyncDisposable
 
             // Every node must protect secrets with the same key: a TOTP secret written by one is read by another.
             var identityKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+            var bucket = "roost-" + Guid.NewGuid().ToString("N")[..12]; // a cluster's nodes share one media store
             for (var i = 0; i < count; i++)
             {
                 var directory = new TempDirectory();
@@ -53,7 +54,13 @@ public sealed class NodeProcesses : IAsyncDisposable
                     $"--Roost:Cluster:HeartbeatInterval={HeartbeatInterval}",
                     $"--Roost:Cluster:DeadAfter={DeadAfter}",
                     $"--Roost:Identity:EncryptionKey={identityKey}",
-                    $"--Roost:Admin:Token={cluster.AdminToken}"));
+                    $"--Roost:Admin:Token={cluster.AdminToken}",
+                    "--Roost:Media:Store=S3",
+                    $"--Roost:Media:S3:ServiceUrl={TestS3.ServiceUrl}",
+                    $"--Roost:Media:S3:Bucket={bucket}",
+                    "--Roost:Media:S3:AccessKey=S3RVER",
+                    "--Roost:Media:S3:SecretKey=S3RVER",
+                    "--Roost:Media:S3:UseChunkEncoding=false"));
             }
 
             cluster.Addresses = await Task.WhenAll(cluster._nodes.Select(n => n.ListeningAsync()));

@@ -104,6 +104,7 @@ public sealed class ConfigurationTests
         Assert.Contains("Roost:Cluster:RabbitMq:Uri must be an amqp:// or amqps:// URI", failure.Message, StringComparison.Ordinal);
         Assert.Contains("Roost:Cluster:NodeId may hold", failure.Message, StringComparison.Ordinal);
         Assert.Contains("Roost:Cluster:DeadAfter at least three times it", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Roost:Media:Store must be S3", failure.Message, StringComparison.Ordinal);
 
         var cluster = Load(new()
         {
@@ -112,6 +113,11 @@ public sealed class ConfigurationTests
             ["Roost:Cluster:Bus"] = "RabbitMq",
             ["Roost:Cluster:RabbitMq:Uri"] = "amqps://roost:secret@mq.internal:5671/roost",
             ["Roost:Identity:EncryptionKey"] = Convert.ToBase64String(new byte[32]),
+            ["Roost:Media:Store"] = "S3",
+            ["Roost:Media:S3:ServiceUrl"] = "https://s3.internal",
+            ["Roost:Media:S3:Bucket"] = "roost",
+            ["Roost:Media:S3:AccessKey"] = "key",
+            ["Roost:Media:S3:SecretKey"] = "secret",
         });
         Assert.Equal((ClusterBus.RabbitMq, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20)), (cluster.Cluster.Bus, cluster.Cluster.HeartbeatInterval, cluster.Cluster.DeadAfter));
     }
