@@ -83,9 +83,10 @@ public sealed partial class S3BlobStore : IBlobStore, IDisposable
         {
             await _client.PutBucketAsync(new PutBucketRequest { BucketName = _options.Bucket }, cancellationToken);
         }
-        catch (AmazonS3Exception e) when (e.ErrorCode is "BucketAlreadyOwnedByYou")
+        catch (AmazonS3Exception e) when (e.ErrorCode is "BucketAlreadyOwnedByYou" or "BucketAlreadyExists")
         {
-            // Another node created it in between.
+            // Another node created it in between (stores differ in which of the two they answer): usable if listable.
+            await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _options.Bucket, MaxKeys = 1 }, cancellationToken);
         }
     }
 
