@@ -77,9 +77,9 @@ internal sealed class PostgresMediaStore(PostgresStore store) : IMediaStore
                     .With("account", chunk.AccountId)
                     .With("day", day)
                     .ScalarAsync())!;
-                if (today + declared > limits.DailyBytes)
+                if (MediaUploadRules.CheckDailyQuota(today, declared, limits) is { } overQuota)
                 {
-                    return MediaUploadRules.DailyQuota(limits.DailyBytes);
+                    return overQuota;
                 }
 
                 await ChargeBytesAsync(context, chunk.AccountId, day, declared);

@@ -69,9 +69,9 @@ internal sealed class SqliteMediaStore(SqliteStore store) : IMediaStore
                 var today = context.Command("SELECT COALESCE(MAX(bytes), 0) FROM media_daily_bytes WHERE account_id = $account AND day = $day");
                 today.Parameters.AddWithValue("$account", chunk.AccountId);
                 today.Parameters.AddWithValue("$day", day);
-                if ((long)today.ExecuteScalar()! + declared > limits.DailyBytes)
+                if (MediaUploadRules.CheckDailyQuota(Convert.ToInt64(today.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture), declared, limits) is { } overQuota)
                 {
-                    return MediaUploadRules.DailyQuota(limits.DailyBytes);
+                    return overQuota;
                 }
 
                 ChargeBytes(context, chunk.AccountId, day, declared);

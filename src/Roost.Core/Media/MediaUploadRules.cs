@@ -22,7 +22,25 @@ public static class MediaUploadRules
                 $"At most {limits.MaxUploadsInProgress} uploads may be in progress at once; finish or cancel one first.");
         }
 
-        return bytesToday + (length ?? 0) > limits.DailyBytes ? DailyQuota(limits.DailyBytes) : null;
+        return CheckDailyQuota(bytesToday, length ?? 0, limits);
+    }
+
+    /// <summary>Whether <paramref name="adding"/> more bytes fit today's quota; written so no sum can overflow.</summary>
+    public static RoostError? CheckDailyQuota(long bytesToday, long adding, MediaLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        return adding > limits.DailyBytes - Math.Min(bytesToday, limits.DailyBytes) ? DailyQuota(limits.DailyBytes) : null;
+    }
+
+    /// <summary>
+    /// The most bytes this upload may hold: the limit of its kind once its type is known from the first chunk, else the
+    /// largest upload at all.
+    /// </summary>
+    public static long MaxBytesFor(MediaUpload upload, MediaLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(upload);
+        ArgumentNullException.ThrowIfNull(limits);
+        return upload.ContentType is { } type && MediaTypes.FromContentType(type) is { } known ? limits.MaxBytesFor(known.Kind) : limits.MaxUploadBytes;
     }
 
     /// <summary>
@@ -58,15 +76,22 @@ public static class MediaUploadRules
             return new RoostError(ErrorKind.Validation, MediaErrorCodes.UploadLengthFixed, "Upload-Length was already set and cannot change.");
         }
 
-        var length = upload.Length ?? chunk.DeclareLength;
-        if (length is { } total && chunk.Offset + chunk.Length > total)
+        // A deferred length is held to the same limits as one given at creation (Tus-Max-Size, the kind's limit).
+        var max = MaxBytesFor(upload, limits);
+        if (chunk.DeclareLength > max)
         {
-            return new RoostError(ErrorKind.Validation, MediaErrorCodes.UploadExceedsLength, $"The upload is {total} bytes; this chunk goes past its end.");
+            return TooLarge(max);
         }
 
-        if (chunk.Offset + chunk.Length > limits.MaxUploadBytes)
+        var length = upload.Length ?? chunk.DeclareLength;
+        if (length is { } total && chunk.Length > total - chunk.Offset)
         {
-            return TooLarge(limits.MaxUploadBytes);
+            return new RoostError(ErrorKind.PayloadTooLarge, MediaErrorCodes.UploadExceedsLength, $"The upload is {total} bytes; this chunk goes past its end.");
+        }
+
+        if (chunk.Length > max - chunk.Offset)
+        {
+            return TooLarge(max);
         }
 
         return chunks >= limits.MaxChunksPerUpload

@@ -68,7 +68,12 @@ internal static class TusEndpoints
 
         if (length == 0)
         {
-            return Fail(context, new RoostError(ErrorKind.Validation, MediaErrorCodes.TypeNotAllowed, "An empty file is not media."));
+            return Fail(context, new RoostError(ErrorKind.UnsupportedMediaType, MediaErrorCodes.TypeNotAllowed, "An empty file is not media."));
+        }
+
+        if (!TryReadChecksum(context.Request, out var checksum))
+        {
+            return Fail(context, ChecksumUnsupported());
         }
 
         if (!TusMetadata.TryParse(request["Upload-Metadata"], out var metadata, out var metadataError))
@@ -95,10 +100,13 @@ internal static class TusEndpoints
         {
             // creation-with-upload: the body is the first chunk.
             AllowLargeBody(context, uploads.Limits.MaxUploadBytes);
-            var outcome = await uploads.WriteChunkAsync(id, upload.AccountId, 0, context.Request.Body, null, null, context.RequestAborted);
+            var outcome = await uploads.WriteChunkAsync(id, upload.AccountId, 0, context.Request.Body, checksum, null, context.RequestAborted);
             if (outcome.Error is { } refused)
             {
+                // The answer carries no Location, so nothing could resume this upload: it goes now, not after a day
+                // of counting against the uploads in progress.
                 context.Response.Headers.Remove("Location");
+                await uploads.TerminateAsync(id, upload.AccountId);
                 return Fail(context, refused, outcome.Status);
             }
 
@@ -163,15 +171,9 @@ internal static class TusEndpoints
             declareLength = parsed;
         }
 
-        (string, byte[])? checksum = null;
-        if (request.Headers.TryGetValue("Upload-Checksum", out var checksumHeader))
+        if (!TryReadChecksum(request, out var checksum))
         {
-            if (!TusChecksum.TryParse(checksumHeader, out var algorithm, out var digest, out _))
-            {
-                return Fail(context, new RoostError(ErrorKind.Validation, MediaErrorCodes.ChecksumUnsupported, $"Upload-Checksum is '<algorithm> <base64 digest>' with one of: {TusProtocol.ChecksumAlgorithms}."));
-            }
-
-            checksum = (algorithm, digest);
+            return Fail(context, ChecksumUnsupported());
         }
 
         if (!MediaIds.IsValid(id))
@@ -242,6 +244,27 @@ internal static class TusEndpoints
         }
     }
 
+    /// <summary>The optional Upload-Checksum header; false when it is present but not one this server can check.</summary>
+    private static bool TryReadChecksum(HttpRequest request, out (string Algorithm, byte[] Digest)? checksum)
+    {
+        checksum = null;
+        if (!request.Headers.TryGetValue("Upload-Checksum", out var header))
+        {
+            return true;
+        }
+
+        if (!TusChecksum.TryParse(header, out var algorithm, out var digest, out _))
+        {
+            return false;
+        }
+
+        checksum = (algorithm, digest);
+        return true;
+    }
+
+    private static RoostError ChecksumUnsupported() =>
+        new(ErrorKind.Validation, MediaErrorCodes.ChecksumUnsupported, $"Upload-Checksum is '<algorithm> <base64 digest>' with one of: {TusProtocol.ChecksumAlgorithms}.");
+
     private static ProblemHttpResult? VersionProblem(HttpContext context)
     {
         if (context.Request.Headers[TusResumable] == TusProtocol.Version)
@@ -250,6 +273,7 @@ internal static class TusEndpoints
         }
 
         context.Response.Headers["Tus-Version"] = TusProtocol.Version;
+        context.Response.Headers[TusResumable] = TusProtocol.Version;
         return TypedResults.Problem(Problems.Create(StatusCodes.Status412PreconditionFailed, MediaErrorCodes.TusVersionUnsupported, $"This server speaks tus {TusProtocol.Version}: send Tus-Resumable: {TusProtocol.Version}."));
     }
 

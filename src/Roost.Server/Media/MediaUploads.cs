@@ -57,7 +57,7 @@ internal sealed partial class MediaUploads(
         }
 
         var length = upload!.Length ?? declareLength;
-        var room = (length ?? limits.MaxUploadBytes) - offset;
+        var room = (length ?? MediaUploadRules.MaxBytesFor(upload, limits)) - offset;
         var path = Path.Combine(temporaryDirectory, $"{uploadId}-{Guid.NewGuid():N}.part");
         try
         {
@@ -188,7 +188,8 @@ internal sealed partial class MediaUploads(
     /// <summary>The type from the first bytes, checked against the allow-list, the declared type and name, and its size limit.</summary>
     private async Task<(string? Type, RoostError? Error)> SniffAsync(string path, MediaUpload upload, long received, long? length)
     {
-        if (received < MediaSniffer.HeadLength && length is { } total && received < total)
+        // Unless this chunk is the whole file, the type needs a full head of bytes (a deferred length included).
+        if (received < MediaSniffer.HeadLength && (length is not { } total || received < total))
         {
             return (null, new RoostError(ErrorKind.Validation, FirstChunkTooSmall,
                 $"The first chunk must carry at least {MediaSniffer.HeadLength} bytes (or the whole file): the type is decided from them."));

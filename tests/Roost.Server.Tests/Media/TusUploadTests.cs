@@ -147,6 +147,58 @@ public sealed class TusUploadTests
         Assert.Equal(HttpStatusCode.NotFound, (await HeadAsync(http, location)).StatusCode);
     }
 
+    [Fact]
+    public async Task A_deferred_length_is_held_to_the_limits_and_a_refused_creation_with_upload_leaves_nothing_behind()
+    {
+        await using var instance = await RoostInstance.StartAsync(new Dictionary<string, string>
+        {
+            ["Roost:Media:MaxUploadsInProgress"] = "1",
+            ["Roost:Media:MaxDocumentBytes"] = "100000",
+        });
+        var (alice, _, _) = await instance.RegisterAndLoginAsync();
+        using var http = MediaTestSupport.Http(instance.BaseAddress, alice);
+        var bytes = Document(20_000);
+
+        // Deferred: the first chunk fixes the type (a document), so a length over the document limit, or one that
+        // would overflow any sum, is refused with 413 (never a 500) and leaves the offset.
+        var deferred = new HttpRequestMessage(HttpMethod.Post, "/v1/media/uploads") { Content = OffsetContent(bytes[..8_000]) };
+        deferred.Headers.Add("Tus-Resumable", "1.0.0");
+        deferred.Headers.Add("Upload-Defer-Length", "1");
+        deferred.Headers.Add("Upload-Metadata", "filename " + Convert.ToBase64String("notes.pdf"u8.ToArray()));
+        var location = Location(await http.SendAsync(deferred).DefaultTimeout());
+        foreach (var declared in new[] { long.MaxValue, 100_001L })
+        {
+            var declaring = new HttpRequestMessage(HttpMethod.Patch, location) { Content = OffsetContent(bytes[8_000..]) };
+            declaring.Headers.Add("Tus-Resumable", "1.0.0");
+            declaring.Headers.Add("Upload-Offset", "8000");
+            declaring.Headers.Add("Upload-Length", declared.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var refused = await http.SendAsync(declaring).DefaultTimeout();
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+            Assert.Contains("media_too_large", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Equal(8_000, Offset(await HeadAsync(http, location)));
+        }
+
+        var delete = new HttpRequestMessage(HttpMethod.Delete, location);
+        delete.Headers.Add("Tus-Resumable", "1.0.0");
+        Assert.Equal(HttpStatusCode.NoContent, (await http.SendAsync(delete).DefaultTimeout()).StatusCode);
+
+        // A creation-with-upload refused for its body (a wrong checksum here) answers without a Location, so the
+        // upload is gone at once: the one upload allowed in progress is free again.
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var create = new HttpRequestMessage(HttpMethod.Post, "/v1/media/uploads") { Content = OffsetContent(bytes[..8_000]) };
+            create.Headers.Add("Tus-Resumable", "1.0.0");
+            create.Headers.Add("Upload-Length", "20000");
+            create.Headers.Add("Upload-Checksum", "sha256 " + Convert.ToBase64String(SHA256.HashData(bytes[1..8_001])));
+            var refused = await http.SendAsync(create).DefaultTimeout();
+            Assert.Equal((HttpStatusCode)460, refused.StatusCode);
+            Assert.Null(refused.Headers.Location);
+        }
+
+        var fine = await CreateAsync(http, bytes.Length, "notes.pdf", firstChunk: bytes[..8_000]);
+        Assert.Equal(HttpStatusCode.Created, fine.StatusCode);
+    }
+
     private const int MediaSnifferHead = 4096;
 
     /// <summary>Sends <paramref name="cut"/> bytes of a PATCH, then breaks the request off as a dropped connection would.</summary>
