@@ -6,8 +6,8 @@ namespace Roost.Server.Media;
 
 /// <summary>
 /// Turns a finished upload into stored media: joins its chunks into a private temporary file, checks the type again,
-/// cleans images (re-encoded without metadata, orientation applied, thumbnails and a placeholder), GIFs, videos and
-/// M4A (metadata blocks and boxes dropped or blanked, samples untouched), names every file
+/// cleans images (re-encoded without metadata, orientation applied, thumbnails and a placeholder), GIFs, videos,
+/// M4A and Ogg (metadata blocks, boxes and comments dropped or blanked, samples untouched), names every file
 /// by the SHA-256 of its bytes, writes the blobs the store does not have yet, and marks the media ready.
 /// </summary>
 internal sealed partial class MediaProcessor(
@@ -140,9 +140,10 @@ internal sealed partial class MediaProcessor(
 
     /// <summary>
     /// The file to keep, without the metadata its container carries: ISO-BMFF (MP4, QuickTime, M4A) with its
-    /// <c>udta</c>/<c>meta</c>/XMP boxes blanked in place, a GIF without comments and foreign extensions; other images
-    /// are re-encoded by the image processor. Ogg comments, ID3 tags before ADTS audio and PDF metadata are kept for now
-    /// (docs/security.md "Media"). Throws <see cref="MediaStructureException"/> for a container that cannot be walked.
+    /// <c>udta</c>/<c>meta</c>/XMP boxes blanked in place, a GIF without comments and foreign extensions, Ogg with an
+    /// empty comment header; other images are re-encoded by the image processor. ID3 tags before ADTS audio and PDF
+    /// metadata are kept for now (docs/security.md "Media"). Throws <see cref="MediaStructureException"/> for a
+    /// container that cannot be walked.
     /// </summary>
     private static async Task<string> StripAsync(string original, MediaType type, string work, CancellationToken cancellationToken)
     {
@@ -150,6 +151,7 @@ internal sealed partial class MediaProcessor(
         {
             "video/mp4" or "video/quicktime" or "audio/mp4" => (input, output) => IsoBmffMetadataStripper.Strip(input, output, cancellationToken: cancellationToken),
             "image/gif" => (input, output) => GifMetadataStripper.Strip(input, output, cancellationToken),
+            "audio/ogg" => (input, output) => OggCommentStripper.Strip(input, output, cancellationToken),
             _ => null,
         };
         if (strip is null)

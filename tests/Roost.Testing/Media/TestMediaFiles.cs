@@ -227,7 +227,7 @@ public static class TestMediaFiles
     }
 
     /// <summary>Ogg Opus: an <c>OpusHead</c> page, an <c>OpusTags</c> page, and one audio page ending at the duration's granule.</summary>
-    public static byte[] OggOpus(long durationMs)
+    public static byte[] OggOpus(long durationMs, params string[] comments)
     {
         var head = new byte[19];
         Ascii("OpusHead").CopyTo(head, 0);
@@ -235,13 +235,16 @@ public static class TestMediaFiles
         head[9] = 2;
         BinaryPrimitives.WriteUInt16LittleEndian(head.AsSpan(10), OpusPreSkip);
         BinaryPrimitives.WriteUInt32LittleEndian(head.AsSpan(12), 48000);
-        byte[] tags = [.. Ascii("OpusTags"), 5, 0, 0, 0, .. Ascii("roost"), 0, 0, 0, 0];
+        byte[] tags = [.. Ascii("OpusTags"), .. CommentList(comments)];
         var granule = (ulong)(OpusPreSkip + (durationMs * 48));
         return [.. OggPage(0x02, 0, 0, head), .. OggPage(0, 0, 1, tags), .. OggPage(0x04, granule, 2, new byte[300])];
     }
 
-    /// <summary>Ogg Vorbis: an identification header page at the given rate, a comment header page and one audio page.</summary>
-    public static byte[] OggVorbis(long durationMs, int sampleRate = 44100)
+    /// <summary>
+    /// Ogg Vorbis: an identification header page at the given rate, a page holding the comment and setup headers (as
+    /// encoders write them), and one audio page.
+    /// </summary>
+    public static byte[] OggVorbis(long durationMs, int sampleRate = 44100, params string[] comments)
     {
         var identification = new byte[30];
         Ascii("\u0001vorbis").CopyTo(identification, 0);
@@ -249,35 +252,65 @@ public static class TestMediaFiles
         BinaryPrimitives.WriteUInt32LittleEndian(identification.AsSpan(12), (uint)sampleRate);
         identification[28] = 0xB8;
         identification[29] = 1;
-        byte[] comments = [.. Ascii("\u0003vorbis"), 5, 0, 0, 0, .. Ascii("roost"), 0, 0, 0, 0, 1];
+        byte[] commentHeader = [.. Ascii("\u0003vorbis"), .. CommentList(comments), 1];
         var granule = (ulong)(durationMs * sampleRate / 1000);
-        return [.. OggPage(0x02, 0, 0, identification), .. OggPage(0, 0, 1, comments), .. OggPage(0x04, granule, 2, new byte[100])];
+        return
+        [
+            .. OggPage(0x02, 0, 0, identification),
+            .. OggRawPage(0, 0, 1, [.. Lacing(commentHeader.Length), .. Lacing(VorbisSetup.Length)], [.. commentHeader, .. VorbisSetup]),
+            .. OggPage(0x04, granule, 2, new byte[100]),
+        ];
     }
 
-    /// <summary>One Ogg page holding one packet, with its lacing and checksum.</summary>
-    public static byte[] OggPage(byte flags, ulong granule, uint sequence, byte[] packet)
+    /// <summary>A stand-in for Vorbis's setup header (codebooks): its type and name, then bytes no probe reads.</summary>
+    public static byte[] VorbisSetup => [.. Ascii("\u0005vorbis"), .. Enumerable.Range(0, 600).Select(i => (byte)(i * 31))];
+
+    /// <summary>A Vorbis comment list (Opus uses it too): the vendor "roost", then each comment, lengths little-endian.</summary>
+    public static byte[] CommentList(params string[] comments)
     {
-        var lacing = new List<byte>();
-        var left = packet.Length;
-        while (left >= 255)
+        var list = new List<byte>();
+        void Add(byte[] value)
         {
-            lacing.Add(255);
-            left -= 255;
+            var length = new byte[4];
+            BinaryPrimitives.WriteUInt32LittleEndian(length, (uint)value.Length);
+            list.AddRange(length);
+            list.AddRange(value);
         }
 
-        lacing.Add((byte)left);
-        var page = new byte[27 + lacing.Count + packet.Length];
+        Add(Ascii("roost"));
+        var count = new byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(count, (uint)comments.Length);
+        list.AddRange(count);
+        foreach (var comment in comments)
+        {
+            Add(Encoding.UTF8.GetBytes(comment));
+        }
+
+        return [.. list];
+    }
+
+    /// <summary>The lacing values of one whole packet: a 255 per full segment, then the rest (0 when it divides evenly).</summary>
+    public static byte[] Lacing(int packetLength) => [.. Enumerable.Repeat((byte)255, packetLength / 255), (byte)(packetLength % 255)];
+
+    /// <summary>One Ogg page from its lacing values and body as given (several packets, or part of one), with its checksum.</summary>
+    public static byte[] OggRawPage(byte flags, ulong granule, uint sequence, byte[] lacing, byte[] body)
+    {
+        var page = new byte[27 + lacing.Length + body.Length];
         Ascii("OggS").CopyTo(page, 0);
         page[5] = flags;
         BinaryPrimitives.WriteUInt64LittleEndian(page.AsSpan(6), granule);
         BinaryPrimitives.WriteUInt32LittleEndian(page.AsSpan(14), OggSerial);
         BinaryPrimitives.WriteUInt32LittleEndian(page.AsSpan(18), sequence);
-        page[26] = (byte)lacing.Count;
+        page[26] = (byte)lacing.Length;
         lacing.CopyTo(page, 27);
-        packet.CopyTo(page, 27 + lacing.Count);
+        body.CopyTo(page, 27 + lacing.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(page.AsSpan(22), OggCrc(page));
         return page;
     }
+
+    /// <summary>One Ogg page holding one packet, with its lacing and checksum.</summary>
+    public static byte[] OggPage(byte flags, ulong granule, uint sequence, byte[] packet) =>
+        OggRawPage(flags, granule, sequence, Lacing(packet.Length), packet);
 
     /// <summary>Raw AAC-LC stereo: <paramref name="frames"/> ADTS frames (no CRC) of 1024 samples each.</summary>
     public static byte[] Adts(int frames, int sampleRate)
