@@ -6,7 +6,7 @@ using static Roost.Server.Tests.Media.MediaTestSupport;
 
 namespace Roost.Server.Tests.Media;
 
-/// <summary>Videos and GIFs keep playing but lose the location and text their containers carry.</summary>
+/// <summary>Videos, GIFs and voice notes keep playing but lose the location and text their containers carry.</summary>
 public sealed class MediaMetadataTests
 {
     [Fact]
@@ -45,5 +45,23 @@ public sealed class MediaMetadataTests
         Assert.False(Contains(storedGif, "XMP DataXMP"u8));
         Assert.True(Contains(storedGif, "NETSCAPE2.0"u8));
         Assert.Equal(TestMediaFiles.Gif(), storedGif);
+    }
+
+    [Fact]
+    public async Task A_voice_notes_tags_are_emptied_and_its_duration_still_reported()
+    {
+        await using var instance = await RoostInstance.StartAsync();
+        var (alice, _, _) = await instance.RegisterAndLoginAsync();
+        var tag = Encoding.ASCII.GetBytes("LOCATION=" + TestMediaFiles.Iso6709Location);
+        var note = TestMediaFiles.OggOpus(7_250, "LOCATION=" + TestMediaFiles.Iso6709Location);
+
+        var info = await UploadAsync(alice, note, "note.opus");
+
+        Assert.Equal("ready", info.State);
+        Assert.Equal(7_250, info.DurationMs);
+        var stored = await alice.DownloadMediaAsync(info.Id).DefaultTimeout();
+        Assert.True(Contains(note, tag));
+        Assert.False(Contains(stored, tag));
+        Assert.Equal(stored.Length, info.Size);
     }
 }
