@@ -112,6 +112,27 @@ public sealed class IsoBmffMetadataStripperTests
     }
 
     [Fact]
+    public void An_m4as_itunes_tags_after_its_samples_are_blanked()
+    {
+        var title = Encoding.UTF8.GetBytes("Voice memo, Rue de Rivoli");
+        var tags = TestMediaFiles.Box("udta", TestMediaFiles.Box("meta", [0, 0, 0, 0], TestMediaFiles.Box("ilst", TestMediaFiles.Box("©nam", TestMediaFiles.Box("data", [0, 0, 0, 1, 0, 0, 0, 0], title)))));
+        byte[] m4a =
+        [
+            .. TestMediaFiles.FileType("M4A ", "M4A ", "mp42", "isom"),
+            .. TestMediaFiles.Box("mdat", [.. Enumerable.Range(0, 5000).Select(i => (byte)(i % 251))]),
+            .. TestMediaFiles.Box("moov", TestMediaFiles.MovieHeader(44100, 44100 * 9), TestMediaFiles.Track("soun", 0, 0), tags),
+        ];
+
+        var stripped = Strip(m4a);
+
+        Assert.Equal(m4a.Length, stripped.Length);
+        Assert.False(Contains(stripped, title));
+        Assert.False(Contains(stripped, Latin1("©nam")));
+        Assert.Equal(m4a[..^tags.Length], stripped[..^tags.Length]);
+        Assert.Equal(new MediaDetails(null, null, 9_000), MediaProbe.Probe(new MemoryStream(stripped), MediaTypes.M4a));
+    }
+
+    [Fact]
     public void A_file_without_metadata_is_copied_unchanged() =>
         Assert.Equal(TestMediaFiles.Mp4(320, 240, 1_000), Strip(TestMediaFiles.Mp4(320, 240, 1_000)));
 
