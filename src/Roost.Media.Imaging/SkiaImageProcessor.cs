@@ -50,7 +50,7 @@ public sealed class SkiaImageProcessor : IImageProcessor
             var full = Path.Combine(outputDirectory, "full" + Extension(type));
             if (codec.EncodedFormat == SKEncodedImageFormat.Gif)
             {
-                // Skia cannot write GIF; a GIF is kept as sent (it has no EXIF block), after the decode above proved it an image.
+                // Skia cannot write GIF; the server's GifMetadataStripper has already dropped its comments and foreign extensions.
                 File.Copy(path, full);
             }
             else

@@ -9,13 +9,13 @@ public static class MediaErrorCodes
     /// <summary>The content's type differs from the declared type or the file name's extension.</summary>
     public const string TypeMismatch = "media_type_mismatch";
 
-    /// <summary>The file is larger than its type or the server allows.</summary>
+    /// <summary>The file is larger than its type or the server allows (or a video's <c>moov</c> index or an Ogg stream's headers are over their cap).</summary>
     public const string TooLarge = "media_too_large";
 
     /// <summary>An image's width × height is over the pixel cap (a decompression bomb, or just too big).</summary>
     public const string ImageTooLarge = "media_image_too_large";
 
-    /// <summary>The file claims to be an image but cannot be decoded.</summary>
+    /// <summary>The file claims to be an image but cannot be decoded, or its container (MP4, QuickTime, M4A, GIF, Ogg) cannot be walked.</summary>
     public const string Undecodable = "media_undecodable";
 
     /// <summary>The account has too many uploads in progress.</summary>

@@ -6,7 +6,8 @@ namespace Roost.Server.Media;
 
 /// <summary>
 /// Turns a finished upload into stored media: joins its chunks into a private temporary file, checks the type again,
-/// cleans images (re-encoded without metadata, orientation applied, thumbnails and a placeholder), names every file
+/// cleans images (re-encoded without metadata, orientation applied, thumbnails and a placeholder), GIFs, videos,
+/// M4A and Ogg (metadata blocks, boxes and comments dropped or blanked, samples untouched), names every file
 /// by the SHA-256 of its bytes, writes the blobs the store does not have yet, and marks the media ready.
 /// </summary>
 internal sealed partial class MediaProcessor(
@@ -54,6 +55,10 @@ internal sealed partial class MediaProcessor(
         catch (ImageRejectedException rejected)
         {
             await FailAsync(job, rejected.Code);
+        }
+        catch (MediaStructureException refused)
+        {
+            await FailAsync(job, refused.Code);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -104,21 +109,23 @@ internal sealed partial class MediaProcessor(
 
         var paths = new Dictionary<string, string>(StringComparer.Ordinal);
         var files = new List<MediaFile>();
+        var cleaned = await StripAsync(original, type, work, cancellationToken);
         if (type.Kind != MediaKind.Image)
         {
-            var key = await AddFileAsync(original, paths);
+            var key = await AddFileAsync(cleaned, paths);
+            var size = new FileInfo(cleaned).Length;
             MediaDetails details;
-            await using (var file = File.OpenRead(original))
+            await using (var file = File.OpenRead(cleaned))
             {
                 details = MediaProbe.Probe(file, type);
             }
 
-            files.Add(new MediaFile(MediaFile.Full, key, type.ContentType, job.Length, details.Width, details.Height));
-            return (new ProcessedMedia(type.ContentType, job.Length, details.Width, details.Height, details.DurationMs, null, files), paths);
+            files.Add(new MediaFile(MediaFile.Full, key, type.ContentType, size, details.Width, details.Height));
+            return (new ProcessedMedia(type.ContentType, size, details.Width, details.Height, details.DurationMs, null, files), paths);
         }
 
         var policy = new ImagePolicy(limits.MaxImagePixels, limits.ThumbnailSizes);
-        var processed = await Task.Run(() => images.Process(original, work, policy, cancellationToken), cancellationToken);
+        var processed = await Task.Run(() => images.Process(cleaned, work, policy, cancellationToken), cancellationToken);
         var fullKey = await AddFileAsync(processed.Path, paths);
         var fullSize = new FileInfo(processed.Path).Length;
         files.Add(new MediaFile(MediaFile.Full, fullKey, processed.ContentType, fullSize, processed.Width, processed.Height));
@@ -129,6 +136,39 @@ internal sealed partial class MediaProcessor(
         }
 
         return (new ProcessedMedia(processed.ContentType, fullSize, processed.Width, processed.Height, null, processed.Placeholder, files), paths);
+    }
+
+    /// <summary>
+    /// The file to keep, without the metadata its container carries: ISO-BMFF (MP4, QuickTime, M4A) with its
+    /// <c>udta</c>/<c>meta</c>/XMP boxes blanked in place, a GIF without comments and foreign extensions, Ogg with an
+    /// empty comment header; other images are re-encoded by the image processor. ID3 tags before ADTS audio and PDF
+    /// metadata are kept for now (docs/security.md "Media"). Throws <see cref="MediaStructureException"/> for a
+    /// container that cannot be walked.
+    /// </summary>
+    private static async Task<string> StripAsync(string original, MediaType type, string work, CancellationToken cancellationToken)
+    {
+        Action<Stream, Stream>? strip = type.ContentType switch
+        {
+            "video/mp4" or "video/quicktime" or "audio/mp4" => (input, output) => IsoBmffMetadataStripper.Strip(input, output, cancellationToken: cancellationToken),
+            "image/gif" => (input, output) => GifMetadataStripper.Strip(input, output, cancellationToken),
+            "audio/ogg" => (input, output) => OggCommentStripper.Strip(input, output, cancellationToken),
+            _ => null,
+        };
+        if (strip is null)
+        {
+            return original;
+        }
+
+        var cleaned = Path.Combine(work, "stripped");
+        await Task.Run(
+            () =>
+            {
+                using var input = File.OpenRead(original);
+                using var output = new FileStream(cleaned, PrivateFiles.NewFile());
+                strip(input, output);
+            },
+            cancellationToken);
+        return cleaned;
     }
 
     private async Task JoinChunksAsync(MediaJob job, string path, CancellationToken cancellationToken)
