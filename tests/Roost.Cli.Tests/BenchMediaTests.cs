@@ -116,6 +116,8 @@ public sealed class BenchMediaTests
             Assert.True(results.GetProperty($"{size} upload MiB/s").GetDouble() > 0);
             Assert.True(results.TryGetProperty($"{size} upload_p99_ms", out _));
             Assert.True(results.TryGetProperty($"{size} last byte to ready_p50_ms", out _));
+            Assert.True(results.GetProperty($"{size} all ready after s").GetDouble() > 0);
+            Assert.True(results.TryGetProperty($"{size} server CPU ms per download", out _));
             Assert.True(results.GetProperty($"{size} download MiB/s").GetDouble() > 0);
             Assert.Equal(0, results.GetProperty($"{size} failed downloads").GetInt64());
             Assert.True(results.GetProperty($"{size} server rss peak during uploads MiB").GetDouble() > 0);

@@ -38,6 +38,9 @@ internal sealed record MediaSettings
 
     public int? ServerPid { get; init; }
 
+    /// <summary>A proxy's processes (nginx's workers), for its CPU per download.</summary>
+    public IReadOnlyList<int> ProxyPids { get; init; } = [];
+
     public TextWriter? Progress { get; init; }
 
     /// <summary>Null when the numbers make a bounded, sensible run; otherwise what is wrong.</summary>

@@ -32,6 +32,7 @@ internal static class MediaWorkload
         report.Parameters["downloads per size"] = settings.Downloads;
         report.Parameters["concurrent downloads"] = settings.DownloadConcurrency;
         var server = ServerProcess.Find(settings.ServerPid);
+        var proxy = ServerProcess.Find(settings.ProxyPids);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(settings.Timeout);
         var prefix = settings.Prefix ?? BenchSettings.FreshPrefix();
@@ -54,7 +55,7 @@ internal static class MediaWorkload
                 if (settings.Downloads > 0)
                 {
                     console.MarkupLineInterpolated($"Downloading {label} {settings.Downloads} times, {settings.DownloadConcurrency} at once, from {settings.DownloadUrl}…");
-                    await DownloadAsync(report, settings, label, size, ready, downloads, deadline.Token);
+                    await DownloadAsync(report, settings, label, size, ready, downloads, server, proxy, deadline.Token);
                 }
             }
 
@@ -124,12 +125,14 @@ internal static class MediaWorkload
         await sampling.CancelAsync();
         var peak = await rssPeak;
         var ready = await Task.WhenAll(readyChecks);
+        var allReady = Stopwatch.GetElapsedTime(started);
 
         report.Results[$"{label} uploads"] = settings.Count;
         report.Results[$"{label} upload MiB/s"] = MebibytesPerSecond(size * settings.Count, elapsed);
         report.Results[$"{label} uploads/s"] = Math.Round(settings.Count / elapsed.TotalSeconds, 2);
         report.AddLatency($"{label} upload", uploadLatency.Summarize());
         report.AddLatency($"{label} last byte to ready", readyLatency.Summarize());
+        report.Results[$"{label} all ready after s"] = Math.Round(allReady.TotalSeconds, 2);
         if (server is not null)
         {
             report.Results[$"{label} server rss before uploads MiB"] = Math.Round(rssBefore / 1048576.0, 1);
@@ -183,8 +186,11 @@ internal static class MediaWorkload
     }
 
     private static async Task DownloadAsync(
-        BenchReport report, MediaSettings settings, string label, long size, (BenchUser Owner, string MediaId) media, HttpClient http, CancellationToken cancellationToken)
+        BenchReport report, MediaSettings settings, string label, long size, (BenchUser Owner, string MediaId) media, HttpClient http,
+        ServerProcess? server, ServerProcess? proxy, CancellationToken cancellationToken)
     {
+        var serverCpu = server?.CpuSeconds() ?? 0;
+        var proxyCpu = proxy?.CpuSeconds() ?? 0;
         var latency = new LatencyRecorder();
         var firstByte = new LatencyRecorder();
         var done = 0L;
@@ -226,6 +232,15 @@ internal static class MediaWorkload
 
         report.Results[$"{label} download MiB/s"] = MebibytesPerSecond(bytes, elapsed);
         report.Results[$"{label} downloads/s"] = Math.Round(settings.Downloads / elapsed.TotalSeconds, 1);
+        if (server is not null)
+        {
+            report.Results[$"{label} server CPU ms per download"] = Math.Round((server.CpuSeconds() - serverCpu) * 1000 / settings.Downloads, 3);
+        }
+
+        if (proxy is not null)
+        {
+            report.Results[$"{label} proxy CPU ms per download"] = Math.Round((proxy.CpuSeconds() - proxyCpu) * 1000 / settings.Downloads, 3);
+        }
         report.AddLatency($"{label} download", latency.Summarize());
         report.AddLatency($"{label} download first byte", firstByte.Summarize());
         report.Results[$"{label} failed downloads"] = failed;

@@ -72,18 +72,20 @@ internal static class BenchMediaCommand
         var downloadConcurrency = new Option<int>("--download-concurrency", "-C") { Description = "Downloads at once.", DefaultValueFactory = _ => 1 };
         var prefix = new Option<string?>("--prefix") { Description = "Usernames are {prefix}_{i} (default: a fresh random prefix)." };
         var timeout = CommonOptions.Duration("--timeout", "The whole run is bounded by this (at most 24h).", TimeSpan.FromMinutes(30));
-        var pid = new Option<int?>("--server-pid", "-p") { Description = "The server's process id: its memory (VmRSS, VmHWM from /proc) before and during the uploads." };
+        var pid = new Option<int?>("--server-pid", "-p") { Description = "The server's process id: its memory (VmRSS, VmHWM from /proc) before and during the uploads, and its CPU per download." };
+        var proxyPid = CommonOptions.Pids("--proxy-pid", "-P", "A proxy's process ids (nginx's workers), separated by commas, for its CPU per download.");
         var json = new Option<FileInfo?>("--json") { Description = "Also write the report as JSON to this file." };
         var progress = BenchCommand.ProgressOption();
         var command = new Command("media", "Upload files through tus (time to the last byte's acknowledgement, and to ready), then download one of them: MiB/s and latency.")
         {
-            url, downloadUrl, sizes, count, concurrency, chunk, downloads, downloadConcurrency, prefix, timeout, pid, json, progress,
+            url, downloadUrl, sizes, count, concurrency, chunk, downloads, downloadConcurrency, prefix, timeout, pid, proxyPid, json, progress,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
             var settings = Settings(result, url, downloadUrl, sizes, count, concurrency, chunk, downloads, downloadConcurrency, prefix, timeout, pid) with
             {
                 Progress = BenchCommand.Progress(result.GetValue(progress), terminal),
+                ProxyPids = result.GetValue(proxyPid)!,
             };
             if (settings.Validate() is { } problem)
             {
