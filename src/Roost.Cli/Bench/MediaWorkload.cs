@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Threading.Channels;
-using Roost.Protocol.Rest;
 using Spectre.Console;
 
 namespace Roost.Cli.Bench;
