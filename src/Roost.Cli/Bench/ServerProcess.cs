@@ -20,7 +20,10 @@ internal sealed class ServerProcess(IReadOnlyList<int> pids)
     public double CpuSeconds() => pids.Sum(CpuSeconds);
 
     /// <summary>Resident memory in bytes (VmRSS), summed over the processes.</summary>
-    public long ResidentBytes() => pids.Sum(ResidentBytes);
+    public long ResidentBytes() => pids.Sum(pid => StatusBytes(pid, "VmRSS:"));
+
+    /// <summary>The peak resident memory in bytes since each process started (VmHWM), summed over the processes.</summary>
+    public long PeakResidentBytes() => pids.Sum(pid => StatusBytes(pid, "VmHWM:"));
 
     private static double CpuSeconds(int pid)
     {
@@ -33,13 +36,13 @@ internal sealed class ServerProcess(IReadOnlyList<int> pids)
         return (user + system) / ClockTicksPerSecond;
     }
 
-    private static long ResidentBytes(int pid)
+    private static long StatusBytes(int pid, string field)
     {
         foreach (var line in File.ReadLines($"/proc/{pid}/status"))
         {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            if (line.StartsWith(field, StringComparison.Ordinal))
             {
-                var kilobytes = long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+                var kilobytes = long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
                 return kilobytes * 1024;
             }
         }

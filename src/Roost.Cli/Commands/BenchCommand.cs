@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace Roost.Cli.Commands;
 
-/// <summary><c>roost bench online|idle|group|offline|seed</c>: load against a Roost URL, bounded in count and time.</summary>
+/// <summary><c>roost bench online|idle|group|offline|seed|media</c>: load against a Roost URL, bounded in count and time.</summary>
 internal static class BenchCommand
 {
     public static Command Create(IAnsiConsole console, CliTerminal terminal)
@@ -34,6 +34,7 @@ internal static class BenchCommand
         var senders = new Option<int>("--senders") { Description = "Connected senders (receivers are --users, offline).", DefaultValueFactory = _ => 50 };
         bench.Subcommands.Add(Workload(console, terminal, "offline", "Send --messages to offline users, then they connect and drain.", [senders], (s, r, c, t) => Workloads.OfflineAsync(s, r.GetValue(senders), c, t)));
         bench.Subcommands.Add(BenchSeedCommand.Create(console, terminal));
+        bench.Subcommands.Add(BenchMediaCommand.Create(console, terminal));
         return bench;
     }
 
