@@ -37,7 +37,7 @@ public interface IBlobStore
     /// </summary>
     Uri? GetDirectUrl(string key, TimeSpan lifetime, string contentType, string contentDisposition);
 
-    /// <summary>The file that holds the key when the store is a local directory (for sendfile and X-Accel-Redirect), else null.</summary>
+    /// <summary>The file that holds the key when the store is a local directory (served as a file, or by nginx through X-Accel-Redirect), else null.</summary>
     string? GetLocalPath(string key);
 }
 
