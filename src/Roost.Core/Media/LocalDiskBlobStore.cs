@@ -38,6 +38,8 @@ public sealed class LocalDiskBlobStore(string rootDirectory) : IBlobStore
             }
 
             File.Move(temp, path, overwrite: true);
+            // The new name must be durable too before the caller acknowledges anything (a tus offset).
+            DirectoryDurability.Flush(directory);
         }
         catch
         {
@@ -139,12 +141,18 @@ public sealed class LocalDiskBlobStore(string rootDirectory) : IBlobStore
             return;
         }
 
-        if (Path.GetDirectoryName(directory) is { } parent)
+        var parent = Path.GetDirectoryName(directory);
+        if (parent is not null)
         {
             CreateDirectory(parent);
         }
 
         Directory.CreateDirectory(directory, PrivateFiles.DirectoryMode);
+        if (parent is not null)
+        {
+            // The new folder's own name lives in its parent.
+            DirectoryDurability.Flush(parent);
+        }
     }
 
     /// <summary>
