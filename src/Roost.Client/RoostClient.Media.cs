@@ -84,6 +84,13 @@ public sealed partial class RoostClient
     public Task<MediaResponse> GetMediaInfoAsync(string mediaId, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Get, $"v1/media/{mediaId}/info", RoostJsonContext.Default.MediaResponse, cancellationToken);
 
+    /// <summary>
+    /// Signed, short-lived URLs (relative to the server) of the file and thumbnails of each id the caller may see and
+    /// that is ready, for clients that fetch without the token (an image tag, a media player, a download manager).
+    /// </summary>
+    public Task<MediaLinksResponse> GetMediaLinksAsync(IReadOnlyList<string> mediaIds, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, "v1/media/links", new MediaLinksRequest(mediaIds), RoostJsonContext.Default.MediaLinksRequest, RoostJsonContext.Default.MediaLinksResponse, cancellationToken);
+
     /// <summary>The media's bytes, or a thumbnail's.</summary>
     public async Task<byte[]> DownloadMediaAsync(string mediaId, int? thumbnailSize = null, CancellationToken cancellationToken = default)
     {

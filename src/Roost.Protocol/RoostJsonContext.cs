@@ -34,6 +34,8 @@ namespace Roost.Protocol;
 [JsonSerializable(typeof(SendMessageRequest))]
 [JsonSerializable(typeof(MessageResponse))]
 [JsonSerializable(typeof(MediaResponse))]
+[JsonSerializable(typeof(MediaLinksRequest))]
+[JsonSerializable(typeof(MediaLinksResponse))]
 [JsonSerializable(typeof(AttachmentResponse))]
 [JsonSerializable(typeof(List<AttachmentResponse>))]
 [JsonSerializable(typeof(MessagePageResponse))]

@@ -27,6 +27,17 @@ public static class TestS3
         UseChunkEncoding = false,
     };
 
+    /// <summary>A server's <c>Roost:Media</c> settings for media on s3rver in <paramref name="bucket"/> (a fresh one by default).</summary>
+    public static Dictionary<string, string> ServerSettings(string? bucket = null) => new()
+    {
+        ["Roost:Media:Store"] = "S3",
+        ["Roost:Media:S3:ServiceUrl"] = ServiceUrl,
+        ["Roost:Media:S3:Bucket"] = bucket ?? "roost-" + Guid.NewGuid().ToString("N")[..12],
+        ["Roost:Media:S3:AccessKey"] = "S3RVER",
+        ["Roost:Media:S3:SecretKey"] = "S3RVER",
+        ["Roost:Media:S3:UseChunkEncoding"] = "false",
+    };
+
     /// <summary>A store on a fresh bucket, created; thresholds as given (else the defaults).</summary>
     public static async Task<S3BlobStore> CreateStoreAsync(long? multipartThreshold = null, long? partSize = null)
     {

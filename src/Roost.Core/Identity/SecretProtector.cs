@@ -26,6 +26,7 @@ public sealed class SecretProtector
         DeviceKeyKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey.ToArray(), 32, info: "roost device keys v1"u8.ToArray());
         BusKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey.ToArray(), 32, info: "roost bus v1"u8.ToArray());
         VapidSeed = HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey.ToArray(), 32, info: "roost vapid v1"u8.ToArray());
+        MediaLinkKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey.ToArray(), 32, info: "roost media links v1"u8.ToArray());
     }
 
     /// <summary>The key messages between nodes are signed with: only nodes holding the master key can speak on the bus.</summary>
@@ -33,6 +34,9 @@ public sealed class SecretProtector
 
     /// <summary>The seed of the Web Push VAPID key pair: every node holding the master key has the same key, with nothing stored.</summary>
     public byte[] VapidSeed { get; }
+
+    /// <summary>The key signed media links are made with (<see cref="Media.MediaLinks"/>): valid on every node holding the master key.</summary>
+    public byte[] MediaLinkKey { get; }
 
     /// <summary>The key one-time codes are hashed with.</summary>
     public byte[] CodeKey { get; }

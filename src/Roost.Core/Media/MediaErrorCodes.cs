@@ -55,4 +55,10 @@ public static class MediaErrorCodes
     public const string ChecksumUnsupported = "checksum_unsupported";
 
     public const string TusVersionUnsupported = "tus_version_unsupported";
+
+    /// <summary>A signed media link whose signature does not match (altered, or made by another server key).</summary>
+    public const string LinkInvalid = "media_link_invalid";
+
+    /// <summary>A signed media link past its expiry: ask POST /v1/media/links for a fresh one.</summary>
+    public const string LinkExpired = "media_link_expired";
 }

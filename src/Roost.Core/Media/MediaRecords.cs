@@ -69,7 +69,16 @@ public sealed record MediaFile(string Role, string Key, string ContentType, long
 {
     public const string Full = "full";
 
-    public static string ThumbnailRole(int size) => $"thumb-{size}";
+    private const string ThumbnailPrefix = "thumb-";
+
+    public static string ThumbnailRole(int size) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{ThumbnailPrefix}{size}");
+
+    /// <summary>The size of a thumbnail role, or null for any other role.</summary>
+    public static int? ThumbnailSize(string role) =>
+        role.StartsWith(ThumbnailPrefix, StringComparison.Ordinal)
+        && int.TryParse(role.AsSpan(ThumbnailPrefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size)
+            ? size
+            : null;
 }
 
 /// <summary>What processing found and made.</summary>

@@ -39,3 +39,15 @@ public sealed record MediaResponse(
     long? Length,
     IReadOnlyList<ThumbnailResponse> Thumbnails,
     DateTimeOffset CreatedAt);
+
+/// <summary>POST /v1/media/links: signed links for these media ids (1 to 100).</summary>
+public sealed record MediaLinksRequest(IReadOnlyList<string>? Ids);
+
+/// <summary>Links for the requested ids the caller may see and that are ready; the others are absent.</summary>
+public sealed record MediaLinksResponse(IReadOnlyList<MediaLinkResponse> Links);
+
+/// <summary>
+/// Signed URLs (relative to the server) of a media item's file and of each thumbnail by size, usable without a token
+/// until <see cref="ExpiresAt"/>; each request is still authorized for the account the link was made for.
+/// </summary>
+public sealed record MediaLinkResponse(string Id, string Url, IReadOnlyDictionary<string, string> Thumbnails, DateTimeOffset ExpiresAt);

@@ -14,6 +14,8 @@ namespace Roost.Server.Endpoints;
 /// <summary>Media files and thumbnails, authorized on every request; a one-request upload for small files.</summary>
 internal static class MediaEndpoints
 {
+    private const int MaxLinksPerRequest = 100;
+
     public static void MapMediaEndpoints(this RouteGroupBuilder v1)
     {
         var media = v1.MapGroup("/media").RequireAuthorization();
@@ -22,10 +24,17 @@ internal static class MediaEndpoints
             .Produces<MediaResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        media.MapGet("/{id}", GetFileAsync).WithName("GetMedia")
-            .WithSummary("The media's file (Range requests supported). Only its uploader and members of conversations where it was shared.")
+        media.MapGet("/{id}", MediaDownloads.GetFileAsync).WithName("GetMedia").AllowAnonymous()
+            .WithSummary("The media's file (Range requests supported), with a token or a signed link. Only its uploader and members of conversations where it was shared.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
-        media.MapGet("/{id}/thumbnails/{size:int}", GetThumbnailAsync).WithName("GetMediaThumbnail").ProducesProblem(StatusCodes.Status403Forbidden);
+        media.MapGet("/{id}/thumbnails/{size:int}", MediaDownloads.GetThumbnailAsync).WithName("GetMediaThumbnail").AllowAnonymous()
+            .WithSummary("A thumbnail (JPEG or PNG), with a token or a signed link.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        media.MapPost("/links", LinksAsync).WithName("GetMediaLinks")
+            .WithSummary("Short-lived signed URLs of media the caller may see, for <img>/<video> tags that cannot send a token.")
+            .Produces<MediaLinksResponse>();
         media.MapGet("/{id}/info", GetInfoAsync).WithName("GetMediaInfo").WithSummary("State and metadata (poll after an upload until ready).");
         media.MapDelete("/{id}", DeleteAsync).WithName("DeleteMedia").WithSummary("Delete your own media that no message carries.");
     }
@@ -76,15 +85,9 @@ internal static class MediaEndpoints
         return TypedResults.Json(ToResponse(media!, outcome.Upload), Protocol.RoostJsonContext.Default.MediaResponse, statusCode: StatusCodes.Status202Accepted);
     }
 
-    private static Task<IResult> GetFileAsync(string id, HttpContext context, IRoostStore store, IBlobStore blobs) =>
-        ServeAsync(id, MediaFile.Full, context, store, blobs);
-
-    private static Task<IResult> GetThumbnailAsync(string id, int size, HttpContext context, IRoostStore store, IBlobStore blobs) =>
-        ServeAsync(id, MediaFile.ThumbnailRole(size), context, store, blobs);
-
     private static async Task<IResult> GetInfoAsync(string id, HttpContext context, IRoostStore store)
     {
-        var (media, problem) = await AuthorizeAsync(id, context, store);
+        var (media, problem) = await AuthorizeAsync(id, context.Caller().AccountId, store);
         if (problem is not null)
         {
             return problem;
@@ -100,98 +103,36 @@ internal static class MediaEndpoints
             ? Results.NoContent()
             : Problems.From(new RoostError(ErrorKind.NotFound, MediaErrorCodes.NotFound, "No such media of yours that no message carries."));
 
-    /// <summary>
-    /// The file behind a role, if the caller may see it: 404 when there is no such media, 403 when it exists but
-    /// was not shared with the caller. Ranges, ETag and conditional requests are answered here or by the file result.
-    /// </summary>
-    private static async Task<IResult> ServeAsync(string id, string role, HttpContext context, IRoostStore store, IBlobStore blobs)
+    private static async Task<IResult> LinksAsync(MediaLinksRequest? request, HttpContext context, IRoostStore store, MediaDelivery delivery)
     {
-        var (media, problem) = await AuthorizeAsync(id, context, store);
-        if (problem is not null)
+        if (request?.Ids is not { Count: > 0 and <= MaxLinksPerRequest } ids)
         {
-            return problem;
+            return Problems.From(RoostError.Validation("ids", $"Send 1 to {MaxLinksPerRequest} media ids."));
         }
 
-        if (media!.State != MediaState.Ready)
+        var accountId = context.Caller().AccountId;
+        var links = new List<MediaLinkResponse>();
+        foreach (var id in ids.Where(MediaIds.IsValid).Distinct(StringComparer.Ordinal))
         {
-            return Problems.From(new RoostError(ErrorKind.Conflict, MediaErrorCodes.NotReady, "This media is not ready yet; see /info for its state."));
+            if (await store.Media.GetForViewerAsync(id, accountId, CancellationToken.None) is { State: MediaState.Ready } media)
+            {
+                links.Add(delivery.LinksFor(media, accountId));
+            }
         }
 
-        if (media.File(role) is not { } file)
-        {
-            return Problems.From(new RoostError(ErrorKind.NotFound, MediaErrorCodes.NotFound, "This media has no such thumbnail."));
-        }
-
-        var headers = context.Response.Headers;
-        headers.CacheControl = "private, max-age=31536000, immutable";
-        headers.XContentTypeOptions = "nosniff";
-        // A document opened in the browser runs nothing and reaches nothing of this origin.
-        headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
-        var kind = MediaTypes.FromContentType(file.ContentType)?.Kind ?? MediaKind.Document;
-        headers.ContentDisposition = MediaFileNames.ContentDisposition(role == MediaFile.Full ? media.FileName : null, inline: kind != MediaKind.Document);
-        var etag = new EntityTagHeaderValue($"\"{file.Key[(file.Key.LastIndexOf('/') + 1)..][..32]}\"");
-        if (blobs.GetLocalPath(file.Key) is { } path)
-        {
-            return Results.File(path, file.ContentType, enableRangeProcessing: true, entityTag: etag, lastModified: media.CreatedAt);
-        }
-
-        return await RangeOverBlobAsync(context, blobs, file, etag);
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Json(new MediaLinksResponse(links), Protocol.RoostJsonContext.Default.MediaLinksResponse);
     }
 
-    /// <summary>A single byte range (or the whole file) streamed from a blob store without a local file.</summary>
-    private static async Task<IResult> RangeOverBlobAsync(HttpContext context, IBlobStore blobs, MediaFile file, EntityTagHeaderValue etag)
-    {
-        var headers = context.Response.Headers;
-        headers.ETag = etag.ToString();
-        headers.AcceptRanges = "bytes";
-        if (context.Request.Headers.IfNoneMatch == etag.ToString())
-        {
-            return Results.StatusCode(StatusCodes.Status304NotModified);
-        }
-
-        long offset = 0;
-        var length = file.Size;
-        var partial = false;
-        if (RangeHeaderValue.TryParse(context.Request.Headers.Range.ToString(), out var range) && range.Unit == "bytes" && range.Ranges.Count == 1)
-        {
-            var only = range.Ranges.First();
-            long from;
-            long to;
-            if (only.From is null)
-            {
-                from = Math.Max(0, file.Size - (only.To ?? 0));
-                to = file.Size - 1;
-            }
-            else
-            {
-                from = only.From.Value;
-                to = Math.Min(only.To ?? file.Size - 1, file.Size - 1);
-            }
-
-            if (from >= file.Size || from > to)
-            {
-                headers.ContentRange = $"bytes */{file.Size}";
-                return Results.StatusCode(StatusCodes.Status416RangeNotSatisfiable);
-            }
-
-            (offset, length, partial) = (from, to - from + 1, true);
-            headers.ContentRange = string.Create(CultureInfo.InvariantCulture, $"bytes {from}-{to}/{file.Size}");
-        }
-
-        var stream = await blobs.OpenReadAsync(file.Key, offset, length, context.RequestAborted);
-        context.Response.StatusCode = partial ? StatusCodes.Status206PartialContent : StatusCodes.Status200OK;
-        context.Response.ContentLength = length;
-        return Results.Stream(stream, file.ContentType);
-    }
-
-    private static async Task<(StoredMedia? Media, IResult? Problem)> AuthorizeAsync(string id, HttpContext context, IRoostStore store)
+    /// <summary>The media if <paramref name="accountId"/> may see it: else 404 when there is no such media, 403 when it exists but was not shared.</summary>
+    internal static async Task<(StoredMedia? Media, IResult? Problem)> AuthorizeAsync(string id, long accountId, IRoostStore store)
     {
         if (!MediaIds.IsValid(id))
         {
             return (null, Problems.From(MediaUploadRules.NotFound()));
         }
 
-        var media = await store.Media.GetForViewerAsync(id, context.Caller().AccountId, CancellationToken.None);
+        var media = await store.Media.GetForViewerAsync(id, accountId, CancellationToken.None);
         if (media is not null)
         {
             return (media, null);

@@ -17,6 +17,11 @@ internal static class MediaSetup
         services.AddSingleton<MediaSignal>();
         services.AddSingleton<IBlobStore>(_ => CreateBlobStore(options, temporary));
         services.AddSingleton<IImageProcessor, SkiaImageProcessor>();
+        services.AddSingleton(provider => new MediaDelivery(
+            media,
+            provider.GetRequiredService<Core.Identity.SecretProtector>().MediaLinkKey,
+            provider.GetRequiredService<IBlobStore>(),
+            provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton(provider => new MediaUploads(
             provider.GetRequiredService<IRoostStore>(),
             provider.GetRequiredService<IBlobStore>(),
@@ -77,6 +82,7 @@ internal static class MediaSetup
                 SecretKey = media.S3.SecretKey,
                 ForcePathStyle = media.S3.ForcePathStyle,
                 UseChunkEncoding = media.S3.UseChunkEncoding,
+                KeyPrefix = media.S3.KeyPrefix.Length > 0 ? media.S3.KeyPrefix : null,
                 PublicBaseUrl = media.S3.PublicBaseUrl.Length > 0 ? media.S3.PublicBaseUrl : null,
             });
             store.EnsureBucketAsync(CancellationToken.None).GetAwaiter().GetResult();

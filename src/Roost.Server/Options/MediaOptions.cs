@@ -47,6 +47,22 @@ public sealed record MediaOptions
 
     public IReadOnlyList<string> AllowedTypes { get; init; } = MediaTypes.DefaultAllowed;
 
+    /// <summary>How long a signed link from POST /v1/media/links works (for img/video tags that cannot send a token).</summary>
+    public TimeSpan LinkLifetime { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Local store behind nginx: an internal nginx location (e.g. <c>/_roost_media/</c>) that maps to the media folder.
+    /// Authorized file requests are then answered with <c>X-Accel-Redirect</c> and nginx sends the bytes. Empty: the
+    /// server sends them itself.
+    /// </summary>
+    public string AccelRedirectPrefix { get; init; } = "";
+
+    /// <summary>S3 store: answer authorized file requests with a redirect to a presigned URL (or the CDN base URL).</summary>
+    public bool RedirectToStore { get; init; }
+
+    /// <summary>How long a presigned store URL behind such a redirect works.</summary>
+    public TimeSpan DirectUrlLifetime { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Processing jobs run at once on this node (each decodes at most MaxImagePixels × 4 bytes).</summary>
     public int ProcessingConcurrency { get; init; } = 2;
 
@@ -85,6 +101,9 @@ public sealed record MediaS3Options
 
     /// <summary>aws-chunked uploads; real S3, MinIO and R2 accept them, some test servers (s3rver) store the framing.</summary>
     public bool UseChunkEncoding { get; init; } = true;
+
+    /// <summary>Prepended to every object key, to share a bucket with other data (e.g. <c>roost/</c>).</summary>
+    public string KeyPrefix { get; init; } = "";
 
     /// <summary>A CDN in front of the bucket: direct URLs are this base plus the key instead of presigned URLs.</summary>
     public string PublicBaseUrl { get; init; } = "";

@@ -31,6 +31,24 @@ internal static class MediaOptionsValidator
             }
         }
 
+        if (media.AccelRedirectPrefix.Length > 0
+            && (media.Store != MediaStoreKind.Local || media.AccelRedirectPrefix[0] != '/' || media.AccelRedirectPrefix[^1] != '/'
+                || media.AccelRedirectPrefix.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '?' or '#')))
+        {
+            yield return "Roost:Media:AccelRedirectPrefix is for the local store behind nginx: an internal location path that starts and ends with '/', e.g. /_roost_media/.";
+        }
+
+        if (media.RedirectToStore && media.Store != MediaStoreKind.S3)
+        {
+            yield return "Roost:Media:RedirectToStore needs Roost:Media:Store=S3 (a local folder has no URL of its own; see AccelRedirectPrefix).";
+        }
+
+        if (media.LinkLifetime < TimeSpan.FromMinutes(1) || media.LinkLifetime > TimeSpan.FromDays(7)
+            || media.DirectUrlLifetime < TimeSpan.FromSeconds(10) || media.DirectUrlLifetime > TimeSpan.FromDays(7))
+        {
+            yield return "Roost:Media:LinkLifetime must be between a minute and 7 days, and DirectUrlLifetime between 10 seconds and 7 days (S3's limit).";
+        }
+
         if (media.MaxUploadBytes < 1 || media.MaxSimpleUploadBytes < 1 || media.MaxImageBytes < 1 || media.MaxVideoBytes < 1
             || media.MaxAudioBytes < 1 || media.MaxDocumentBytes < 1 || media.DailyBytes < 1)
         {

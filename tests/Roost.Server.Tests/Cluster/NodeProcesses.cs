@@ -45,22 +45,19 @@ public sealed class NodeProcesses : IAsyncDisposable
                 cluster._directories.Add(directory);
                 cluster._nodes.Add(ServerProcess.Start(
                     directory.Path,
-                    "--Roost:Storage:Engine=postgres",
-                    $"--Roost:Storage:Postgres:ConnectionString={connectionString}",
-                    "--Roost:Cluster:Bus=RabbitMq",
-                    $"--Roost:Cluster:RabbitMq:Uri={TestRabbitMq.Uri}",
-                    $"--Roost:Cluster:RabbitMq:Exchange={exchange}",
-                    $"--Roost:Cluster:NodeId=node-{i + 1}",
-                    $"--Roost:Cluster:HeartbeatInterval={HeartbeatInterval}",
-                    $"--Roost:Cluster:DeadAfter={DeadAfter}",
-                    $"--Roost:Identity:EncryptionKey={identityKey}",
-                    $"--Roost:Admin:Token={cluster.AdminToken}",
-                    "--Roost:Media:Store=S3",
-                    $"--Roost:Media:S3:ServiceUrl={TestS3.ServiceUrl}",
-                    $"--Roost:Media:S3:Bucket={bucket}",
-                    "--Roost:Media:S3:AccessKey=S3RVER",
-                    "--Roost:Media:S3:SecretKey=S3RVER",
-                    "--Roost:Media:S3:UseChunkEncoding=false"));
+                    [
+                        "--Roost:Storage:Engine=postgres",
+                        $"--Roost:Storage:Postgres:ConnectionString={connectionString}",
+                        "--Roost:Cluster:Bus=RabbitMq",
+                        $"--Roost:Cluster:RabbitMq:Uri={TestRabbitMq.Uri}",
+                        $"--Roost:Cluster:RabbitMq:Exchange={exchange}",
+                        $"--Roost:Cluster:NodeId=node-{i + 1}",
+                        $"--Roost:Cluster:HeartbeatInterval={HeartbeatInterval}",
+                        $"--Roost:Cluster:DeadAfter={DeadAfter}",
+                        $"--Roost:Identity:EncryptionKey={identityKey}",
+                        $"--Roost:Admin:Token={cluster.AdminToken}",
+                        .. TestS3.ServerSettings(bucket).Select(setting => $"--{setting.Key}={setting.Value}"),
+                    ]));
             }
 
             cluster.Addresses = await Task.WhenAll(cluster._nodes.Select(n => n.ListeningAsync()));

@@ -147,12 +147,10 @@ public sealed class RoostInstance : IAsyncDisposable
             settings["Roost:Cluster:RabbitMq:Uri"] = TestRabbitMq.Uri;
             settings["Roost:Cluster:RabbitMq:Exchange"] = "roost.test." + Guid.NewGuid().ToString("N")[..12];
             // A cluster's nodes share one media store; a local folder is refused on RabbitMQ.
-            settings["Roost:Media:Store"] = "S3";
-            settings["Roost:Media:S3:ServiceUrl"] = TestS3.ServiceUrl;
-            settings["Roost:Media:S3:Bucket"] = "roost-" + Guid.NewGuid().ToString("N")[..12];
-            settings["Roost:Media:S3:AccessKey"] = "S3RVER";
-            settings["Roost:Media:S3:SecretKey"] = "S3RVER";
-            settings["Roost:Media:S3:UseChunkEncoding"] = "false";
+            foreach (var (key, value) in TestS3.ServerSettings())
+            {
+                settings[key] = value;
+            }
         }
 
         var first = new RoostInstance(new TempDirectory(), ownsDirectory: true, settings, time, database, ownsDatabase: true, bus);
