@@ -605,7 +605,12 @@ function attachmentsView(conversationId, message) {
   const key = `${conversationId}:${message.seq}`;
   const known = state.attachmentViews.get(key);
   if (known && known.ids === message.attachments.map((a) => a.id).join()) return known.view;
-  const view = h('div', { class: 'attachments' }, message.attachments.map(attachmentView));
+  const view = h('div', { class: 'attachments' }, message.attachments.map((a) => {
+    const item = attachmentView(a);
+    item.dataset.mediaId = a.id;
+    item.dataset.kind = a.kind;
+    return item;
+  }));
   state.attachmentViews.set(key, { ids: message.attachments.map((a) => a.id).join(), view });
   return view;
 }
@@ -657,14 +662,19 @@ function formatDuration(ms) {
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 }
 
-// Points an element at a media URL (a signed link); a link that expired while shown is asked for again, once.
-async function setSource(element, attachment, size, attribute = 'src') {
+// Points an element at a media URL (a signed link); a link that expired while shown is asked for again, once. A
+// failed request for links is tried again a few times (after the network is back).
+async function setSource(element, attachment, size, attribute = 'src', attempt = 0) {
   try {
     element.setAttribute(attribute, await state.links.url(attachment, size));
     element.classList.remove('unavailable');
   } catch (failure) {
     element.classList.add('unavailable');
     element.title = failure?.message ?? 'This media is not available.';
+    if (!failure?.unavailable && attempt < 4 && state.token) {
+      if (!navigator.onLine) await new Promise((resolve) => window.addEventListener('online', resolve, { once: true }));
+      setTimeout(() => setSource(element, attachment, size, attribute, attempt + 1), 1000 * 2 ** attempt);
+    }
     return;
   }
   if (attribute !== 'src' || element.dataset.watched) return;

@@ -328,7 +328,6 @@ export class MediaLinks {
     this.cache = new Map(); // id -> { url, thumbnails, expiresAt (ms) }
     this.waiting = new Map(); // id -> [{ resolve, reject }]
     this.flushing = false;
-    this.fallback = false; // a server without the links endpoint: fetch with the token instead
   }
 
   clear() {
@@ -339,9 +338,8 @@ export class MediaLinks {
     this.cache.delete(id);
   }
 
-  // The link for a media id: { url, thumbnails: { size: url } }, or null on a server without signed links.
+  // The link for a media id: { url, thumbnails: { size: url }, expiresAt }; rejects when it is not available.
   link(id) {
-    if (this.fallback) return Promise.resolve(null);
     const cached = this.cache.get(id);
     if (cached && cached.expiresAt - Date.now() > 60_000) return Promise.resolve(cached);
     return new Promise((resolve, reject) => {
@@ -367,13 +365,9 @@ export class MediaLinks {
           headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${this.getToken()}` },
           body: JSON.stringify({ ids: part }),
         });
-        if (response.status === 404 || response.status === 405) {
-          this.fallback = true;
-          for (const id of part) for (const waiter of batch.get(id)) waiter.resolve(null);
-          continue;
-        }
         if (!response.ok) throw new Error(problemOf(response.status, await response.text()).title);
         const { links } = await response.json();
+        for (const id of part) this.cache.delete(id);
         for (const link of links) {
           const entry = { url: link.url, thumbnails: link.thumbnails ?? {}, expiresAt: Date.parse(link.expiresAt) };
           this.cache.set(link.id, entry);
@@ -381,7 +375,7 @@ export class MediaLinks {
         for (const id of part) {
           const entry = this.cache.get(id);
           for (const waiter of batch.get(id)) {
-            if (entry) waiter.resolve(entry); else waiter.reject(new Error('This media is not available.'));
+            if (entry) waiter.resolve(entry); else waiter.reject(Object.assign(new Error('This media is not available.'), { unavailable: true }));
           }
         }
       } catch (failure) {
@@ -393,23 +387,6 @@ export class MediaLinks {
   // A URL for the file (size null) or one of its thumbnails, usable as a source without a token.
   async url(attachment, size = null) {
     const link = await this.link(attachment.id);
-    if (link) return size ? (link.thumbnails[String(size)] ?? link.url) : link.url;
-    return this.fetched(attachment, size);
-  }
-
-  // Without signed links: the bytes fetched with the token, as a data: URL for images (the page's policy allows
-  // those) and a blob: URL otherwise.
-  async fetched(attachment, size) {
-    const path = size ? `/v1/media/${attachment.id}/thumbnails/${size}` : `/v1/media/${attachment.id}`;
-    const key = `fetched:${path}`;
-    if (this.cache.has(key)) return this.cache.get(key);
-    const response = await fetch(path, { headers: { Authorization: `Bearer ${this.getToken()}` } });
-    if (!response.ok) throw new Error(problemOf(response.status, await response.text()).title);
-    const blob = await response.blob();
-    const url = attachment.kind === 'image'
-      ? await new Promise((resolve, reject) => { const reader = new FileReader(); reader.onload = () => resolve(reader.result); reader.onerror = reject; reader.readAsDataURL(blob); })
-      : URL.createObjectURL(blob);
-    this.cache.set(key, url);
-    return url;
+    return size ? (link.thumbnails[String(size)] ?? link.url) : link.url;
   }
 }
