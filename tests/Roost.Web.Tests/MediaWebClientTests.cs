@@ -51,7 +51,10 @@ public sealed class MediaWebClientTests(BrowserFixture fixture) : IClassFixture<
             await WebSteps.ImageLoadedAsync(bob, full);
             Assert.Equal(1200, await full.EvaluateAsync<int>("img => img.naturalWidth"));
 
-            var bytes = await WebSteps.FetchInPageAsync(bob, (await full.GetAttributeAsync("src"))!);
+            // A signed link: fetched without any token.
+            var source = (await full.GetAttributeAsync("src"))!;
+            Assert.Matches("^/v1/media/[0-9a-f]{32}\\?.*signature=", source);
+            var bytes = await WebSteps.FetchInPageAsync(bob, source);
             Assert.Equal([0xFF, 0xD8], bytes[..2]);
             Assert.False(MediaTestSupportContains(bytes, "Exif\0\0"u8), "The served photo still has an EXIF block.");
             Assert.False(MediaTestSupportContains(bytes, TestImages.GpsLatitudeEntry), "The served photo still has its GPS position.");
@@ -187,6 +190,72 @@ public sealed class MediaWebClientTests(BrowserFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task After_a_reload_midway_the_same_file_picked_again_resumes_its_upload()
+    {
+        using var files = new TempDirectory();
+        var path = Path.Combine(files.Path, "talk.mp4");
+        var size = WriteVideo(path, 20 * 1024 * 1024);
+        await using var alice = await UserAsync();
+        var (bob, bobName, _) = await fixture.Instance.RegisterAndLoginAsync();
+        using var _b = bob;
+        await WebSteps.RunAsync([alice], async () =>
+        {
+            await WebSteps.RegisterAsync(alice);
+            await WebSteps.StartDirectAsync(alice, bobName);
+
+            var patches = new ConcurrentQueue<(long Offset, bool AfterReload)>();
+            var creations = 0;
+            var reloaded = false;
+            var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await alice.Context.RouteAsync(url => url.Contains("/v1/media/uploads", StringComparison.Ordinal), async route =>
+            {
+                var request = route.Request;
+                if (request.Method == "POST")
+                {
+                    Interlocked.Increment(ref creations);
+                }
+                else if (request.Method == "PATCH")
+                {
+                    var offset = long.Parse(request.Headers["upload-offset"], CultureInfo.InvariantCulture);
+                    var after = Volatile.Read(ref reloaded);
+                    patches.Enqueue((offset, after));
+                    if (!after && offset >= size * 0.4)
+                    {
+                        held.TrySetResult();
+                        return; // never reaches the server: the reload ends it
+                    }
+                }
+
+                try
+                {
+                    await route.ContinueAsync();
+                }
+                catch (PlaywrightException)
+                {
+                    // The page gave up on this request meanwhile.
+                }
+            });
+
+            await WebSteps.AttachAsync(alice, path);
+            await held.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal(1, await alice.Page.EvaluateAsync<int>("() => Object.keys(JSON.parse(localStorage.getItem('roost.uploads') ?? '{}')).length"));
+
+            Volatile.Write(ref reloaded, true);
+            await alice.Page.ReloadAsync();
+            await WebSteps.OpenAsync(alice, bobName);
+            await WebSteps.AttachAsync(alice, path);
+            await WebSteps.WaitAttachmentsReadyAsync(alice, 1, Slow);
+
+            Assert.Equal(1, Volatile.Read(ref creations));
+            var resumed = patches.First(p => p.AfterReload);
+            Assert.True(resumed.Offset >= size * 0.4, $"The upload resumed at {resumed.Offset} of {size}.");
+            Assert.Equal(0, await alice.Page.EvaluateAsync<int>("() => Object.keys(JSON.parse(localStorage.getItem('roost.uploads') ?? '{}')).length"));
+            await WebSteps.SendComposedAsync(alice);
+            await Expect(alice.Page.Locator("#messages .message.mine video")).ToHaveCountAsync(1, new() { Timeout = Timeout });
+        }, TimeSpan.FromSeconds(180));
+    }
+
+    [Fact]
     public async Task A_dropped_photo_and_a_pasted_voice_note_go_in_one_message_and_the_voice_note_plays_inline()
     {
         await using var alice = await UserAsync();
@@ -200,6 +269,14 @@ public sealed class MediaWebClientTests(BrowserFixture fixture) : IClassFixture<
             await WebSteps.WaitAttachmentsReadyAsync(alice, 2);
             await WebSteps.SendComposedAsync(alice);
 
+            var linkRequests = 0;
+            bob.Page.Request += (_, request) =>
+            {
+                if (request.Url.Contains("/v1/media/links", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref linkRequests);
+                }
+            };
             await WebSteps.OpenAsync(bob, alice.Name);
             var message = bob.Page.Locator("#messages .message").Last;
             await WebSteps.ImageLoadedAsync(bob, message.Locator("img.thumbnail"));
@@ -208,8 +285,9 @@ public sealed class MediaWebClientTests(BrowserFixture fixture) : IClassFixture<
             await Expect(audio).ToHaveAttributeAsync("controls", "", new() { Timeout = Timeout });
             await Expect(audio).ToHaveAttributeAsync("src", new System.Text.RegularExpressions.Regex("."), new() { Timeout = Timeout });
             await Expect(message.Locator("figcaption")).ToHaveTextAsync("0:04", new() { Timeout = Timeout });
-            // An attachment-only message has no empty text line.
+            // An attachment-only message has no empty text line; both media of the page came from one request for links.
             await Expect(message.Locator(".body")).ToHaveCountAsync(0, new() { Timeout = Timeout });
+            Assert.Equal(1, Volatile.Read(ref linkRequests));
         });
     }
 
