@@ -43,7 +43,6 @@ public sealed class MediaWebClientTests(BrowserFixture fixture) : IClassFixture<
             // Laid out from the metadata before a byte arrives: 1200×900 shown in a 240 px box.
             Assert.Equal("240", await thumbnail.GetAttributeAsync("width"));
             Assert.Equal("180", await thumbnail.GetAttributeAsync("height"));
-
             await bob.Page.GetByRole(AriaRole.Button, new() { Name = "Open paris.jpg" }).ClickAsync();
             var viewer = bob.Page.Locator("dialog#viewer");
             await Expect(viewer).ToBeVisibleAsync(new() { Timeout = Timeout });
@@ -253,6 +252,71 @@ public sealed class MediaWebClientTests(BrowserFixture fixture) : IClassFixture<
             await WebSteps.SendComposedAsync(alice);
             await Expect(alice.Page.Locator("#messages .message.mine video")).ToHaveCountAsync(1, new() { Timeout = Timeout });
         }, TimeSpan.FromSeconds(180));
+    }
+
+    [Fact]
+    public async Task Cancelling_an_upload_terminates_it_on_the_server()
+    {
+        using var files = new TempDirectory();
+        var path = Path.Combine(files.Path, "long.mp4");
+        var size = WriteVideo(path, 12 * 1024 * 1024);
+        await using var alice = await UserAsync();
+        var (bob, bobName, _) = await fixture.Instance.RegisterAndLoginAsync();
+        using var _b = bob;
+        await WebSteps.RunAsync([alice], async () =>
+        {
+            await WebSteps.RegisterAsync(alice);
+            await WebSteps.StartDirectAsync(alice, bobName);
+
+            // The second chunk is held, so the upload is surely running when it is cancelled.
+            string? location = null;
+            var deleted = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await alice.Context.RouteAsync(url => url.Contains("/v1/media/uploads", StringComparison.Ordinal), async route =>
+            {
+                var request = route.Request;
+                if (request.Method == "PATCH" && long.Parse(request.Headers["upload-offset"], CultureInfo.InvariantCulture) > 0)
+                {
+                    location = new Uri(request.Url).AbsolutePath;
+                    held.TrySetResult();
+                    return;
+                }
+
+                if (request.Method == "DELETE")
+                {
+                    deleted.TrySetResult(new Uri(request.Url).AbsolutePath);
+                }
+
+                try
+                {
+                    await route.ContinueAsync();
+                }
+                catch (PlaywrightException)
+                {
+                    // The page gave up on this request meanwhile.
+                }
+            });
+
+            await WebSteps.AttachAsync(alice, path);
+            await held.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            var upload = alice.Page.Locator("#attachments .upload");
+            var terminated = alice.Page.WaitForResponseAsync(r => r.Request.Method == "DELETE" && r.Url.Contains("/v1/media/uploads/", StringComparison.Ordinal), new() { Timeout = Timeout });
+            await upload.GetByRole(AriaRole.Button, new() { Name = "Cancel the upload of long.mp4" }).ClickAsync();
+            await Expect(upload).ToHaveCountAsync(0, new() { Timeout = Timeout });
+            Assert.Equal(location, await deleted.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+
+            var answer = await terminated;
+            Assert.Equal(204, answer.Status);
+
+            // The server no longer knows the upload; the browser forgot it too.
+            using var http = fixture.Instance.CreateHttpClient();
+            using var head = new HttpRequestMessage(HttpMethod.Head, location);
+            head.Headers.Add("Tus-Resumable", "1.0.0");
+            head.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await WebSteps.TokenAsync(alice));
+            using var response = await http.SendAsync(head);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Equal(0, await alice.Page.EvaluateAsync<int>("() => Object.keys(JSON.parse(localStorage.getItem('roost.uploads') ?? '{}')).length"));
+        });
     }
 
     [Fact]
