@@ -145,6 +145,9 @@ async function startSession(token) {
 async function logOut() {
   state.live?.stop();
   state.live = null;
+  // Uploads end while the session can still remove them from the server.
+  const uploads = [...[...state.drafts.values()].flat(), ...[...state.pendingByClientId.values()].flatMap((p) => p.uploads ?? [])];
+  await Promise.all(uploads.map((u) => u.cancel()));
   await api('DELETE', '/v1/sessions/current').catch(() => {});
   signOut('');
 }
@@ -473,7 +476,7 @@ function sendMessage(textarea, conversationId) {
   document.getElementById('replying').textContent = '';
   renderMessages(true);
   const live = state.live;
-  Promise.all(uploads.map((u) => u.done)).then((media) => {
+  const dispatch = (media) => {
     if (media.length > 0) frame.attachments = media.map((m) => m.id);
     if (state.live !== live) return; // signed out meanwhile
     live.request(frame).then((ack) => {
@@ -488,7 +491,10 @@ function sendMessage(textarea, conversationId) {
       }
       renderMessages(false);
     });
-  }, (failure) => {
+  };
+  // Text alone goes at once; with attachments, once every upload is processed.
+  if (uploads.length === 0) { dispatch([]); return; }
+  Promise.all(uploads.map((u) => u.done)).then(dispatch, (failure) => {
     pending.error = failure.message;
     renderMessages(false);
   });
