@@ -352,6 +352,10 @@ public sealed class MediaWebClientTests(BrowserFixture fixture) : IClassFixture<
             // An attachment-only message has no empty text line; both media of the page came from one request for links.
             await Expect(message.Locator(".body")).ToHaveCountAsync(0, new() { Timeout = Timeout });
             Assert.Equal(1, Volatile.Read(ref linkRequests));
+
+            // The placeholder painted before a thumbnail arrives: BlurHash's own example decodes; a broken hash is no picture.
+            Assert.True(await bob.Page.EvaluateAsync<bool>("async () => (await import('/media.js')).blurhashDataUrl('LEHV6nWB2yk8pyo0adR*.7kCMdnj')?.startsWith('data:image/png') === true"));
+            Assert.True(await bob.Page.EvaluateAsync<bool>("async () => (await import('/media.js')).blurhashDataUrl('LEHV6nWB2yk8pyo0adR*.7kCMdn') === null"));
         });
     }
 

@@ -1,6 +1,6 @@
 // The Roost web client. Talks only to the public API. User content is only ever set as text, never as HTML.
 import { request, ApiError, LiveConnection } from './api.js';
-import { Upload, MediaLinks, MAX_ATTACHMENTS, formatBytes } from './media.js';
+import { Upload, MediaLinks, MAX_ATTACHMENTS, formatBytes, blurhashDataUrl } from './media.js';
 
 const app = document.getElementById('app');
 const state = {
@@ -640,6 +640,11 @@ function attachmentView(attachment) {
       const thumbnail = thumbnails.find((t) => t.size >= needed) ?? thumbnails.at(-1);
       const size = fit(thumbnail?.width ?? attachment.width, thumbnail?.height ?? attachment.height, THUMBNAIL_BOX);
       const image = h('img', { class: 'thumbnail', alt: name || 'Photo', ...size, decoding: 'async' });
+      const placeholder = blurhashDataUrl(attachment.placeholder);
+      if (placeholder) {
+        image.style.backgroundImage = `url("${placeholder}")`;
+        image.addEventListener('load', () => { image.style.backgroundImage = ''; }, { once: true });
+      }
       setSource(image, attachment, thumbnail?.size ?? null);
       return h('button', { type: 'button', class: 'media-open', 'aria-label': `Open ${name || 'the photo'}`, onclick: () => openViewer(attachment) }, image);
     }

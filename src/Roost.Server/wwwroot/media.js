@@ -390,3 +390,63 @@ export class MediaLinks {
     return size ? (link.thumbnails[String(size)] ?? link.url) : link.url;
   }
 }
+
+// BlurHash (https://blurha.sh): the attachment's placeholder decoded into a small picture (a data: URL), painted
+// behind a thumbnail until it arrives. Null for a malformed hash.
+const BLURHASH_DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#$%*+,-.:;=?@[]^_{|}~';
+
+export function blurhashDataUrl(hash, width = 32, height = 32) {
+  if (typeof hash !== 'string' || hash.length < 6) return null;
+  const decode = (text) => {
+    let value = 0;
+    for (const c of text) {
+      const digit = BLURHASH_DIGITS.indexOf(c);
+      if (digit < 0) throw new Error('not a BlurHash');
+      value = value * 83 + digit;
+    }
+    return value;
+  };
+  const toLinear = (v) => { const c = v / 255; return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+  const toSrgb = (v) => { const c = Math.max(0, Math.min(1, v)); return Math.round((c <= 0.0031308 ? c * 12.92 : 1.055 * c ** (1 / 2.4) - 0.055) * 255); };
+  try {
+    const sizeFlag = decode(hash[0]);
+    const nx = (sizeFlag % 9) + 1;
+    const ny = Math.floor(sizeFlag / 9) + 1;
+    if (hash.length !== 4 + 2 * nx * ny) return null;
+    const maximum = (decode(hash[1]) + 1) / 166;
+    const colors = [];
+    for (let i = 0; i < nx * ny; i++) {
+      if (i === 0) {
+        const v = decode(hash.slice(2, 6));
+        colors.push([toLinear(v >> 16), toLinear((v >> 8) & 255), toLinear(v & 255)]);
+      } else {
+        const v = decode(hash.slice(4 + i * 2, 6 + i * 2));
+        const ac = (q) => { const x = (q - 9) / 9; return Math.sign(x) * x * x * maximum; };
+        colors.push([ac(Math.floor(v / 361)), ac(Math.floor(v / 19) % 19), ac(v % 19)]);
+      }
+    }
+    const canvas = document.createElement('canvas');
+    canvas.width = width;
+    canvas.height = height;
+    const context = canvas.getContext('2d');
+    const image = context.createImageData(width, height);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        let r = 0; let g = 0; let b = 0;
+        for (let j = 0; j < ny; j++) {
+          for (let i = 0; i < nx; i++) {
+            const basis = Math.cos((Math.PI * x * i) / width) * Math.cos((Math.PI * y * j) / height);
+            const color = colors[i + j * nx];
+            r += color[0] * basis; g += color[1] * basis; b += color[2] * basis;
+          }
+        }
+        const p = 4 * (x + y * width);
+        image.data[p] = toSrgb(r); image.data[p + 1] = toSrgb(g); image.data[p + 2] = toSrgb(b); image.data[p + 3] = 255;
+      }
+    }
+    context.putImageData(image, 0, 0);
+    return canvas.toDataURL();
+  } catch {
+    return null;
+  }
+}
