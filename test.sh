@@ -3,7 +3,8 @@
 # Works on a fresh Debian machine with the .NET 10 SDK: it installs what the tests need (Debian's Chromium for the
 # browser tests, Debian's postgresql, rabbitmq-server and openssl, s3rver from npm), starts a private PostgreSQL and a
 # private RabbitMQ node on loopback, each with TLS from a throwaway CA, and a private s3rver (an S3-compatible server
-# for the S3 blob store tests, plain HTTP on loopback), and stops and removes them afterwards, even when tests fail.
+# for the S3 blob store tests, plain HTTP on loopback), and Debian's nginx binary for the X-Accel-Redirect test (run
+# by that test itself), and stops and removes them afterwards, even when tests fail.
 # The store contract suites and the bus suite run on both engines and both buses in the first pass; the
 # whole-instance server tests run once per engine (the cross-node ones on postgres, over both buses).
 set -euo pipefail
@@ -30,6 +31,7 @@ results="$(mktemp -d)"
 source tests/services/postgres.sh
 source tests/services/rabbitmq.sh
 source tests/services/s3rver.sh
+source tests/services/nginx.sh
 cleanup() {
   postgres_stop
   rabbitmq_stop
@@ -40,6 +42,7 @@ trap cleanup EXIT
 postgres_start
 rabbitmq_start
 s3rver_start
+nginx_install
 
 dotnet restore Roost.slnx
 dotnet build Roost.slnx --no-restore

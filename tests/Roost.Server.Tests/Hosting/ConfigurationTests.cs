@@ -123,6 +123,24 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public void Media_delivery_shortcuts_fit_their_store()
+    {
+        var failure = Assert.Throws<RoostConfigurationException>(() => Load(new()
+        {
+            ["Roost:Media:AccelRedirectPrefix"] = "_roost_media",
+            ["Roost:Media:RedirectToStore"] = "true",
+            ["Roost:Media:LinkLifetime"] = "30.00:00:00",
+        }));
+
+        Assert.Contains("Roost:Media:AccelRedirectPrefix is for the local store behind nginx", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Roost:Media:RedirectToStore needs Roost:Media:Store=S3", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Roost:Media:LinkLifetime must be between a minute and 7 days", failure.Message, StringComparison.Ordinal);
+
+        var behindNginx = Load(new() { ["Roost:Media:AccelRedirectPrefix"] = "/_roost_media/" });
+        Assert.Equal("/_roost_media/", behindNginx.Media.AccelRedirectPrefix);
+    }
+
+    [Fact]
     public void Every_problem_is_reported_at_once()
     {
         var failure = Assert.Throws<RoostConfigurationException>(() => Load(new()
