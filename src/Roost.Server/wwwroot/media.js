@@ -33,6 +33,9 @@ class UploadError extends Error {
 // A request that never reached an answer (network down, server restarting, aborted): worth retrying.
 class NetworkError extends Error {}
 
+// 409 upload_offset_mismatch: the server has more (or fewer) bytes than this chunk assumed. Ask and go on at once.
+class OffsetMoved extends NetworkError {}
+
 function problemOf(status, text) {
   try { return JSON.parse(text); } catch { return { title: `The server answered ${status}.` }; }
 }
@@ -138,7 +141,7 @@ export class Upload {
         }
         failures++;
         if (failures >= MAX_FAILED_ATTEMPTS) throw new UploadError('The upload failed: the server could not be reached.', 'unreachable');
-        await this.pause(failures);
+        if (!(failure instanceof OffsetMoved) || failures > 2) await this.pause(failures);
       }
       // Ask the server where it stands and go on from there (it keeps the bytes of a request that broke off).
       offset = await this.retrying(() => this.head());
@@ -263,6 +266,7 @@ export class Upload {
         // The offset moved (a request that broke off kept some bytes), the upload is busy, or the server is in
         // trouble: ask for the offset again. Anything else is a refusal the user must see.
         if (status === 409 && problem.code === 'upload_complete') { resolve(this.file.size); return; }
+        if (status === 409) { this.sent = offset; reject(new OffsetMoved()); return; }
         if (status === 409 || status === 423 || status >= 500 || status === 0) { this.sent = offset; reject(new NetworkError()); return; }
         if (status === 404 || status === 410) { reject(new UploadError(problem.title ?? 'The upload expired.', 'upload_gone')); return; }
         rememberUpload(this.fingerprint, null);
