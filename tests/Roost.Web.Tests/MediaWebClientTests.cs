@@ -255,6 +255,61 @@ public sealed class MediaWebClientTests(BrowserFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_chunk_refused_for_a_wrong_offset_is_followed_by_a_head_and_the_upload_goes_on()
+    {
+        using var files = new TempDirectory();
+        var path = Path.Combine(files.Path, "clip.mp4");
+        var size = WriteVideo(path, 9 * 1024 * 1024);
+        await using var alice = await UserAsync();
+        var (bob, bobName, _) = await fixture.Instance.RegisterAndLoginAsync();
+        using var _b = bob;
+        await WebSteps.RunAsync([alice], async () =>
+        {
+            await WebSteps.RegisterAsync(alice);
+            await WebSteps.StartDirectAsync(alice, bobName);
+
+            // The second chunk goes out once claiming offset 0: the server answers 409 upload_offset_mismatch.
+            var log = new ConcurrentQueue<string>();
+            var tampered = 0;
+            await alice.Context.RouteAsync(url => url.Contains("/v1/media/uploads", StringComparison.Ordinal), async route =>
+            {
+                var request = route.Request;
+                var offset = request.Headers.TryGetValue("upload-offset", out var value) ? value : "";
+                try
+                {
+                    if (request.Method == "PATCH" && offset != "0" && Interlocked.Exchange(ref tampered, 1) == 0)
+                    {
+                        log.Enqueue("PATCH tampered");
+                        var headers = new Dictionary<string, string>(request.Headers) { ["upload-offset"] = "0" };
+                        await route.ContinueAsync(new() { Headers = headers });
+                        return;
+                    }
+
+                    log.Enqueue($"{request.Method} {offset}");
+                    await route.ContinueAsync();
+                }
+                catch (PlaywrightException)
+                {
+                    // The page gave up on this request meanwhile.
+                }
+            });
+
+            await WebSteps.AttachAsync(alice, path);
+            await WebSteps.WaitAttachmentsReadyAsync(alice, 1, Slow);
+
+            var steps = log.ToArray();
+            var refused = Array.IndexOf(steps, "PATCH tampered");
+            Assert.True(refused > 0, string.Join(", ", steps));
+            Assert.StartsWith("HEAD", steps[refused + 1], StringComparison.Ordinal);
+            Assert.Equal($"PATCH {4 * 1024 * 1024}", steps[refused + 2]);
+            Assert.Single(steps, s => s.StartsWith("POST", StringComparison.Ordinal));
+            await WebSteps.SendComposedAsync(alice);
+            var id = await alice.Page.Locator("#messages .message.mine [data-media-id]").GetAttributeAsync("data-media-id");
+            Assert.Equal(size, (await bob.GetMediaInfoAsync(id!)).Size);
+        });
+    }
+
+    [Fact]
     public async Task Cancelling_an_upload_terminates_it_on_the_server()
     {
         using var files = new TempDirectory();
