@@ -73,6 +73,7 @@ export class Upload {
     this.info = null;
     this.xhr = null;
     this.cancelled = false;
+    this.ownsFingerprint = false; // this upload is the one remembered for its file (another copy of it may run too)
     this.wake = null; // resolves the current backoff wait early (back online)
     this.onOffline = () => { this.xhr?.abort(); };
     this.onOnline = () => { this.wake?.(); };
@@ -81,7 +82,7 @@ export class Upload {
     this.done = this.run().finally(() => {
       window.removeEventListener('offline', this.onOffline);
       window.removeEventListener('online', this.onOnline);
-      active.delete(this.fingerprint);
+      if (this.ownsFingerprint) active.delete(this.fingerprint);
     });
     this.done.catch(() => {}); // observed through state; callers that await it see the error too
   }
@@ -110,6 +111,11 @@ export class Upload {
     }
   }
 
+  // Drops this browser's note of the upload (only the copy that made it may).
+  forget() {
+    if (this.ownsFingerprint) rememberUpload(this.fingerprint, null);
+  }
+
   headers(extra = {}) {
     return { 'Tus-Resumable': TUS, Authorization: `Bearer ${this.token}`, ...extra };
   }
@@ -132,7 +138,7 @@ export class Upload {
           if (failure.code === 'upload_gone' && !restarted) {
             // The server lost or expired it (not for a byte we sent lately): start over once.
             restarted = true;
-            rememberUpload(this.fingerprint, null);
+            this.forget();
             this.url = null;
             offset = await this.retrying(() => this.begin());
             continue;
@@ -146,7 +152,7 @@ export class Upload {
       // Ask the server where it stands and go on from there (it keeps the bytes of a request that broke off).
       offset = await this.retrying(() => this.head());
     }
-    rememberUpload(this.fingerprint, null);
+    this.forget();
     this.sent = this.file.size;
   }
 
@@ -186,11 +192,12 @@ export class Upload {
       if (saved) {
         this.url = saved.url;
         active.add(this.fingerprint);
+        this.ownsFingerprint = true;
         try {
           return await this.head();
         } catch (failure) {
           if (!(failure instanceof UploadError)) throw failure;
-          rememberUpload(this.fingerprint, null); // gone or not ours: start afresh
+          this.forget(); // gone or not ours: start afresh
           this.url = null;
         }
       }
@@ -209,8 +216,9 @@ export class Upload {
     if (response.status !== 201) throw new UploadError(problemOf(response.status, await response.text()).title, 'refused');
     this.url = response.headers.get('Location');
     this.mediaId = this.url.slice(this.url.lastIndexOf('/') + 1);
-    if (!active.has(this.fingerprint)) {
+    if (this.ownsFingerprint || !active.has(this.fingerprint)) {
       active.add(this.fingerprint);
+      this.ownsFingerprint = true;
       rememberUpload(this.fingerprint, this.url);
     }
     this.sent = 0;
@@ -269,7 +277,7 @@ export class Upload {
         if (status === 409) { this.sent = offset; reject(new OffsetMoved()); return; }
         if (status === 409 || status === 423 || status >= 500 || status === 0) { this.sent = offset; reject(new NetworkError()); return; }
         if (status === 404 || status === 410) { reject(new UploadError(problem.title ?? 'The upload expired.', 'upload_gone')); return; }
-        rememberUpload(this.fingerprint, null);
+        this.forget();
         reject(new UploadError(problem.title ?? `The server answered ${status}.`, problem.code ?? 'refused'));
       };
       xhr.send(this.file.slice(offset, Math.min(this.file.size, offset + CHUNK_BYTES)));
@@ -308,7 +316,7 @@ export class Upload {
     this.cancelled = true;
     this.xhr?.abort();
     this.wake?.();
-    rememberUpload(this.fingerprint, null);
+    this.forget();
     this.set('cancelled', 'Cancelled');
     const target = finished ? `/v1/media/${this.mediaId}` : this.url;
     if (target) await fetch(target, { method: 'DELETE', headers: this.headers() }).catch(() => {});
