@@ -56,12 +56,90 @@ internal static class WebSteps
             .Not.ToHaveAttributeAsync("data-status", "pending", new() { Timeout = Timeout });
     }
 
+    /// <summary>Sets files on the composer's file input, as the attach button's picker would.</summary>
+    public static Task AttachAsync(BrowserUser user, params string[] paths) =>
+        user.Page.Locator("#attach-input").SetInputFilesAsync(paths);
+
+    /// <summary>Drops a file on the chat: a DataTransfer built in the page, carried by drag events.</summary>
+    public static Task DropFileAsync(BrowserUser user, string name, string type, byte[] bytes) =>
+        user.Page.EvaluateAsync(
+            """
+            ([name, type, base64]) => {
+              const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+              const data = new DataTransfer();
+              data.items.add(new File([bytes], name, { type }));
+              const target = document.getElementById('messages');
+              for (const kind of ['dragenter', 'dragover', 'drop']) target.dispatchEvent(new DragEvent(kind, { dataTransfer: data, bubbles: true, cancelable: true }));
+            }
+            """,
+            new object[] { name, type, Convert.ToBase64String(bytes) });
+
+    /// <summary>Pastes a file into the composer, as a screenshot pasted from the clipboard.</summary>
+    public static Task PasteFileAsync(BrowserUser user, string name, string type, byte[] bytes) =>
+        user.Page.EvaluateAsync(
+            """
+            ([name, type, base64]) => {
+              const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+              const data = new DataTransfer();
+              data.items.add(new File([bytes], name, { type }));
+              document.getElementById('composer').dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+            }
+            """,
+            new object[] { name, type, Convert.ToBase64String(bytes) });
+
+    /// <summary>Waits until the composer holds <paramref name="count"/> attachments, all uploaded and processed.</summary>
+    public static async Task WaitAttachmentsReadyAsync(BrowserUser user, int count, float timeout = 60_000)
+    {
+        await Expect(user.Page.Locator("#attachments .upload")).ToHaveCountAsync(count, new() { Timeout = Timeout });
+        await Expect(user.Page.Locator("#attachments .upload[data-upload-state='ready']")).ToHaveCountAsync(count, new() { Timeout = timeout });
+    }
+
+    /// <summary>Sends what the composer holds (text and attachments) and waits until the server acknowledged it.</summary>
+    public static async Task SendComposedAsync(BrowserUser user, string? text = null, float timeout = 60_000)
+    {
+        var before = await user.Page.Locator("#messages .message.mine[data-seq]").CountAsync();
+        if (text is not null)
+        {
+            await user.Page.Locator("#composer").FillAsync(text);
+        }
+
+        await user.Page.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
+        await Expect(user.Page.Locator("#messages .message.mine[data-seq]")).ToHaveCountAsync(before + 1, new() { Timeout = timeout });
+        await Expect(user.Page.Locator("#messages .message.pending")).ToHaveCountAsync(0, new() { Timeout = timeout });
+    }
+
+    /// <summary>Waits until an image has loaded real pixels (bounded).</summary>
+    public static async Task ImageLoadedAsync(BrowserUser user, ILocator image, float timeout = 30_000)
+    {
+        await Expect(image).ToBeVisibleAsync(new() { Timeout = timeout });
+        var handle = await image.ElementHandleAsync(new() { Timeout = timeout });
+        await user.Page.WaitForFunctionAsync("(img) => img.complete && img.naturalWidth > 0", handle, new() { Timeout = timeout });
+    }
+
+    /// <summary>The bytes at a URL, fetched by the page itself without a token (as an element's source is); a data: URL's own bytes.</summary>
+    public static async Task<byte[]> FetchInPageAsync(BrowserUser user, string url) =>
+        url.StartsWith("data:", StringComparison.Ordinal) ? Convert.FromBase64String(url[(url.IndexOf(',', StringComparison.Ordinal) + 1)..]) : Convert.FromBase64String(await user.Page.EvaluateAsync<string>(
+            """
+            async (url) => {
+              const response = await fetch(url);
+              if (!response.ok) throw new Error(`HTTP ${response.status}`);
+              const bytes = new Uint8Array(await response.arrayBuffer());
+              let text = '';
+              for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+              return btoa(text);
+            }
+            """,
+            url));
+
+    /// <summary>The session token the page keeps, for calls to the API beside the browser.</summary>
+    public static Task<string> TokenAsync(BrowserUser user) => user.Page.EvaluateAsync<string>("() => localStorage.getItem('roost.token')");
+
     /// <summary>Runs the steps; on failure saves a screenshot of every page still open beside the test output, then rethrows.</summary>
-    public static async Task RunAsync(BrowserUser[] users, Func<Task> steps)
+    public static async Task RunAsync(BrowserUser[] users, Func<Task> steps, TimeSpan? limit = null)
     {
         try
         {
-            await steps().WaitAsync(TimeSpan.FromSeconds(90));
+            await steps().WaitAsync(limit ?? TimeSpan.FromSeconds(90));
         }
         catch
         {

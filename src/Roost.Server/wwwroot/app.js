@@ -1,5 +1,6 @@
 // The Roost web client. Talks only to the public API. User content is only ever set as text, never as HTML.
 import { request, ApiError, LiveConnection } from './api.js';
+import { Upload, MediaLinks, MAX_ATTACHMENTS, formatBytes, blurhashDataUrl } from './media.js';
 
 const app = document.getElementById('app');
 const state = {
@@ -16,6 +17,9 @@ const state = {
   replyTo: null,
   typingTimers: new Map(),
   live: null,
+  drafts: new Map(), // conversation id -> uploads attached in its composer, not sent yet
+  attachmentViews: new Map(), // "conversationId:seq" -> the rendered attachments of a message (kept: a playing video plays on)
+  links: new MediaLinks(() => state.token),
 };
 
 function h(tag, attributes = {}, ...children) {
@@ -141,6 +145,9 @@ async function startSession(token) {
 async function logOut() {
   state.live?.stop();
   state.live = null;
+  // Uploads end while the session can still remove them from the server.
+  const uploads = [...[...state.drafts.values()].flat(), ...[...state.pendingByClientId.values()].flatMap((p) => p.uploads ?? [])];
+  await Promise.all(uploads.map((u) => u.cancel()));
   await api('DELETE', '/v1/sessions/current').catch(() => {});
   signOut('');
 }
@@ -155,6 +162,10 @@ function signOut(message) {
   state.presence.clear();
   state.lastSeen.clear();
   state.presenceChangedAt.clear();
+  for (const uploads of state.drafts.values()) for (const upload of uploads) upload.cancel();
+  state.drafts.clear();
+  state.attachmentViews.clear();
+  state.links.clear();
   renderAuth(message);
 }
 
@@ -207,6 +218,7 @@ function renderShell() {
           h('button', { onclick: logOut }, 'Log out')),
         h('ul', { id: 'conversations', class: 'conversations' })),
       h('section', { id: 'main', class: 'chat', 'aria-label': 'Chat' }, h('p', { class: 'empty' }, 'Pick a conversation, or start one.'))));
+  listenForFiles(document.getElementById('main'));
 }
 
 function renderStatus(status) {
@@ -242,7 +254,7 @@ function renderList() {
     },
       h('span', {}, peer ? h('span', { class: `dot ${online ? 'online' : ''}`, title: online ? 'online' : 'offline' }) : null, nameOf(conversation)),
       conversation.unreadCount > 0 ? h('span', { class: 'badge', 'data-unread': conversation.unreadCount }, conversation.unreadCount) : h('span'),
-      h('span', { class: 'last' }, last ? (last.deletedAt ? 'message deleted' : last.body) : 'No messages yet'));
+      h('span', { class: 'last' }, last ? (last.deletedAt ? 'message deleted' : last.body || describeAttachments(last.attachments)) : 'No messages yet'));
     return item;
   }));
 }
@@ -336,6 +348,8 @@ function renderChat(hasMore) {
   textarea.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && !event.shiftKey) { event.preventDefault(); sendMessage(textarea, conversation.id); }
   });
+  const fileInput = h('input', { id: 'attach-input', type: 'file', multiple: true, class: 'visually-hidden', tabindex: -1, 'aria-label': 'Files to attach' });
+  fileInput.addEventListener('change', () => { attachFiles(conversation.id, fileInput.files); fileInput.value = ''; });
   const groupTools = conversation.kind === 'group' ? h('span', {},
     h('button', { onclick: () => addMember(conversation.id) }, 'Add member'),
     h('button', { onclick: () => removeMember(conversation.id) }, 'Remove member'),
@@ -348,10 +362,15 @@ function renderChat(hasMore) {
       h('div', { class: 'members' }, conversation.members.map((m) => m.username).join(', '), ' ', groupTools),
       h('div', { id: 'typing', class: 'typing', 'aria-live': 'polite' })),
     list,
-    h('form', { class: 'composer', onsubmit: (event) => { event.preventDefault(); sendMessage(textarea, conversation.id); } },
+    h('form', { class: 'composer', 'data-conversation-id': conversation.id, onsubmit: (event) => { event.preventDefault(); sendMessage(textarea, conversation.id); } },
       h('div', { id: 'replying', class: 'replying' }),
+      h('ul', { id: 'attachments', class: 'uploads', 'aria-label': 'Attachments', 'aria-live': 'polite', hidden: true }),
+      h('p', { id: 'composer-error', class: 'error', role: 'alert' }),
+      fileInput,
+      h('button', { type: 'button', class: 'attach', 'aria-label': 'Attach files', title: 'Attach photos, videos, voice notes or files', onclick: () => fileInput.click() }, '📎'),
       textarea,
       h('button', { class: 'primary', type: 'submit' }, 'Send')));
+  renderTray(conversation.id);
   renderMessages(true);
 }
 
@@ -383,8 +402,9 @@ function renderMessage(conversation, message) {
   const reactions = new Map();
   for (const r of message.reactions ?? []) reactions.set(r.emoji, (reactions.get(r.emoji) ?? 0) + 1);
   return h('li', { class: `message ${mine ? 'mine' : ''} ${message.deletedAt ? 'deleted' : ''}`, 'data-seq': message.seq },
-    replied ? h('div', { class: 'reply' }, `↪ ${replied.body ?? 'deleted message'}`) : null,
-    h('div', { class: 'body' }, message.deletedAt ? 'This message was deleted.' : message.body),
+    replied ? h('div', { class: 'reply' }, `↪ ${replied.body || (replied.deletedAt ? 'deleted message' : describeAttachments(replied.attachments))}`) : null,
+    !message.deletedAt && message.attachments?.length ? attachmentsView(conversation.id, message) : null,
+    message.deletedAt || message.body || !message.attachments?.length ? h('div', { class: 'body' }, message.deletedAt ? 'This message was deleted.' : message.body) : null,
     h('div', { class: 'meta' },
       h('span', {}, mine ? 'you' : sender),
       h('time', { datetime: message.sentAt }, new Date(message.sentAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })),
@@ -399,9 +419,19 @@ function renderMessage(conversation, message) {
 }
 
 function renderPending(pending) {
-  return h('li', { class: 'message mine', 'data-client-id': pending.clientId },
-    h('div', { class: 'body' }, pending.body),
-    h('div', { class: 'meta' }, h('span', { class: 'ticks', 'data-status': 'pending', 'aria-label': 'pending', title: 'pending' }, '🕓')));
+  const uploads = pending.uploads ?? [];
+  return h('li', { class: 'message mine pending', 'data-client-id': pending.clientId },
+    uploads.length ? h('ul', { class: 'uploads', 'aria-label': 'Uploads' }, uploads.map((u) => u.view)) : null,
+    pending.body || !uploads.length ? h('div', { class: 'body' }, pending.body) : null,
+    pending.error ? h('div', { class: 'error', role: 'alert' }, `Not sent: ${pending.error} `,
+      h('button', { type: 'button', onclick: () => discardPending(pending) }, 'Discard')) : null,
+    h('div', { class: 'meta' }, h('span', { class: 'ticks', 'data-status': pending.error ? 'failed' : 'pending', 'aria-label': pending.error ? 'not sent' : 'pending', title: pending.error ? 'not sent' : 'pending' }, pending.error ? '⚠' : '🕓')));
+}
+
+function discardPending(pending) {
+  for (const upload of pending.uploads ?? []) upload.cancel();
+  state.pendingByClientId.delete(pending.clientId);
+  renderMessages(false);
 }
 
 async function loadOlder() {
@@ -423,26 +453,270 @@ async function loadOlderPage(list) {
 }
 
 // The composer passes its own conversation: state.openId may already name the next one while it loads.
+// A message with attachments is shown as pending with its uploads, and sent once every one of them is processed.
 function sendMessage(textarea, conversationId) {
   const body = textarea.value.trim();
-  if (!body || !state.live) return;
+  const uploads = state.drafts.get(conversationId) ?? [];
+  if ((!body && uploads.length === 0) || !state.live) return;
+  const problem = document.getElementById('composer-error');
+  if (uploads.some((u) => u.state === 'failed')) {
+    problem.textContent = 'Remove the files that could not be uploaded, then send again.';
+    return;
+  }
+  problem.textContent = '';
+  state.drafts.delete(conversationId);
+  renderTray(conversationId);
   textarea.value = '';
   const clientId = crypto.randomUUID();
-  const pending = { clientId, conversationId, body };
+  const pending = { clientId, conversationId, body, uploads, error: null };
   state.pendingByClientId.set(clientId, pending);
   const frame = { type: 'send', conversationId, clientId, body };
   if (state.replyTo) frame.replyTo = state.replyTo.seq;
   state.replyTo = null;
   document.getElementById('replying').textContent = '';
   renderMessages(true);
-  state.live.request(frame).then((ack) => {
-    state.pendingByClientId.delete(clientId);
-    addMessage({ conversationId, seq: ack.seq, senderId: state.me.id, clientId, body, replyTo: frame.replyTo ?? null, sentAt: ack.sentAt, editedAt: null, deletedAt: null, reactions: [] });
-  }, (error) => {
-    state.pendingByClientId.delete(clientId);
+  const live = state.live;
+  const dispatch = (media) => {
+    if (media.length > 0) frame.attachments = media.map((m) => m.id);
+    if (state.live !== live) return; // signed out meanwhile
+    live.request(frame).then((ack) => {
+      state.pendingByClientId.delete(clientId);
+      addMessage({ conversationId, seq: ack.seq, senderId: state.me.id, clientId, body, replyTo: frame.replyTo ?? null, sentAt: ack.sentAt, editedAt: null, deletedAt: null, reactions: [], ...(media.length ? { attachments: media.map(toAttachment) } : {}) });
+    }, (error) => {
+      if (media.length > 0) {
+        pending.error = error.message ?? 'The message was refused.';
+      } else {
+        state.pendingByClientId.delete(clientId);
+        alert(error.message ?? 'The message was not sent.');
+      }
+      renderMessages(false);
+    });
+  };
+  // Text alone goes at once; with attachments, once every upload is processed.
+  if (uploads.length === 0) { dispatch([]); return; }
+  Promise.all(uploads.map((u) => u.done)).then(dispatch, (failure) => {
+    pending.error = failure.message;
     renderMessages(false);
-    alert(error.message ?? 'The message was not sent.');
   });
+}
+
+// ---- attachments --------------------------------------------------------------------------------------------
+
+const toAttachment = (m) => ({ id: m.id, kind: m.kind, contentType: m.contentType, size: m.size, name: m.name, width: m.width, height: m.height, durationMs: m.durationMs, placeholder: m.placeholder, thumbnails: m.thumbnails ?? [] });
+
+function describeAttachments(attachments) {
+  if (!attachments?.length) return '';
+  const labels = { image: '📷 Photo', video: '🎬 Video', audio: '🎤 Voice note' };
+  return attachments.length === 1 ? (labels[attachments[0].kind] ?? `📄 ${attachments[0].name ?? 'File'}`) : `📎 ${attachments.length} attachments`;
+}
+
+// Files from the picker, a drop or a paste: each starts uploading at once and waits in the composer's tray.
+function attachFiles(conversationId, fileList) {
+  const files = [...fileList];
+  if (files.length === 0) return;
+  const draft = state.drafts.get(conversationId) ?? [];
+  state.drafts.set(conversationId, draft);
+  const problem = document.getElementById('composer-error');
+  if (problem) problem.textContent = '';
+  if (draft.length + files.length > MAX_ATTACHMENTS) {
+    if (problem) problem.textContent = `A message carries at most ${MAX_ATTACHMENTS} files; the others were not attached.`;
+    files.splice(Math.max(0, MAX_ATTACHMENTS - draft.length));
+  }
+  for (const file of files) {
+    const upload = new Upload(file, { token: state.token, accountId: state.me.id, onchange: updateUploadView });
+    upload.view = uploadView(upload, () => {
+      upload.cancel();
+      const list = state.drafts.get(conversationId);
+      if (list?.includes(upload)) { list.splice(list.indexOf(upload), 1); renderTray(conversationId); }
+    });
+    updateUploadView(upload);
+    draft.push(upload);
+  }
+  renderTray(conversationId);
+}
+
+function renderTray(conversationId) {
+  const tray = document.getElementById('attachments');
+  if (!tray || tray.closest('form')?.dataset.conversationId !== String(conversationId)) return;
+  const uploads = state.drafts.get(conversationId) ?? [];
+  tray.replaceChildren(...uploads.map((u) => u.view));
+  tray.hidden = uploads.length === 0;
+}
+
+// One upload's row: name, a progress bar with percentage and bytes, its state in words, and cancel/remove.
+function uploadView(upload, onRemove) {
+  const name = upload.file.name || 'file';
+  const fill = h('div', { class: 'fill' });
+  const bar = h('div', { class: 'progress', role: 'progressbar', 'aria-label': `Upload of ${name}`, 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': 0 }, fill);
+  const view = h('li', { class: 'upload', 'data-upload-state': upload.state },
+    h('span', { class: 'name' }, name),
+    bar,
+    h('span', { class: 'bytes' }),
+    h('span', { class: 'detail' }),
+    h('button', { type: 'button', class: 'remove', onclick: onRemove }, '✕'));
+  view.parts = { fill, bar, bytes: view.querySelector('.bytes'), detail: view.querySelector('.detail'), button: view.querySelector('button') };
+  return view;
+}
+
+function updateUploadView(upload) {
+  const view = upload.view;
+  if (!view) return;
+  const { fill, bar, bytes, detail, button } = view.parts;
+  const name = upload.file.name || 'file';
+  view.dataset.uploadState = upload.state;
+  const percent = upload.percent;
+  bar.setAttribute('aria-valuenow', String(percent));
+  bar.setAttribute('aria-valuetext', `${percent}%, ${formatBytes(upload.sent)} of ${formatBytes(upload.file.size)}`);
+  fill.style.width = `${percent}%`;
+  bytes.textContent = `${percent}% · ${formatBytes(upload.sent)} of ${formatBytes(upload.file.size)}`;
+  detail.textContent = upload.detail;
+  detail.className = upload.state === 'failed' ? 'detail error' : 'detail';
+  detail.setAttribute('role', upload.state === 'failed' ? 'alert' : 'status');
+  button.setAttribute('aria-label', upload.state === 'uploading' || upload.state === 'paused' || upload.state === 'processing' ? `Cancel the upload of ${name}` : `Remove ${name}`);
+}
+
+// The chat takes files dropped on it and pasted into it (e.g. a screenshot), for the conversation whose composer
+// is on screen.
+function listenForFiles(main) {
+  const composerConversation = () => document.getElementById('composer')?.closest('form')?.dataset.conversationId;
+  const hasFiles = (event) => [...(event.dataTransfer?.types ?? [])].includes('Files');
+  main.addEventListener('dragover', (event) => {
+    if (!hasFiles(event) || !composerConversation()) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+    main.classList.add('dropping');
+  });
+  main.addEventListener('dragleave', (event) => { if (!main.contains(event.relatedTarget)) main.classList.remove('dropping'); });
+  main.addEventListener('drop', (event) => {
+    main.classList.remove('dropping');
+    const id = composerConversation();
+    if (!id || !event.dataTransfer?.files.length) return;
+    event.preventDefault();
+    attachFiles(Number(id), event.dataTransfer.files);
+  });
+  main.addEventListener('paste', (event) => {
+    const id = composerConversation();
+    if (!id || !event.clipboardData?.files.length) return;
+    event.preventDefault();
+    attachFiles(Number(id), event.clipboardData.files);
+  });
+}
+
+// A file dropped anywhere else must not make the browser leave the app to show it.
+window.addEventListener('dragover', (event) => { if ([...(event.dataTransfer?.types ?? [])].includes('Files')) event.preventDefault(); });
+window.addEventListener('drop', (event) => event.preventDefault());
+
+// The attachments of a message, built once and kept (re-rendering the list moves them, so a video keeps playing).
+function attachmentsView(conversationId, message) {
+  const key = `${conversationId}:${message.seq}`;
+  const known = state.attachmentViews.get(key);
+  if (known && known.ids === message.attachments.map((a) => a.id).join()) return known.view;
+  const view = h('div', { class: 'attachments' }, message.attachments.map((a) => {
+    const item = attachmentView(a);
+    item.dataset.mediaId = a.id;
+    item.dataset.kind = a.kind;
+    return item;
+  }));
+  state.attachmentViews.set(key, { ids: message.attachments.map((a) => a.id).join(), view });
+  return view;
+}
+
+// Fits width × height into a square of `box` pixels (never enlarging).
+function fit(width, height, box) {
+  if (!width || !height) return {};
+  const scale = Math.min(1, box / Math.max(width, height));
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+}
+
+const THUMBNAIL_BOX = 240;
+
+function attachmentView(attachment) {
+  const name = attachment.name ?? '';
+  switch (attachment.kind) {
+    case 'image': {
+      // The smallest thumbnail that is sharp at this screen's density, else the largest (else the file).
+      const needed = THUMBNAIL_BOX * (window.devicePixelRatio || 1);
+      const thumbnails = [...(attachment.thumbnails ?? [])].sort((a, b) => a.size - b.size);
+      const thumbnail = thumbnails.find((t) => t.size >= needed) ?? thumbnails.at(-1);
+      const size = fit(thumbnail?.width ?? attachment.width, thumbnail?.height ?? attachment.height, THUMBNAIL_BOX);
+      const image = h('img', { class: 'thumbnail', alt: name || 'Photo', ...size, decoding: 'async' });
+      const placeholder = blurhashDataUrl(attachment.placeholder);
+      if (placeholder) {
+        image.style.backgroundImage = `url("${placeholder}")`;
+        image.addEventListener('load', () => { image.style.backgroundImage = ''; }, { once: true });
+      }
+      setSource(image, attachment, thumbnail?.size ?? null);
+      return h('button', { type: 'button', class: 'media-open', 'aria-label': `Open ${name || 'the photo'}`, onclick: () => openViewer(attachment) }, image);
+    }
+    case 'video': {
+      const video = h('video', { controls: true, preload: 'metadata', 'aria-label': name || 'Video', ...fit(attachment.width, attachment.height, 320) });
+      setSource(video, attachment, null);
+      return h('figure', { class: 'media video' }, video);
+    }
+    case 'audio': {
+      const audio = h('audio', { controls: true, preload: 'metadata', 'aria-label': `Voice note${name ? ` ${name}` : ''}` });
+      setSource(audio, attachment, null);
+      return h('figure', { class: 'media audio' }, audio,
+        attachment.durationMs ? h('figcaption', {}, formatDuration(attachment.durationMs)) : null);
+    }
+    default: {
+      const link = h('a', { class: 'file', download: name || true, 'aria-label': `Download ${name || 'file'}, ${formatBytes(attachment.size)}` },
+        h('span', { class: 'icon', 'aria-hidden': 'true' }, '📄'), h('span', { class: 'name' }, name || 'File'), h('span', { class: 'size' }, formatBytes(attachment.size)));
+      setSource(link, attachment, null, 'href');
+      return link;
+    }
+  }
+}
+
+function formatDuration(ms) {
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+// Points an element at a media URL (a signed link); a link that expired while shown is asked for again, once. A
+// failed request for links is tried again a few times (after the network is back).
+async function setSource(element, attachment, size, attribute = 'src', attempt = 0) {
+  try {
+    element.setAttribute(attribute, await state.links.url(attachment, size));
+    element.classList.remove('unavailable');
+  } catch (failure) {
+    element.classList.add('unavailable');
+    element.title = failure?.message ?? 'This media is not available.';
+    if (!failure?.unavailable && attempt < 4 && state.token) {
+      if (!navigator.onLine) await new Promise((resolve) => window.addEventListener('online', resolve, { once: true }));
+      setTimeout(() => setSource(element, attachment, size, attribute, attempt + 1), 1000 * 2 ** attempt);
+    }
+    return;
+  }
+  if (attribute !== 'src' || element.dataset.watched) return;
+  element.dataset.watched = 'true';
+  element.addEventListener('error', () => {
+    if (element.dataset.retried) return;
+    element.dataset.retried = 'true';
+    const position = element.currentTime;
+    state.links.invalidate(attachment.id);
+    setSource(element, attachment, size).then(() => { if (position) element.currentTime = position; });
+  });
+}
+
+// The full photo in a modal dialog (Esc or the button closes it).
+function openViewer(attachment) {
+  let dialog = document.getElementById('viewer');
+  if (!dialog) {
+    dialog = h('dialog', { id: 'viewer', class: 'viewer', 'aria-label': 'Photo' },
+      h('button', { type: 'button', class: 'close', 'aria-label': 'Close', onclick: () => dialog.close() }, '✕'),
+      h('img', { alt: '' }));
+    dialog.addEventListener('click', (event) => { if (event.target === dialog) dialog.close(); });
+    dialog.addEventListener('close', () => dialog.querySelector('img').removeAttribute('src'));
+    document.body.append(dialog);
+  }
+  const image = dialog.querySelector('img');
+  image.removeAttribute('src');
+  delete image.dataset.retried;
+  image.alt = attachment.name || 'Photo';
+  for (const [key, value] of Object.entries(fit(attachment.width, attachment.height, 100_000))) image.setAttribute(key, String(value));
+  dialog.showModal();
+  setSource(image, attachment, null);
 }
 
 function startReply(message) {
