@@ -131,17 +131,31 @@ internal sealed class PostgresMediaStore(PostgresStore store) : IMediaStore
             return chunks;
         }, cancellationToken);
 
-    public Task<IReadOnlyList<MediaJob>> ClaimJobsAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<MediaJob>> ClaimJobsAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, int maxAttempts, DateTimeOffset keepUntil, CancellationToken cancellationToken) =>
         store.WriteAsync<IReadOnlyList<MediaJob>>(async context =>
         {
+            // Due jobs whose attempts are used up (their runs failed, or died with the process) are refused, not run.
+            var exhausted = await context.Command("SELECT id FROM media WHERE state = 1 AND job_due_at <= @now AND job_attempts >= @max")
+                .With("now", now)
+                .With("max", maxAttempts)
+                .ReadAllAsync(r => r.GetString(0));
+            foreach (var id in exhausted)
+            {
+                await FailAsync(context, id, MediaErrorCodes.Failed, keepUntil);
+            }
+
+            // The conditions again outside the subquery: under READ COMMITTED a row another transaction changed meanwhile
+            // is checked again in its new version, so it is never claimed twice.
             var jobs = await context.Command("""
                     UPDATE media SET job_due_at = @lease, job_attempts = job_attempts + 1
-                    WHERE id IN (SELECT id FROM media WHERE state = 1 AND job_due_at <= @now ORDER BY job_due_at LIMIT @limit)
+                    WHERE id IN (SELECT id FROM media WHERE state = 1 AND job_due_at <= @now AND job_attempts < @max ORDER BY job_due_at LIMIT @limit FOR UPDATE SKIP LOCKED)
+                        AND state = 1 AND job_due_at <= @now AND job_attempts < @max
                     RETURNING id, account_id, content_type, file_name, length, job_attempts
                     """)
                 .With("lease", leaseUntil)
                 .With("now", now)
                 .With("limit", limit)
+                .With("max", maxAttempts)
                 .ReadAllAsync(r => (Id: r.GetString(0), Account: r.GetInt64(1), Type: r.GetStringOrNull(2), Name: r.GetStringOrNull(3), Length: r.GetInt64(4), Attempts: r.GetInt32(5)));
             var claimed = new List<MediaJob>(jobs.Count);
             foreach (var job in jobs)
@@ -237,24 +251,24 @@ internal sealed class PostgresMediaStore(PostgresStore store) : IMediaStore
     public Task FailJobAsync(string mediaId, string code, DateTimeOffset now, DateTimeOffset keepUntil, CancellationToken cancellationToken) =>
         store.WriteAsync(async context =>
         {
-            var updated = await context.Command("UPDATE media SET state = 3, error = @code, expires_at = @keep, job_due_at = NULL WHERE id = @id AND state = 1")
-                .With("id", mediaId)
-                .With("code", code)
-                .With("keep", keepUntil)
-                .RunAsync();
-            if (updated == 1)
-            {
-                await TrashAsync(context, mediaId);
-                await context.Command("DELETE FROM media_files WHERE media_id = @id").With("id", mediaId).RunAsync();
-            }
-
+            await FailAsync(context, mediaId, code, keepUntil);
             return 0;
         }, cancellationToken);
 
-    public Task RetryJobAsync(string mediaId, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
-        store.WriteAsync(context => context.Command("UPDATE media SET job_due_at = @due WHERE id = @id AND state = 1")
+    public Task<bool> ExtendJobLeaseAsync(string mediaId, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
+        store.WriteAsync(async context => await context.Command("UPDATE media SET job_due_at = @lease WHERE id = @id AND state = 1")
+            .With("id", mediaId)
+            .With("lease", leaseUntil)
+            .RunAsync() == 1, cancellationToken);
+
+    public Task RetryJobAsync(string mediaId, DateTimeOffset dueAt, bool countAttempt, CancellationToken cancellationToken) =>
+        store.WriteAsync(context => context.Command("""
+                UPDATE media SET job_due_at = @due, job_attempts = CASE WHEN @count THEN job_attempts ELSE GREATEST(job_attempts - 1, 0) END
+                WHERE id = @id AND state = 1
+                """)
             .With("id", mediaId)
             .With("due", dueAt)
+            .With("count", countAttempt)
             .RunAsync(), cancellationToken);
 
     public Task<StoredMedia?> GetForViewerAsync(string id, long accountId, CancellationToken cancellationToken) =>
@@ -270,7 +284,7 @@ internal sealed class PostgresMediaStore(PostgresStore store) : IMediaStore
     public Task<bool> ExistsAsync(string id, CancellationToken cancellationToken) =>
         store.ReadSnapshotAsync(async session => await session.Command("SELECT 1 FROM media WHERE id = @id").With("id", id).ScalarAsync() is not null, cancellationToken);
 
-    public Task<IReadOnlyList<string>> CollectGarbageAsync(DateTimeOffset now, DateTimeOffset unreferencedBefore, int limit, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<string>> CollectGarbageAsync(DateTimeOffset now, DateTimeOffset unreferencedBefore, DateTimeOffset abandonedBefore, int limit, CancellationToken cancellationToken) =>
         store.WriteAsync<IReadOnlyList<string>>(async context =>
         {
             // Expired uploads, and finished media no message carries (see the SQLite store for the states).
@@ -288,27 +302,41 @@ internal sealed class PostgresMediaStore(PostgresStore store) : IMediaStore
                 await context.Command("DELETE FROM media WHERE id = @id").With("id", id).RunAsync();
             }
 
-            await context.Command("""
-                    UPDATE media_blobs SET state = 2
-                    WHERE key IN (SELECT key FROM media_blobs b WHERE state = 1 AND reserved_at < @before
-                                  AND NOT EXISTS (SELECT 1 FROM media_files f WHERE f.key = b.key) LIMIT @limit)
+            // Claims the blobs to delete, stamping reserved_at with the claim time (see the SQLite store); only what this
+            // statement claimed is handed out. Writes hold the append lock, and besides the rows are locked (SKIP LOCKED)
+            // and their state checked again outside the subquery: under READ COMMITTED a row a concurrent sweeper claimed
+            // meanwhile is re-checked in its new version (state 2, a fresh claim) and left out.
+            var blobs = await context.Command("""
+                    UPDATE media_blobs b SET state = 2, reserved_at = @claim
+                    WHERE b.key IN (SELECT key FROM media_blobs c
+                                    WHERE (c.state = 2 AND c.reserved_at < @before)
+                                       OR (((c.state = 1 AND c.reserved_at < @before) OR (c.state = 0 AND c.reserved_at < @abandoned))
+                                           AND NOT EXISTS (SELECT 1 FROM media_files f WHERE f.key = c.key))
+                                    LIMIT @limit FOR UPDATE SKIP LOCKED)
+                        AND ((b.state = 2 AND b.reserved_at < @before) OR (b.state = 1 AND b.reserved_at < @before) OR (b.state = 0 AND b.reserved_at < @abandoned))
+                    RETURNING b.key
                     """)
+                .With("claim", now)
                 .With("before", unreferencedBefore)
+                .With("abandoned", abandonedBefore)
                 .With("limit", limit)
-                .RunAsync();
+                .ReadAllAsync(r => r.GetString(0));
             var trash = await context.Command("SELECT key FROM media_trash LIMIT @limit").With("limit", limit).ReadAllAsync(r => r.GetString(0));
-            var blobs = await context.Command("SELECT key FROM media_blobs WHERE state = 2 LIMIT @limit").With("limit", limit).ReadAllAsync(r => r.GetString(0));
             return [.. trash, .. blobs];
         }, cancellationToken);
 
-    public Task ForgetDeletedAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    public Task ForgetDeletedAsync(IReadOnlyList<string> keys, DateTimeOffset claimedAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keys);
         var array = keys.ToArray();
         return store.WriteAsync(async context =>
         {
+            // A blob row goes only while it is still this claim: not one another sweeper took over, nor one reserved again.
             await context.Command("DELETE FROM media_trash WHERE key = ANY(@keys)").With("keys", array).RunAsync();
-            return await context.Command("DELETE FROM media_blobs WHERE key = ANY(@keys) AND state = 2").With("keys", array).RunAsync();
+            return await context.Command("DELETE FROM media_blobs WHERE key = ANY(@keys) AND state = 2 AND reserved_at = @claim")
+                .With("keys", array)
+                .With("claim", claimedAt)
+                .RunAsync();
         }, cancellationToken);
     }
 
@@ -340,6 +368,21 @@ internal sealed class PostgresMediaStore(PostgresStore store) : IMediaStore
             .ReadFirstAsync(r => new MediaUpload(
                 r.GetString(0), r.GetInt64(1), (MediaState)r.GetInt16(2), r.GetInt64OrNull(3), r.GetInt64(4), r.GetStringOrNull(5),
                 r.GetStringOrNull(6), r.GetStringOrNull(7), r.GetStringOrNull(8), r.GetStringOrNull(9), r.GetTime(10), r.GetTimeOrNull(11)));
+
+    /// <summary>Refuses a processing item for good: its chunks go to the trash, its files stop referencing blobs.</summary>
+    private static async Task FailAsync(PostgresWriteContext context, string id, string code, DateTimeOffset keepUntil)
+    {
+        var updated = await context.Command("UPDATE media SET state = 3, error = @code, expires_at = @keep, job_due_at = NULL WHERE id = @id AND state = 1")
+            .With("id", id)
+            .With("code", code)
+            .With("keep", keepUntil)
+            .RunAsync();
+        if (updated == 1)
+        {
+            await TrashAsync(context, id);
+            await context.Command("DELETE FROM media_files WHERE media_id = @id").With("id", id).RunAsync();
+        }
+    }
 
     /// <summary>Moves an item's chunks to the trash (their objects are deleted after commit, by whoever reads the trash).</summary>
     private static async Task TrashAsync(PostgresWriteContext context, string id)

@@ -124,17 +124,27 @@ internal sealed class SqliteMediaStore(SqliteStore store) : IMediaStore
             return chunks;
         }, cancellationToken);
 
-    public Task<IReadOnlyList<MediaJob>> ClaimJobsAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<MediaJob>> ClaimJobsAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, int maxAttempts, DateTimeOffset keepUntil, CancellationToken cancellationToken) =>
         store.WriteAsync<IReadOnlyList<MediaJob>>(context =>
         {
+            // Due jobs whose attempts are used up (their runs failed, or died with the process) are refused, not run.
+            var exhausted = context.Command("SELECT id FROM media WHERE state = 1 AND job_due_at <= $now AND job_attempts >= $max");
+            exhausted.Parameters.AddWithValue("$now", SqliteTime.ToColumn(now));
+            exhausted.Parameters.AddWithValue("$max", maxAttempts);
+            foreach (var id in exhausted.ReadAll(r => r.GetString(0)))
+            {
+                Fail(context, id, MediaErrorCodes.Failed, keepUntil);
+            }
+
             var claim = context.Command("""
                 UPDATE media SET job_due_at = $lease, job_attempts = job_attempts + 1
-                WHERE id IN (SELECT id FROM media WHERE state = 1 AND job_due_at <= $now ORDER BY job_due_at LIMIT $limit)
+                WHERE id IN (SELECT id FROM media WHERE state = 1 AND job_due_at <= $now AND job_attempts < $max ORDER BY job_due_at LIMIT $limit)
                 RETURNING id, account_id, content_type, file_name, length, job_attempts
                 """);
             claim.Parameters.AddWithValue("$lease", SqliteTime.ToColumn(leaseUntil));
             claim.Parameters.AddWithValue("$now", SqliteTime.ToColumn(now));
             claim.Parameters.AddWithValue("$limit", limit);
+            claim.Parameters.AddWithValue("$max", maxAttempts);
             var jobs = claim.ReadAll(r => (Id: r.GetString(0), Account: r.GetInt64(1), Type: r.IsDBNull(2) ? null : r.GetString(2),
                 Name: r.IsDBNull(3) ? null : r.GetString(3), Length: r.GetInt64(4), Attempts: r.GetInt32(5)));
             var chunks = context.Command("SELECT start_offset, length, key FROM media_chunks WHERE media_id = $id ORDER BY start_offset");
@@ -242,27 +252,30 @@ internal sealed class SqliteMediaStore(SqliteStore store) : IMediaStore
     public Task FailJobAsync(string mediaId, string code, DateTimeOffset now, DateTimeOffset keepUntil, CancellationToken cancellationToken) =>
         store.WriteAsync(context =>
         {
-            var update = context.Command("UPDATE media SET state = 3, error = $code, expires_at = $keep, job_due_at = NULL WHERE id = $id AND state = 1");
-            update.Parameters.AddWithValue("$id", mediaId);
-            update.Parameters.AddWithValue("$code", code);
-            update.Parameters.AddWithValue("$keep", SqliteTime.ToColumn(keepUntil));
-            if (update.ExecuteNonQuery() == 1)
-            {
-                Trash(context, mediaId);
-                var files = context.Command("DELETE FROM media_files WHERE media_id = $id");
-                files.Parameters.AddWithValue("$id", mediaId);
-                files.ExecuteNonQuery();
-            }
-
+            Fail(context, mediaId, code, keepUntil);
             return 0;
         }, cancellationToken);
 
-    public Task RetryJobAsync(string mediaId, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
+    public Task<bool> ExtendJobLeaseAsync(string mediaId, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
         store.WriteAsync(context =>
         {
-            var update = context.Command("UPDATE media SET job_due_at = $due WHERE id = $id AND state = 1");
+            var update = context.Command("UPDATE media SET job_due_at = $lease WHERE id = $id AND state = 1");
+            update.Parameters.AddWithValue("$id", mediaId);
+            update.Parameters.AddWithValue("$lease", SqliteTime.ToColumn(leaseUntil));
+            return update.ExecuteNonQuery() == 1;
+        }, cancellationToken);
+
+    public Task RetryJobAsync(string mediaId, DateTimeOffset dueAt, bool countAttempt, CancellationToken cancellationToken) =>
+        store.WriteAsync(context =>
+        {
+            // The claim counted an attempt; a retry that is not a failure gives it back.
+            var update = context.Command("""
+                UPDATE media SET job_due_at = $due, job_attempts = CASE WHEN $count THEN job_attempts ELSE MAX(job_attempts - 1, 0) END
+                WHERE id = $id AND state = 1
+                """);
             update.Parameters.AddWithValue("$id", mediaId);
             update.Parameters.AddWithValue("$due", SqliteTime.ToColumn(dueAt));
+            update.Parameters.AddWithValue("$count", countAttempt);
             return update.ExecuteNonQuery();
         }, cancellationToken);
 
@@ -289,7 +302,7 @@ internal sealed class SqliteMediaStore(SqliteStore store) : IMediaStore
             return read.ExecuteScalar() is not null;
         }, cancellationToken);
 
-    public Task<IReadOnlyList<string>> CollectGarbageAsync(DateTimeOffset now, DateTimeOffset unreferencedBefore, int limit, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<string>> CollectGarbageAsync(DateTimeOffset now, DateTimeOffset unreferencedBefore, DateTimeOffset abandonedBefore, int limit, CancellationToken cancellationToken) =>
         store.WriteAsync<IReadOnlyList<string>>(context =>
         {
             // Expired uploads, and finished media no message carries: expired, or orphaned by a deleted message
@@ -309,29 +322,37 @@ internal sealed class SqliteMediaStore(SqliteStore store) : IMediaStore
                 delete.ExecuteNonQuery();
             }
 
-            var unreferenced = context.Command("""
-                UPDATE media_blobs SET state = 2
-                WHERE key IN (SELECT key FROM media_blobs b WHERE state = 1 AND reserved_at < $before
-                              AND NOT EXISTS (SELECT 1 FROM media_files f WHERE f.key = b.key) LIMIT $limit)
+            // Claims the blobs to delete, stamping reserved_at with the claim time: stored ones no file names, reservations
+            // never completed (the media went, or the job failed or was abandoned after the put), and stale claims of a
+            // sweeper that died. Only what this statement claimed is handed out, so no two sweepers delete one blob.
+            var claim = context.Command("""
+                UPDATE media_blobs SET state = 2, reserved_at = $claim
+                WHERE key IN (SELECT key FROM media_blobs b
+                              WHERE (state = 2 AND reserved_at < $before)
+                                 OR (((state = 1 AND reserved_at < $before) OR (state = 0 AND reserved_at < $abandoned))
+                                     AND NOT EXISTS (SELECT 1 FROM media_files f WHERE f.key = b.key))
+                              LIMIT $limit)
+                RETURNING key
                 """);
-            unreferenced.Parameters.AddWithValue("$before", SqliteTime.ToColumn(unreferencedBefore));
-            unreferenced.Parameters.AddWithValue("$limit", limit);
-            unreferenced.ExecuteNonQuery();
+            claim.Parameters.AddWithValue("$claim", SqliteTime.ToColumn(now));
+            claim.Parameters.AddWithValue("$before", SqliteTime.ToColumn(unreferencedBefore));
+            claim.Parameters.AddWithValue("$abandoned", SqliteTime.ToColumn(abandonedBefore));
+            claim.Parameters.AddWithValue("$limit", limit);
+            var blobs = claim.ReadAll(r => r.GetString(0));
 
             var keys = context.Command("SELECT key FROM media_trash LIMIT $limit");
             keys.Parameters.AddWithValue("$limit", limit);
-            var blobs = context.Command("SELECT key FROM media_blobs WHERE state = 2 LIMIT $limit");
-            blobs.Parameters.AddWithValue("$limit", limit);
-            return [.. keys.ReadAll(r => r.GetString(0)), .. blobs.ReadAll(r => r.GetString(0))];
+            return [.. keys.ReadAll(r => r.GetString(0)), .. blobs];
         }, cancellationToken);
 
-    public Task ForgetDeletedAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    public Task ForgetDeletedAsync(IReadOnlyList<string> keys, DateTimeOffset claimedAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keys);
         return store.WriteAsync(context =>
         {
+            // A blob row goes only while it is still this claim: not one another sweeper took over, nor one reserved again.
             var trash = context.Command("DELETE FROM media_trash WHERE key = $key");
-            var blob = context.Command("DELETE FROM media_blobs WHERE key = $key AND state = 2");
+            var blob = context.Command("DELETE FROM media_blobs WHERE key = $key AND state = 2 AND reserved_at = $claim");
             foreach (var key in keys)
             {
                 trash.Parameters.Clear();
@@ -339,6 +360,7 @@ internal sealed class SqliteMediaStore(SqliteStore store) : IMediaStore
                 trash.ExecuteNonQuery();
                 blob.Parameters.Clear();
                 blob.Parameters.AddWithValue("$key", key);
+                blob.Parameters.AddWithValue("$claim", SqliteTime.ToColumn(claimedAt));
                 blob.ExecuteNonQuery();
             }
 
@@ -394,6 +416,22 @@ internal sealed class SqliteMediaStore(SqliteStore store) : IMediaStore
         var keys = context.Command("SELECT key FROM media_chunks WHERE media_id = $id ORDER BY start_offset");
         keys.Parameters.AddWithValue("$id", id);
         return keys.ReadAll(r => r.GetString(0));
+    }
+
+    /// <summary>Refuses a processing item for good: its chunks go to the trash, its files stop referencing blobs.</summary>
+    private static void Fail(SqliteWriteContext context, string id, string code, DateTimeOffset keepUntil)
+    {
+        var update = context.Command("UPDATE media SET state = 3, error = $code, expires_at = $keep, job_due_at = NULL WHERE id = $id AND state = 1");
+        update.Parameters.AddWithValue("$id", id);
+        update.Parameters.AddWithValue("$code", code);
+        update.Parameters.AddWithValue("$keep", SqliteTime.ToColumn(keepUntil));
+        if (update.ExecuteNonQuery() == 1)
+        {
+            Trash(context, id);
+            var files = context.Command("DELETE FROM media_files WHERE media_id = $id");
+            files.Parameters.AddWithValue("$id", id);
+            files.ExecuteNonQuery();
+        }
     }
 
     /// <summary>Moves an item's chunks to the trash (their objects are deleted after commit, by whoever reads the trash).</summary>

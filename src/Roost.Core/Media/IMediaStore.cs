@@ -27,8 +27,19 @@ public interface IMediaStore
     /// </summary>
     Task<IReadOnlyList<string>?> DeleteAsync(string id, long accountId, CancellationToken cancellationToken);
 
-    /// <summary>Leases finished uploads for processing until <paramref name="leaseUntil"/>.</summary>
-    Task<IReadOnlyList<MediaJob>> ClaimJobsAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken);
+    /// <summary>
+    /// Leases finished uploads for processing until <paramref name="leaseUntil"/>, counting an attempt for each. A due
+    /// job that already had <paramref name="maxAttempts"/> claims (its runs failed or died with the process) is
+    /// refused for good instead, as <see cref="FailJobAsync"/> does with <see cref="MediaErrorCodes.Failed"/>, kept until
+    /// <paramref name="keepUntil"/>.
+    /// </summary>
+    Task<IReadOnlyList<MediaJob>> ClaimJobsAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, int maxAttempts, DateTimeOffset keepUntil, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Renews the lease of a job still running (so no other node claims it meanwhile). False when the item is no
+    /// longer processing.
+    /// </summary>
+    Task<bool> ExtendJobLeaseAsync(string mediaId, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
 
     /// <summary>Records the files of a media item and reserves their blobs (the reservation keeps them from the sweeper).</summary>
     Task<BlobReservation> ReserveFilesAsync(string mediaId, IReadOnlyList<MediaFile> files, DateTimeOffset now, CancellationToken cancellationToken);
@@ -42,8 +53,11 @@ public interface IMediaStore
     /// <summary>Refuses the media for good with <paramref name="code"/>; its chunks and files become garbage.</summary>
     Task FailJobAsync(string mediaId, string code, DateTimeOffset now, DateTimeOffset keepUntil, CancellationToken cancellationToken);
 
-    /// <summary>Puts a job back to try again at <paramref name="dueAt"/>.</summary>
-    Task RetryJobAsync(string mediaId, DateTimeOffset dueAt, CancellationToken cancellationToken);
+    /// <summary>
+    /// Puts a job back to try again at <paramref name="dueAt"/>. Unless <paramref name="countAttempt"/>, the claim that
+    /// ran it does not count toward the attempts (a wait for a blob being deleted is no failure).
+    /// </summary>
+    Task RetryJobAsync(string mediaId, DateTimeOffset dueAt, bool countAttempt, CancellationToken cancellationToken);
 
     /// <summary>
     /// The media item if <paramref name="accountId"/> may see it: its uploader, or a member of a conversation where a
@@ -56,10 +70,18 @@ public interface IMediaStore
 
     /// <summary>
     /// Expires unfinished uploads and unattached media, and hands out up to <paramref name="limit"/> blob keys to
-    /// delete: garbage chunks, and blobs no file has referenced since <paramref name="unreferencedBefore"/>.
+    /// delete: garbage chunks, and blobs this call claims for deletion (state "being deleted", claimed at
+    /// <paramref name="now"/>): stored blobs no file has referenced since <paramref name="unreferencedBefore"/>,
+    /// reservations never completed and no file names, reserved before <paramref name="abandonedBefore"/> (well above
+    /// the processing lease), and claims of other sweepers made before <paramref name="unreferencedBefore"/> (stale:
+    /// that sweeper died). A blob key is handed to one caller only: no other call returns it while the claim is fresh.
     /// </summary>
-    Task<IReadOnlyList<string>> CollectGarbageAsync(DateTimeOffset now, DateTimeOffset unreferencedBefore, int limit, CancellationToken cancellationToken);
+    Task<IReadOnlyList<string>> CollectGarbageAsync(DateTimeOffset now, DateTimeOffset unreferencedBefore, DateTimeOffset abandonedBefore, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Forgets keys whose objects were deleted from the blob store.</summary>
-    Task ForgetDeletedAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken);
+    /// <summary>
+    /// Forgets keys whose objects were deleted from the blob store: chunks, and blobs still under the claim made at
+    /// <paramref name="claimedAt"/> (the <c>now</c> of the <see cref="CollectGarbageAsync"/> that returned them). A blob
+    /// another sweeper took over, or reserved again after that, stays.
+    /// </summary>
+    Task ForgetDeletedAsync(IReadOnlyList<string> keys, DateTimeOffset claimedAt, CancellationToken cancellationToken);
 }

@@ -19,7 +19,17 @@ internal sealed partial class MediaProcessor(
     TimeProvider time,
     ILogger<MediaProcessor> logger)
 {
-    public const int MaxAttempts = 5;
+    public const int MaxAttempts = MediaJobRules.MaxAttempts;
+
+    /// <summary>
+    /// Leases up to <paramref name="limit"/> jobs for <paramref name="lease"/>. Jobs whose attempts are used up (their
+    /// runs crashed the process, so no handler refused them) are refused now instead.
+    /// </summary>
+    public Task<IReadOnlyList<MediaJob>> ClaimAsync(TimeSpan lease, int limit, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return store.Media.ClaimJobsAsync(now, now + lease, limit, MaxAttempts, now + limits.UnattachedLifetime, cancellationToken);
+    }
 
     /// <summary>Runs one leased job to its end: ready, refused, or put back to try later.</summary>
     public async Task RunAsync(MediaJob job, CancellationToken cancellationToken)
@@ -37,7 +47,8 @@ internal sealed partial class MediaProcessor(
             var reservation = await store.Media.ReserveFilesAsync(job.MediaId, outcome.Value.Result.Files, time.GetUtcNow(), CancellationToken.None);
             if (reservation.Busy)
             {
-                await store.Media.RetryJobAsync(job.MediaId, time.GetUtcNow().AddSeconds(5), CancellationToken.None);
+                // Waiting for the sweeper is no failure: the attempt the claim counted is given back.
+                await store.Media.RetryJobAsync(job.MediaId, time.GetUtcNow() + MediaJobRules.BusyDelay, countAttempt: false, CancellationToken.None);
                 return;
             }
 
@@ -69,13 +80,13 @@ internal sealed partial class MediaProcessor(
 #pragma warning restore CA1031
         {
             Log.Failed(logger, exception, job.MediaId, job.Attempts);
-            if (job.Attempts >= MaxAttempts)
+            if (MediaJobRules.IsExhausted(job.Attempts, MaxAttempts))
             {
                 await FailAsync(job, MediaErrorCodes.Failed);
             }
             else
             {
-                await store.Media.RetryJobAsync(job.MediaId, time.GetUtcNow().AddSeconds(Math.Pow(4, job.Attempts)), CancellationToken.None);
+                await store.Media.RetryJobAsync(job.MediaId, time.GetUtcNow() + MediaJobRules.RetryDelay(job.Attempts), countAttempt: true, CancellationToken.None);
             }
         }
         finally

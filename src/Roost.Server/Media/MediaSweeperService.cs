@@ -5,12 +5,18 @@ namespace Roost.Server.Media;
 
 /// <summary>
 /// Every minute: expires unfinished uploads and unattached media, and deletes the objects no one needs any more
-/// (chunks of finished uploads, blobs no file names since a grace period that protects a reservation in flight).
+/// (chunks of finished uploads, blobs no file names since a grace period that protects a reservation in flight,
+/// reservations never completed). The blobs handed out are this sweeper's claim: no other node deletes them while it
+/// is fresh, and they are forgotten only while still this claim. A sweeper stops deleting at half the grace, before
+/// another may take its claim over.
 /// </summary>
 internal sealed partial class MediaSweeperService(IRoostStore store, IBlobStore blobs, TimeProvider time, ILogger<MediaSweeperService> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan Grace = TimeSpan.FromMinutes(10);
+
+    /// <summary>How old a reservation no file names must be to be collected: well above the processing lease (5 min, renewed).</summary>
+    private static readonly TimeSpan AbandonedGrace = TimeSpan.FromHours(1);
     private const int Batch = 500;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -34,17 +40,22 @@ internal sealed partial class MediaSweeperService(IRoostStore store, IBlobStore 
         try
         {
             var now = time.GetUtcNow();
-            var keys = await store.Media.CollectGarbageAsync(now, now - Grace, Batch, cancellationToken);
+            var keys = await store.Media.CollectGarbageAsync(now, now - Grace, now - AbandonedGrace, Batch, cancellationToken);
             var deleted = new List<string>(keys.Count);
             foreach (var key in keys)
             {
+                if (!MediaJobRules.ClaimStillHeld(now, time.GetUtcNow(), Grace))
+                {
+                    break; // the rest is claimed again once stale, by whichever sweeper comes first
+                }
+
                 await blobs.DeleteAsync(key, cancellationToken);
                 deleted.Add(key);
             }
 
             if (deleted.Count > 0)
             {
-                await store.Media.ForgetDeletedAsync(deleted, cancellationToken);
+                await store.Media.ForgetDeletedAsync(deleted, now, cancellationToken);
                 Log.Swept(logger, deleted.Count);
             }
         }
