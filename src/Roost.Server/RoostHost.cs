@@ -161,13 +161,15 @@ public sealed class RoostHost : IAsyncDisposable
         app.Use(CoalescingUpgradeFeature.For(GatewayEndpoint.Path));
         app.UseWebSockets();
 
-        // The web client: static files from wwwroot, with a policy that allows nothing from elsewhere and no inline script.
+        // The web client: static files from wwwroot, with a policy that allows nothing from elsewhere and no inline script
+        // (except media from the store that authorized downloads are redirected to).
+        var mediaOrigin = options.Media.RedirectOrigin() is { } origin ? " " + origin : "";
+        var webPolicy = $"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:{mediaOrigin}; media-src 'self'{mediaOrigin}; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'";
         app.Use(async (context, next) =>
         {
             if (!context.Request.Path.StartsWithSegments("/v1", StringComparison.Ordinal))
             {
-                context.Response.Headers.ContentSecurityPolicy =
-                    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'";
+                context.Response.Headers.ContentSecurityPolicy = webPolicy;
                 context.Response.Headers.XContentTypeOptions = "nosniff";
             }
 

@@ -66,6 +66,30 @@ public sealed record MediaOptions
     /// <summary>Processing jobs run at once on this node (each decodes at most MaxImagePixels × 4 bytes).</summary>
     public int ProcessingConcurrency { get; init; } = 2;
 
+    /// <summary>
+    /// The origin media is redirected to (<see cref="RedirectToStore"/>): the CDN, else the store's endpoint (with the
+    /// bucket as a subdomain unless path-style). The web client's policy must allow images and media from it.
+    /// </summary>
+    public string? RedirectOrigin()
+    {
+        if (!RedirectToStore || Store != MediaStoreKind.S3)
+        {
+            return null;
+        }
+
+        if (Uri.TryCreate(S3.PublicBaseUrl, UriKind.Absolute, out var cdn))
+        {
+            return cdn.GetLeftPart(UriPartial.Authority);
+        }
+
+        if (!Uri.TryCreate(S3.ServiceUrl, UriKind.Absolute, out var service))
+        {
+            return null;
+        }
+
+        return S3.ForcePathStyle ? service.GetLeftPart(UriPartial.Authority) : $"{service.Scheme}://{S3.Bucket}.{service.Authority}";
+    }
+
     public MediaLimits ToLimits() => new()
     {
         MaxUploadBytes = MaxUploadBytes,

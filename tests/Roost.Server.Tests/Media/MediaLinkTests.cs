@@ -114,6 +114,13 @@ public sealed class MediaLinkTests
         Assert.Equal(HttpStatusCode.OK, direct.StatusCode);
         Assert.Equal(bytes, await direct.Content.ReadAsByteArrayAsync());
         Assert.Equal("application/pdf", direct.Content.Headers.ContentType!.MediaType);
+
+        // The web client's policy lets its images and players load from the store it is redirected to.
+        var page = await plain.GetAsync(instance.BaseAddress).DefaultTimeout();
+        var policy = page.Headers.GetValues("Content-Security-Policy").Single();
+        var store = new Uri(TestS3.ServiceUrl).GetLeftPart(UriPartial.Authority);
+        Assert.Contains($"img-src 'self' data: {store};", policy, StringComparison.Ordinal);
+        Assert.Contains($"media-src 'self' {store};", policy, StringComparison.Ordinal);
     }
 
     private static async Task ExpectAsync(HttpClient http, string path, HttpStatusCode status, string code)
