@@ -21,36 +21,56 @@ internal sealed partial class MediaProcessingService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        // Slots, not batches: a slot freed by a quick job takes the next one while a slow job goes on in another.
+        var running = new List<Task>();
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                var jobs = await processor.ClaimAsync(Lease, concurrency, stoppingToken);
-                if (jobs.Count > 0)
+                running.RemoveAll(task => task.IsCompleted);
+                var claimed = 0;
+                if (running.Count < concurrency)
                 {
-                    await Task.WhenAll(jobs.Select(job => RunLeasedAsync(job, stoppingToken)));
-                    continue;
+                    try
+                    {
+                        var jobs = await processor.ClaimAsync(Lease, concurrency - running.Count, stoppingToken);
+                        running.AddRange(jobs.Select(job => RunLeasedAsync(job, stoppingToken)));
+                        claimed = jobs.Count;
+                    }
+                    catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                    {
+                        return;
+                    }
+#pragma warning disable CA1031 // The store may be away for a while; the loop must outlive it.
+                    catch (Exception exception)
+#pragma warning restore CA1031
+                    {
+                        Log.ClaimFailed(logger, exception);
+                    }
+                }
+
+                if (running.Count >= concurrency)
+                {
+                    await Task.WhenAny(running);
+                }
+                else if (claimed == 0)
+                {
+                    // Nothing due: until an upload here finishes, or the poll for other nodes' uploads.
+                    try
+                    {
+                        await signal.WaitAsync(Poll, stoppingToken);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
                 }
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // The store may be away for a while; the loop must outlive it.
-            catch (Exception exception)
-#pragma warning restore CA1031
-            {
-                Log.ClaimFailed(logger, exception);
-            }
-
-            try
-            {
-                await signal.WaitAsync(Poll, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+        }
+        finally
+        {
+            // Jobs end quickly once stopping (their leases let another node finish them); wait so nothing they use is disposed under them.
+            await Task.WhenAll(running);
         }
     }
 
@@ -62,6 +82,16 @@ internal sealed partial class MediaProcessingService(
         try
         {
             await processor.RunAsync(job, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: the lease runs out and the job is claimed again.
+        }
+#pragma warning disable CA1031 // Recording the outcome failed (the store is away): the lease runs out and the job comes back.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Log.JobFailed(logger, exception, job.MediaId);
         }
         finally
         {
@@ -105,6 +135,9 @@ internal sealed partial class MediaProcessingService(
     {
         [LoggerMessage(EventId = 3021, Level = LogLevel.Warning, Message = "Renewing the lease of media job {MediaId} failed; trying again shortly")]
         public static partial void RenewFailed(ILogger logger, Exception exception, string mediaId);
+
+        [LoggerMessage(EventId = 3022, Level = LogLevel.Warning, Message = "Media job {MediaId} could not record its outcome; it runs again when its lease ends")]
+        public static partial void JobFailed(ILogger logger, Exception exception, string mediaId);
 
         [LoggerMessage(EventId = 3020, Level = LogLevel.Warning, Message = "Claiming media jobs failed; trying again shortly")]
         public static partial void ClaimFailed(ILogger logger, Exception exception);
