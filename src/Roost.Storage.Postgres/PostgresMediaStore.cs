@@ -144,11 +144,16 @@ internal sealed class PostgresMediaStore(PostgresStore store) : IMediaStore
                 await FailAsync(context, id, MediaErrorCodes.Failed, keepUntil);
             }
 
-            // The conditions again outside the subquery: under READ COMMITTED a row another transaction changed meanwhile
-            // is checked again in its new version, so it is never claimed twice.
+            // Jobs are taken in turns across accounts (each account's oldest first), so one account's backlog cannot hold
+            // everyone else's media in processing. The conditions again outside the subquery: under READ COMMITTED a row
+            // another transaction changed meanwhile is checked again in its new version, so it is never claimed twice
+            // (window functions rule out FOR UPDATE in the subquery; the row lock of the UPDATE does that job).
             var jobs = await context.Command("""
                     UPDATE media SET job_due_at = @lease, job_attempts = job_attempts + 1
-                    WHERE id IN (SELECT id FROM media WHERE state = 1 AND job_due_at <= @now AND job_attempts < @max ORDER BY job_due_at LIMIT @limit FOR UPDATE SKIP LOCKED)
+                    WHERE id IN (SELECT id FROM (
+                                     SELECT id, job_due_at, ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY job_due_at) AS turn
+                                     FROM media WHERE state = 1 AND job_due_at <= @now AND job_attempts < @max) due
+                                 ORDER BY turn, job_due_at LIMIT @limit)
                         AND state = 1 AND job_due_at <= @now AND job_attempts < @max
                     RETURNING id, account_id, content_type, file_name, length, job_attempts
                     """)

@@ -136,9 +136,13 @@ internal sealed class SqliteMediaStore(SqliteStore store) : IMediaStore
                 Fail(context, id, MediaErrorCodes.Failed, keepUntil);
             }
 
+            // In turns across accounts (each account's oldest first): one account's backlog cannot hold everyone's media.
             var claim = context.Command("""
                 UPDATE media SET job_due_at = $lease, job_attempts = job_attempts + 1
-                WHERE id IN (SELECT id FROM media WHERE state = 1 AND job_due_at <= $now AND job_attempts < $max ORDER BY job_due_at LIMIT $limit)
+                WHERE id IN (SELECT id FROM (
+                                 SELECT id, job_due_at, ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY job_due_at) AS turn
+                                 FROM media WHERE state = 1 AND job_due_at <= $now AND job_attempts < $max)
+                             ORDER BY turn, job_due_at LIMIT $limit)
                 RETURNING id, account_id, content_type, file_name, length, job_attempts
                 """);
             claim.Parameters.AddWithValue("$lease", SqliteTime.ToColumn(leaseUntil));

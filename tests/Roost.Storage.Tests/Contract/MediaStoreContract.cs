@@ -272,6 +272,24 @@ public abstract class MediaStoreContract<TEngine> : StoreContract<TEngine>
         Assert.Equal(2, Assert.Single(await ClaimAsync(later.AddSeconds(4), later.AddMinutes(5))).Attempts);
     }
 
+    [Fact]
+    public async Task Jobs_are_claimed_in_turns_across_accounts_so_one_backlog_does_not_hold_the_others()
+    {
+        var (alice, bob, _) = await ThreeAsync();
+        var alices = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            alices.Add(await ProcessingAsync(alice, finishedAt: Now.AddSeconds(i))); // older than Bob's
+        }
+
+        var bobs = await ProcessingAsync(bob, finishedAt: Now.AddMinutes(1));
+        var at = Now.AddMinutes(2);
+        var first = await Store.Media.ClaimJobsAsync(at, at.AddMinutes(5), 2, MediaJobRules.MaxAttempts, at.AddDays(1), None);
+        Assert.Equal(new[] { alices[0], bobs }.Order(StringComparer.Ordinal), first.Select(j => j.MediaId).Order(StringComparer.Ordinal));
+        var rest = await Store.Media.ClaimJobsAsync(at, at.AddMinutes(5), 10, MediaJobRules.MaxAttempts, at.AddDays(1), None);
+        Assert.Equal(alices.Skip(1).Order(StringComparer.Ordinal), rest.Select(j => j.MediaId).Order(StringComparer.Ordinal));
+    }
+
     private async Task<(long Alice, long Bob, long Carol)> ThreeAsync() =>
         ((await Store.AccountAsync("alice", Now)).Id, (await Store.AccountAsync("bob", Now)).Id, (await Store.AccountAsync("carol", Now)).Id);
 
@@ -292,11 +310,11 @@ public abstract class MediaStoreContract<TEngine> : StoreContract<TEngine>
     private Task<IReadOnlyList<string>> CollectAsync(DateTimeOffset now, DateTimeOffset unreferencedBefore) =>
         Store.Media.CollectGarbageAsync(now, unreferencedBefore, now.AddHours(-1), 100, None);
 
-    /// <summary>A finished upload waiting for processing (not claimed).</summary>
-    private async Task<string> ProcessingAsync(long owner)
+    /// <summary>A finished upload waiting for processing (not claimed), due from <paramref name="finishedAt"/>.</summary>
+    private async Task<string> ProcessingAsync(long owner, DateTimeOffset? finishedAt = null)
     {
         var upload = await CreateAsync(owner, 10);
-        (await AppendAsync(upload.Id, owner, 0, 10, "application/pdf")).Succeeded();
+        (await Store.Media.AppendChunkAsync(new NewChunk(upload.Id, owner, 0, 10, BlobKeys.ForChunk(upload.Id, 0), "application/pdf", null, finishedAt ?? Now), Limits, None)).Succeeded();
         return upload.Id;
     }
 
