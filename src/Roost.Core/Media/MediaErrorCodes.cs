@@ -61,4 +61,7 @@ public static class MediaErrorCodes
 
     /// <summary>A signed media link past its expiry: ask POST /v1/media/links for a fresh one.</summary>
     public const string LinkExpired = "media_link_expired";
+
+    /// <summary>The node is receiving as many upload bodies as it takes at once (503, Retry-After): retry shortly.</summary>
+    public const string UploadBusy = "upload_busy";
 }

@@ -29,6 +29,15 @@ public sealed record MediaLimits
     /// <summary>How long finished media that no message uses is kept.</summary>
     public TimeSpan UnattachedLifetime { get; init; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// Upload bodies received at once on a node, over all accounts: each is spooled to a temporary file on the data
+    /// disk, so this bounds that disk's traffic and open files. One more is answered 503 (retry shortly).
+    /// </summary>
+    public int MaxConcurrentChunkWrites { get; init; } = 32;
+
+    /// <summary>Below this much free space in the data folder's file system, upload bodies are refused (507) before a byte is written.</summary>
+    public long MinFreeDiskBytes { get; init; } = 256L * 1024 * 1024;
+
     /// <summary>Chunks one upload may be stored in (each PATCH is one): bounds the rows and objects a client can make.</summary>
     public int MaxChunksPerUpload { get; init; } = 2000;
 

@@ -17,12 +17,13 @@ internal sealed partial class MediaUploads(
     MediaSignal signal,
     string temporaryDirectory,
     TimeProvider time,
-    ILogger<MediaUploads> logger)
+    ILogger<MediaUploads> logger) : IDisposable
 {
     private const int CopyBufferBytes = 81_920;
     private const string FirstChunkTooSmall = MediaErrorCodes.FirstChunkTooSmall;
 
     private readonly ConcurrentDictionary<string, byte> _busy = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _writers = new(limits.MaxConcurrentChunkWrites, limits.MaxConcurrentChunkWrites);
 
     public MediaLimits Limits => limits;
 
@@ -36,15 +37,37 @@ internal sealed partial class MediaUploads(
             return ChunkOutcome.Refused(new RoostError(ErrorKind.Conflict, MediaErrorCodes.UploadLocked, "Another request is writing to this upload; retry after it ends."), StatusCodes.Status423Locked);
         }
 
+        var writing = false;
         try
         {
+            if (!(writing = _writers.Wait(0, CancellationToken.None)))
+            {
+                return ChunkOutcome.Refused(new RoostError(ErrorKind.Unavailable, MediaErrorCodes.UploadBusy, "This server is receiving as many uploads as it takes at once; retry shortly.", RetryAfter: TimeSpan.FromSeconds(1)));
+            }
+
+            if (FreeDiskBytes() < limits.MinFreeDiskBytes)
+            {
+                Log.DiskLow(logger, limits.MinFreeDiskBytes);
+                return ChunkOutcome.Refused(new RoostError(ErrorKind.Unavailable, ErrorCodes.StorageFull, "The server is short of disk space; nothing of this chunk was kept. Retry later."), StatusCodes.Status507InsufficientStorage);
+            }
+
             return await WriteLockedAsync(uploadId, accountId, offset, body, checksum, declareLength, requestAborted);
         }
         finally
         {
+            if (writing)
+            {
+                _writers.Release();
+            }
+
             _busy.TryRemove(uploadId, out _);
         }
     }
+
+    public void Dispose() => _writers.Dispose();
+
+    /// <summary>Free space where bodies are spooled (the data folder's file system), for the writer and not root's reserve.</summary>
+    private long FreeDiskBytes() => new DriveInfo(temporaryDirectory).AvailableFreeSpace;
 
     private async Task<ChunkOutcome> WriteLockedAsync(
         string uploadId, long accountId, long offset, Stream body, (string Algorithm, byte[] Digest)? checksum, long? declareLength, CancellationToken requestAborted)
@@ -216,6 +239,9 @@ internal sealed partial class MediaUploads(
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Upload bodies refused: the data folder has less than {MinFreeBytes} bytes free")]
+        public static partial void DiskLow(ILogger logger, long minFreeBytes);
+
         [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Upload {UploadId} refused: {Code}")]
         public static partial void Refused(ILogger logger, string uploadId, string code);
     }

@@ -43,6 +43,10 @@ public sealed record MediaOptions
 
     public long MaxImagePixels { get; init; } = new MediaLimits().MaxImagePixels;
 
+    public int MaxConcurrentChunkWrites { get; init; } = new MediaLimits().MaxConcurrentChunkWrites;
+
+    public long MinFreeDiskBytes { get; init; } = new MediaLimits().MinFreeDiskBytes;
+
     public IReadOnlyList<int> ThumbnailSizes { get; init; } = new MediaLimits().ThumbnailSizes;
 
     public IReadOnlyList<string> AllowedTypes { get; init; } = MediaTypes.DefaultAllowed;
@@ -103,6 +107,8 @@ public sealed record MediaOptions
         UploadLifetime = UploadLifetime,
         UnattachedLifetime = UnattachedLifetime,
         MaxImagePixels = MaxImagePixels,
+        MaxConcurrentChunkWrites = MaxConcurrentChunkWrites,
+        MinFreeDiskBytes = MinFreeDiskBytes,
         ThumbnailSizes = ThumbnailSizes,
         AllowedTypes = AllowedTypes,
     };

@@ -60,6 +60,11 @@ internal static class MediaOptionsValidator
             yield return "Roost:Media:MaxUploadsInProgress must be at least 1 and ProcessingConcurrency between 1 and 64.";
         }
 
+        if (media.MaxConcurrentChunkWrites is < 1 or > 10_000 || media.MinFreeDiskBytes < 0)
+        {
+            yield return "Roost:Media:MaxConcurrentChunkWrites must be between 1 and 10000, and MinFreeDiskBytes not negative.";
+        }
+
         if (media.UploadLifetime < TimeSpan.FromMinutes(1) || media.UnattachedLifetime < TimeSpan.FromMinutes(1))
         {
             yield return "Roost:Media:UploadLifetime and UnattachedLifetime must be at least a minute.";

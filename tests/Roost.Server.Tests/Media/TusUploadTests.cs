@@ -199,6 +199,60 @@ public sealed class TusUploadTests
         Assert.Equal(HttpStatusCode.Created, fine.StatusCode);
     }
 
+    [Fact]
+    public async Task Upload_bodies_are_bounded_per_node_and_refused_before_a_byte_when_the_disk_is_short()
+    {
+        await using var instance = await RoostInstance.StartAsync(new Dictionary<string, string> { ["Roost:Media:MaxConcurrentChunkWrites"] = "1" });
+        var (alice, _, _) = await instance.RegisterAndLoginAsync();
+        var (bob, _, _) = await instance.RegisterAndLoginAsync();
+        using var aliceHttp = MediaTestSupport.Http(instance.BaseAddress, alice);
+        using var bobHttp = MediaTestSupport.Http(instance.BaseAddress, bob);
+        var bytes = Document(20_000);
+        var first = Location(await CreateAsync(aliceHttp, bytes.Length, "a.pdf", firstChunk: bytes[..8_000]));
+        var second = Location(await CreateAsync(bobHttp, bytes.Length, "b.pdf", firstChunk: bytes[..8_000]));
+
+        // Alice's body is held open mid-way: the node's one writer slot is hers until it ends.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = new HttpRequestMessage(HttpMethod.Patch, first) { Content = new HeldContent(bytes.AsMemory(8_000), 1_000, release.Task) };
+        held.Headers.Add("Tus-Resumable", "1.0.0");
+        held.Headers.Add("Upload-Offset", "8000");
+        held.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/offset+octet-stream");
+        var holding = aliceHttp.SendAsync(held);
+
+        // The body is spooled to a file named after the upload once the slot is taken: wait for it (bounded), so
+        // Bob's probe cannot take the slot first.
+        using (var limit = new CancellationTokenSource(TimeoutExtensions.Limit))
+        {
+            var spool = Path.Combine(instance.DataDirectory, "media-tmp");
+            while (!Directory.EnumerateFiles(spool, $"{IdOf(first)}-*").Any())
+            {
+                Assert.False(holding.IsCompleted);
+                await Task.Delay(10, limit.Token);
+            }
+        }
+
+        var busy = await PatchAsync(bobHttp, second, 8_000, []);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, busy.StatusCode);
+        Assert.Contains("upload_busy", await busy.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.NotNull(busy.Headers.RetryAfter);
+        release.SetResult();
+        Assert.Equal(HttpStatusCode.NoContent, (await holding.DefaultTimeout()).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await PatchAsync(bobHttp, second, 8_000, bytes[8_000..])).StatusCode);
+
+        // A node whose data disk is below the floor takes no body at all (and keeps the offset).
+        await using var full = await RoostInstance.StartAsync(new Dictionary<string, string> { ["Roost:Media:MinFreeDiskBytes"] = long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var (carol, _, _) = await full.RegisterAndLoginAsync();
+        using var carolHttp = MediaTestSupport.Http(full.BaseAddress, carol);
+        var location = Location(await CreateAsync(carolHttp, bytes.Length, "c.pdf"));
+        var refused = await PatchAsync(carolHttp, location, 0, bytes);
+        Assert.Equal(HttpStatusCode.InsufficientStorage, refused.StatusCode);
+        Assert.Contains("storage_full", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, Offset(await HeadAsync(carolHttp, location)));
+        alice.Dispose();
+        bob.Dispose();
+        carol.Dispose();
+    }
+
     private const int MediaSnifferHead = 4096;
 
     /// <summary>Sends <paramref name="cut"/> bytes of a PATCH, then breaks the request off as a dropped connection would.</summary>
@@ -229,6 +283,24 @@ public sealed class TusUploadTests
 
             last = probe.StatusCode == HttpStatusCode.NoContent ? offset : -1;
             await Task.Delay(50, limit.Token);
+        }
+    }
+
+    /// <summary>Writes the first bytes of a body, waits for <paramref name="release"/>, then writes the rest.</summary>
+    private sealed class HeldContent(ReadOnlyMemory<byte> bytes, int before, Task release) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await stream.WriteAsync(bytes[..before]);
+            await stream.FlushAsync();
+            await release.WaitAsync(TimeoutExtensions.Limit);
+            await stream.WriteAsync(bytes[before..]);
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = bytes.Length;
+            return true;
         }
     }
 
