@@ -19,6 +19,24 @@ public interface IBlobStore
     /// </summary>
     Task PutAsync(string key, Stream content, long length, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stores a private temporary file of the server's under <paramref name="key"/> and consumes it (it is gone
+    /// afterwards, stored or not). Same guarantees as <see cref="PutAsync"/>; a local store moves the file into place
+    /// instead of copying its bytes.
+    /// </summary>
+    async Task PutFileAsync(string key, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            await PutAsync(key, file, file.Length, cancellationToken);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     /// <summary>The object's length, or null when there is no such object.</summary>
     Task<long?> GetLengthAsync(string key, CancellationToken cancellationToken);
 

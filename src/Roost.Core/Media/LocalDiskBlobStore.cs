@@ -48,6 +48,54 @@ public sealed class LocalDiskBlobStore(string rootDirectory) : IBlobStore
         }
     }
 
+    /// <summary>
+    /// Moves the file next to its key under a temporary name (a rename on the same file system; a copy only if the
+    /// temporary folder is on another one), flushes it, and renames it into place: no second copy of the bytes.
+    /// </summary>
+    public Task PutFileAsync(string key, string path, CancellationToken cancellationToken)
+    {
+        var target = PathFor(key);
+        var directory = Path.GetDirectoryName(target)!;
+        var temp = Path.Combine(directory, $"{Path.GetFileName(target)}.~{Guid.NewGuid():N}.tmp");
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                CreateDirectory(directory);
+                try
+                {
+                    File.Move(path, temp);
+                    break;
+                }
+                catch (DirectoryNotFoundException) when (attempt < 3 && File.Exists(path))
+                {
+                    // The folder went between creating and moving (see CreateTempFile): make it again.
+                }
+            }
+
+            if (!OperatingSystem.IsWindows())
+            {
+                // Whoever made the file, the stored object is the server's only.
+                File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            using (var file = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1))
+            {
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, target, overwrite: true);
+            DirectoryDurability.Flush(directory);
+            return Task.CompletedTask;
+        }
+        catch
+        {
+            DeleteFile(temp);
+            DeleteFile(path);
+            throw;
+        }
+    }
+
     public Task<long?> GetLengthAsync(string key, CancellationToken cancellationToken)
     {
         var info = new FileInfo(PathFor(key));

@@ -55,8 +55,7 @@ internal sealed partial class MediaProcessor(
             foreach (var key in reservation.ToWrite)
             {
                 var path = outcome.Value.Paths[key];
-                await using var file = File.OpenRead(path);
-                await blobs.PutAsync(key, file, file.Length, cancellationToken);
+                await blobs.PutFileAsync(key, path, cancellationToken);
             }
 
             var now = time.GetUtcNow();

@@ -116,8 +116,8 @@ internal sealed partial class MediaUploads(
             var key = BlobKeys.ForChunk(uploadId, offset);
             if (received > 0)
             {
-                await using var stored = File.OpenRead(path);
-                await blobs.PutAsync(key, stored, received, CancellationToken.None);
+                // Consumes the spooled file (a local store moves it into place).
+                await blobs.PutFileAsync(key, path, CancellationToken.None);
             }
 
             var counted = await store.Media.AppendChunkAsync(new NewChunk(uploadId, accountId, offset, received, key, contentType, declareLength, time.GetUtcNow()), limits, CancellationToken.None);

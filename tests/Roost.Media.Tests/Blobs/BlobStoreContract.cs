@@ -61,6 +61,20 @@ public abstract class BlobStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Putting_a_file_stores_its_bytes_and_consumes_it()
+    {
+        using var folder = new TempDirectory();
+        var bytes = RandomBytes(200_000);
+        var path = Path.Combine(folder.Path, "spooled.part");
+        await File.WriteAllBytesAsync(path, bytes);
+
+        await Store.PutFileAsync(Key, path, CancellationToken.None).DefaultTimeout();
+
+        Assert.False(File.Exists(path));
+        AssertSameBytes(bytes, await ReadAsync(Key));
+    }
+
+    [Fact]
     public async Task Ranges_read_the_first_middle_and_last_bytes()
     {
         var bytes = RandomBytes(100_000);

@@ -46,6 +46,25 @@ public sealed class LocalDiskBlobStoreTests : BlobStoreContract
     }
 
     [Fact]
+    public async Task A_file_put_in_place_is_owner_only_whatever_mode_it_was_made_with()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Skip("Unix file modes only.");
+            return;
+        }
+
+        var path = Path.Combine(_temp.Path, "thumbnail.jpg");
+        await File.WriteAllBytesAsync(path, RandomBytes(100));
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        await Store.PutFileAsync("blobs/cd/cde", path, CancellationToken.None).DefaultTimeout();
+
+        Assert.Equal(PrivateFiles.FileMode, File.GetUnixFileMode(Path.Combine(Root, "blobs", "cd", "cde")));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(Root, "blobs", "cd"), "*.tmp"));
+    }
+
+    [Fact]
     public async Task The_local_path_is_the_file_holding_the_bytes()
     {
         var bytes = RandomBytes(1_234);
