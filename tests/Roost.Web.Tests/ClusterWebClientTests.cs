@@ -65,11 +65,5 @@ public sealed class ClusterWebClientTests(ClusterFixture cluster) : IClassFixtur
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
-    private async Task<BrowserUser> UserAsync(RoostInstance node)
-    {
-        var context = await cluster.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new() { Width = 1100, Height = 700 } });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(Timeout);
-        return new BrowserUser(context, page, UserHelpers.UniqueUsername("web"), node.BaseAddress.ToString());
-    }
+    private Task<BrowserUser> UserAsync(RoostInstance node) => WebSteps.NewUserAsync(cluster.Browser, node.BaseAddress);
 }

@@ -55,8 +55,8 @@ public sealed class MediaWebClientTests(BrowserFixture fixture) : IClassFixture<
             Assert.Matches("^/v1/media/[0-9a-f]{32}\\?.*signature=", source);
             var bytes = await WebSteps.FetchInPageAsync(bob, source);
             Assert.Equal([0xFF, 0xD8], bytes[..2]);
-            Assert.False(MediaTestSupportContains(bytes, "Exif\0\0"u8), "The served photo still has an EXIF block.");
-            Assert.False(MediaTestSupportContains(bytes, TestImages.GpsLatitudeEntry), "The served photo still has its GPS position.");
+            Assert.False(Contains(bytes, "Exif\0\0"u8), "The served photo still has an EXIF block.");
+            Assert.False(Contains(bytes, TestImages.GpsLatitudeEntry), "The served photo still has its GPS position.");
 
             await bob.Page.Keyboard.PressAsync("Escape");
             await Expect(viewer).ToBeHiddenAsync(new() { Timeout = Timeout });
@@ -113,7 +113,7 @@ public sealed class MediaWebClientTests(BrowserFixture fixture) : IClassFixture<
             var creations = 0;
             var reconnected = false;
             var held = new TaskCompletionSource<IRoute>(TaskCreationOptions.RunContinuationsAsynchronously);
-            await alice.Context.RouteAsync(url => url.Contains("/v1/media/uploads", StringComparison.Ordinal), async route =>
+            await RouteUploadsAsync(alice, route =>
             {
                 var request = route.Request;
                 if (request.Method == "POST")
@@ -127,18 +127,11 @@ public sealed class MediaWebClientTests(BrowserFixture fixture) : IClassFixture<
                     patches.Enqueue((offset, after));
                     if (!after && offset >= size * 0.4 && held.TrySetResult(route))
                     {
-                        return;
+                        return true;
                     }
                 }
 
-                try
-                {
-                    await route.ContinueAsync();
-                }
-                catch (PlaywrightException)
-                {
-                    // The page gave up on this request meanwhile.
-                }
+                return false;
             });
 
             await WebSteps.AttachAsync(alice, path);
@@ -206,7 +199,7 @@ public sealed class MediaWebClientTests(BrowserFixture fixture) : IClassFixture<
             var creations = 0;
             var reloaded = false;
             var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            await alice.Context.RouteAsync(url => url.Contains("/v1/media/uploads", StringComparison.Ordinal), async route =>
+            await RouteUploadsAsync(alice, route =>
             {
                 var request = route.Request;
                 if (request.Method == "POST")
@@ -221,23 +214,16 @@ public sealed class MediaWebClientTests(BrowserFixture fixture) : IClassFixture<
                     if (!after && offset >= size * 0.4)
                     {
                         held.TrySetResult();
-                        return; // never reaches the server: the reload ends it
+                        return true; // never reaches the server: the reload ends it
                     }
                 }
 
-                try
-                {
-                    await route.ContinueAsync();
-                }
-                catch (PlaywrightException)
-                {
-                    // The page gave up on this request meanwhile.
-                }
+                return false;
             });
 
             await WebSteps.AttachAsync(alice, path);
             await held.Task.WaitAsync(TimeSpan.FromSeconds(60));
-            Assert.Equal(1, await alice.Page.EvaluateAsync<int>("() => Object.keys(JSON.parse(localStorage.getItem('roost.uploads') ?? '{}')).length"));
+            Assert.Equal(1, await RememberedUploadsAsync(alice));
 
             Volatile.Write(ref reloaded, true);
             await alice.Page.ReloadAsync();
@@ -248,7 +234,7 @@ public sealed class MediaWebClientTests(BrowserFixture fixture) : IClassFixture<
             Assert.Equal(1, Volatile.Read(ref creations));
             var resumed = patches.First(p => p.AfterReload);
             Assert.True(resumed.Offset >= size * 0.4, $"The upload resumed at {resumed.Offset} of {size}.");
-            Assert.Equal(0, await alice.Page.EvaluateAsync<int>("() => Object.keys(JSON.parse(localStorage.getItem('roost.uploads') ?? '{}')).length"));
+            Assert.Equal(0, await RememberedUploadsAsync(alice));
             await WebSteps.SendComposedAsync(alice);
             await Expect(alice.Page.Locator("#messages .message.mine video")).ToHaveCountAsync(1, new() { Timeout = Timeout });
         }, TimeSpan.FromSeconds(180));
@@ -271,27 +257,20 @@ public sealed class MediaWebClientTests(BrowserFixture fixture) : IClassFixture<
             // The second chunk goes out once claiming offset 0: the server answers 409 upload_offset_mismatch.
             var log = new ConcurrentQueue<string>();
             var tampered = 0;
-            await alice.Context.RouteAsync(url => url.Contains("/v1/media/uploads", StringComparison.Ordinal), async route =>
+            await RouteUploadsAsync(alice, async route =>
             {
                 var request = route.Request;
                 var offset = request.Headers.TryGetValue("upload-offset", out var value) ? value : "";
-                try
+                if (request.Method == "PATCH" && offset != "0" && Interlocked.Exchange(ref tampered, 1) == 0)
                 {
-                    if (request.Method == "PATCH" && offset != "0" && Interlocked.Exchange(ref tampered, 1) == 0)
-                    {
-                        log.Enqueue("PATCH tampered");
-                        var headers = new Dictionary<string, string>(request.Headers) { ["upload-offset"] = "0" };
-                        await route.ContinueAsync(new() { Headers = headers });
-                        return;
-                    }
+                    log.Enqueue("PATCH tampered");
+                    var headers = new Dictionary<string, string>(request.Headers) { ["upload-offset"] = "0" };
+                    await route.ContinueAsync(new() { Headers = headers });
+                    return true;
+                }
 
-                    log.Enqueue($"{request.Method} {offset}");
-                    await route.ContinueAsync();
-                }
-                catch (PlaywrightException)
-                {
-                    // The page gave up on this request meanwhile.
-                }
+                log.Enqueue($"{request.Method} {offset}");
+                return false;
             });
 
             await WebSteps.AttachAsync(alice, path);
@@ -327,14 +306,14 @@ public sealed class MediaWebClientTests(BrowserFixture fixture) : IClassFixture<
             string? location = null;
             var deleted = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
             var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            await alice.Context.RouteAsync(url => url.Contains("/v1/media/uploads", StringComparison.Ordinal), async route =>
+            await RouteUploadsAsync(alice, route =>
             {
                 var request = route.Request;
                 if (request.Method == "PATCH" && long.Parse(request.Headers["upload-offset"], CultureInfo.InvariantCulture) > 0)
                 {
                     location = new Uri(request.Url).AbsolutePath;
                     held.TrySetResult();
-                    return;
+                    return true;
                 }
 
                 if (request.Method == "DELETE")
@@ -342,14 +321,7 @@ public sealed class MediaWebClientTests(BrowserFixture fixture) : IClassFixture<
                     deleted.TrySetResult(new Uri(request.Url).AbsolutePath);
                 }
 
-                try
-                {
-                    await route.ContinueAsync();
-                }
-                catch (PlaywrightException)
-                {
-                    // The page gave up on this request meanwhile.
-                }
+                return false;
             });
 
             await WebSteps.AttachAsync(alice, path);
@@ -370,7 +342,7 @@ public sealed class MediaWebClientTests(BrowserFixture fixture) : IClassFixture<
             head.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await WebSteps.TokenAsync(alice));
             using var response = await http.SendAsync(head);
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-            Assert.Equal(0, await alice.Page.EvaluateAsync<int>("() => Object.keys(JSON.parse(localStorage.getItem('roost.uploads') ?? '{}')).length"));
+            Assert.Equal(0, await RememberedUploadsAsync(alice));
         });
     }
 
@@ -473,7 +445,7 @@ public sealed class MediaWebClientTests(BrowserFixture fixture) : IClassFixture<
         return file.Length;
     }
 
-    private static bool MediaTestSupportContains(byte[] haystack, ReadOnlySpan<byte> needle) => haystack.AsSpan().IndexOf(needle) >= 0;
+    private static bool Contains(byte[] haystack, ReadOnlySpan<byte> needle) => haystack.AsSpan().IndexOf(needle) >= 0;
 
     private static async Task<HttpStatusCode> GetStatusAsync(HttpClient http, string path, string token)
     {
@@ -483,13 +455,34 @@ public sealed class MediaWebClientTests(BrowserFixture fixture) : IClassFixture<
         return response.StatusCode;
     }
 
+    /// <summary>
+    /// Sends the page's tus requests through <paramref name="intercept"/>; one it did not handle (false) goes on to
+    /// the server. A request the page gave up on meanwhile is no error.
+    /// </summary>
+    private static async Task RouteUploadsAsync(BrowserUser user, Func<IRoute, Task<bool>> intercept) =>
+        await user.Context.RouteAsync(url => url.Contains("/v1/media/uploads", StringComparison.Ordinal), async route =>
+        {
+            try
+            {
+                if (!await intercept(route))
+                {
+                    await route.ContinueAsync();
+                }
+            }
+            catch (PlaywrightException)
+            {
+                // The page gave up on this request meanwhile.
+            }
+        });
+
+    private static Task RouteUploadsAsync(BrowserUser user, Func<IRoute, bool> intercept) =>
+        RouteUploadsAsync(user, route => Task.FromResult(intercept(route)));
+
+    /// <summary>How many unfinished uploads the page remembers for resuming after a reload.</summary>
+    private static Task<int> RememberedUploadsAsync(BrowserUser user) =>
+        user.Page.EvaluateAsync<int>("() => Object.keys(JSON.parse(localStorage.getItem('roost.uploads') ?? '{}')).length");
+
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
-    private async Task<BrowserUser> UserAsync()
-    {
-        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new() { Width = 1100, Height = 700 } });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(Timeout);
-        return new BrowserUser(context, page, UserHelpers.UniqueUsername("web"), fixture.Instance.BaseAddress.ToString());
-    }
+    private Task<BrowserUser> UserAsync() => WebSteps.NewUserAsync(fixture.Browser, fixture.Instance.BaseAddress);
 }

@@ -288,13 +288,7 @@ public sealed class WebClientTests(BrowserFixture fixture) : IClassFixture<Brows
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
-    private async Task<BrowserUser> UserAsync()
-    {
-        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new() { Width = 1100, Height = 700 } });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(Timeout);
-        return new BrowserUser(context, page, UserHelpers.UniqueUsername("web"), fixture.Instance.BaseAddress.ToString());
-    }
+    private Task<BrowserUser> UserAsync() => WebSteps.NewUserAsync(fixture.Browser, fixture.Instance.BaseAddress);
 }
 
 public sealed record BrowserUser(IBrowserContext Context, IPage Page, string Name, string BaseUrl) : IAsyncDisposable

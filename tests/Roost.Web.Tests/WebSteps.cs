@@ -10,6 +10,15 @@ internal static class WebSteps
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
+    /// <summary>A new browser context and page (a user not yet registered) on the server at <paramref name="baseAddress"/>.</summary>
+    public static async Task<BrowserUser> NewUserAsync(IBrowser browser, Uri baseAddress)
+    {
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new() { Width = 1100, Height = 700 } });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(Timeout);
+        return new BrowserUser(context, page, UserHelpers.UniqueUsername("web"), baseAddress.ToString());
+    }
+
     public static async Task RegisterAsync(BrowserUser user)
     {
         await user.Page.GotoAsync(user.BaseUrl);

@@ -13,17 +13,7 @@ internal static class BenchMediaCommand
         var downloadUrl = new Option<Uri?>("--download-url")
         {
             Description = "Where downloads go, for example a proxy in front of the server (default: --url).",
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Single().Value;
-                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
-                {
-                    return uri;
-                }
-
-                result.AddError($"'{text}' is not an http:// or https:// URL.");
-                return null;
-            },
+            CustomParser = CommonOptions.ParseHttpUrl,
         };
         var sizes = new Option<long[]>("--size", "-s")
         {

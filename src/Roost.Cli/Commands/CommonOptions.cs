@@ -10,18 +10,22 @@ internal static class CommonOptions
     {
         Description = "The server's base URL (env ROOST_URL).",
         DefaultValueFactory = _ => new Uri(Environment.GetEnvironmentVariable("ROOST_URL") ?? "http://127.0.0.1:8080"),
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Single().Value;
-            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
-            {
-                return uri;
-            }
-
-            result.AddError($"'{text}' is not an http:// or https:// URL.");
-            return null;
-        },
+        CustomParser = ParseHttpUrl,
     };
+
+    /// <summary>One absolute http(s) URL, or an error on the option.</summary>
+    public static Uri? ParseHttpUrl(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var text = result.Tokens.Single().Value;
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+        {
+            return uri;
+        }
+
+        result.AddError($"'{text}' is not an http:// or https:// URL.");
+        return null;
+    }
 
     /// <summary>One server, or the nodes of a cluster separated by commas (the load generator spreads users over them).</summary>
     public static Option<Uri[]> Urls() => new("--url", "-u")

@@ -1,6 +1,4 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Net.Http.Headers;
 using Roost.Core.Errors;
 using Roost.Core.Media;
 using Roost.Core.Storage;

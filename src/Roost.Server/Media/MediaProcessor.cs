@@ -19,8 +19,6 @@ internal sealed partial class MediaProcessor(
     TimeProvider time,
     ILogger<MediaProcessor> logger)
 {
-    public const int MaxAttempts = MediaJobRules.MaxAttempts;
-
     /// <summary>
     /// Leases up to <paramref name="limit"/> jobs for <paramref name="lease"/>. Jobs whose attempts are used up (their
     /// runs crashed the process, so no handler refused them) are refused now instead.
@@ -28,7 +26,7 @@ internal sealed partial class MediaProcessor(
     public Task<IReadOnlyList<MediaJob>> ClaimAsync(TimeSpan lease, int limit, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        return store.Media.ClaimJobsAsync(now, now + lease, limit, MaxAttempts, now + limits.UnattachedLifetime, cancellationToken);
+        return store.Media.ClaimJobsAsync(now, now + lease, limit, MediaJobRules.MaxAttempts, now + limits.UnattachedLifetime, cancellationToken);
     }
 
     /// <summary>Runs one leased job to its end: ready, refused, or put back to try later.</summary>
@@ -79,7 +77,7 @@ internal sealed partial class MediaProcessor(
 #pragma warning restore CA1031
         {
             Log.Failed(logger, exception, job.MediaId, job.Attempts);
-            if (MediaJobRules.IsExhausted(job.Attempts, MaxAttempts))
+            if (MediaJobRules.IsExhausted(job.Attempts, MediaJobRules.MaxAttempts))
             {
                 await FailAsync(job, MediaErrorCodes.Failed);
             }

@@ -1,9 +1,7 @@
 using System.Globalization;
-using Roost.Core.Accounts;
 using Roost.Core.Media;
 using Roost.Core.Storage;
 using Roost.Storage.Tests.Contract;
-using Roost.Storage.Tests.Engines;
 using Roost.Testing;
 
 namespace Roost.Storage.Tests.Postgres;
@@ -19,27 +17,18 @@ public sealed class ConcurrentSweepersTests : IAsyncLifetime
     private static readonly CancellationToken None = CancellationToken.None;
     private static readonly MediaLimits Limits = new() { MaxUploadsInProgress = 2, DailyBytes = 1_000_000_000 };
 
-    private readonly PostgresEngine _engine = new();
-    private readonly List<IRoostStore> _stores = [];
+    private readonly PostgresNodes _nodes = new();
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var store in _stores)
-        {
-            await store.DisposeAsync();
-        }
-
-        await _engine.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _nodes.DisposeAsync();
 
     [Fact]
     public async Task Two_sweepers_collecting_at_once_never_both_claim_a_blob()
     {
         var first = await OpenAsync();
         var second = await OpenAsync();
-        var alice = (await first.Accounts.CreateAsync(new NewAccount("alice", Username.Normalize("alice"), "pbkdf2-sha256$1$AA==$AA==", "alice", Now), None).DefaultTimeout())!.Id;
+        var alice = (await PostgresNodes.CreateAccountAsync(first, "alice", Now)).Id;
         var keys = new List<string>();
         for (var i = 0; i < Blobs; i++)
         {
@@ -78,10 +67,5 @@ public sealed class ConcurrentSweepersTests : IAsyncLifetime
         return claimed;
     }
 
-    private async Task<IRoostStore> OpenAsync()
-    {
-        var store = await _engine.OpenAsync(TimeProvider.System).DefaultTimeout();
-        _stores.Add(store);
-        return store;
-    }
+    private Task<IRoostStore> OpenAsync() => _nodes.OpenAsync();
 }

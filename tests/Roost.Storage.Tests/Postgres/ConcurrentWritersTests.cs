@@ -5,7 +5,6 @@ using Roost.Core.Delivery;
 using Roost.Core.Messaging;
 using Roost.Core.Storage;
 using Roost.Storage.Tests.Contract;
-using Roost.Storage.Tests.Engines;
 using Roost.Testing;
 
 namespace Roost.Storage.Tests.Postgres;
@@ -22,20 +21,11 @@ public sealed class ConcurrentWritersTests : IAsyncLifetime
     private static readonly DateTimeOffset Now = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly CancellationToken None = CancellationToken.None;
 
-    private readonly PostgresEngine _engine = new();
-    private readonly List<IRoostStore> _stores = [];
+    private readonly PostgresNodes _nodes = new();
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var store in _stores)
-        {
-            await store.DisposeAsync();
-        }
-
-        await _engine.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _nodes.DisposeAsync();
 
     [Fact]
     public async Task Two_writers_and_a_paging_reader_see_every_event_once_in_cursor_order()
@@ -83,12 +73,7 @@ public sealed class ConcurrentWritersTests : IAsyncLifetime
         }
     }
 
-    private async Task<IRoostStore> OpenAsync(ICommittedEventListener? listener = null)
-    {
-        var store = await _engine.OpenAsync(TimeProvider.System, listener).DefaultTimeout();
-        _stores.Add(store);
-        return store;
-    }
+    private Task<IRoostStore> OpenAsync(ICommittedEventListener? listener = null) => _nodes.OpenAsync(listener);
 
     private static async Task WriteAsync(IRoostStore store, long conversationId, long senderId, string prefix)
     {
@@ -154,6 +139,5 @@ public sealed class ConcurrentWritersTests : IAsyncLifetime
         }
     }
 
-    private static async Task<Account> CreateAccountAsync(IRoostStore store, string username) =>
-        (await store.Accounts.CreateAsync(new NewAccount(username, Username.Normalize(username), "pbkdf2-sha256$1$AA==$AA==", username, Now), None).DefaultTimeout())!;
+    private static Task<Account> CreateAccountAsync(IRoostStore store, string username) => PostgresNodes.CreateAccountAsync(store, username, Now);
 }
